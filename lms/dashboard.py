@@ -1,0 +1,60 @@
+"""What the dashboard shows, by role. Later apps add their own content to these sections."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lms.people import selectors as people_selectors
+from lms.people.models import Profile
+from lms.people.roles import Role
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    lines: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    empty_text: str = ""
+
+
+def dashboard_sections(*, user) -> list[Section]:
+    """Return the sections of ``user``'s dashboard in display order."""
+    roles = people_selectors.user_roles(user=user)
+    sections = [
+        Section(
+            key="courses",
+            title=_("My courses"),
+            empty_text=_("You are not enrolled in a course yet."),
+        )
+    ]
+    if roles & {Role.TRAINER, Role.COORDINATOR}:
+        sections.append(
+            Section(
+                key="sessions",
+                title=_("My sessions"),
+                empty_text=_("No cascade sessions are scheduled yet."),
+            )
+        )
+    agencies = people_selectors.managed_agency_list(actor=user)
+    if roles & {Role.COORDINATOR, Role.MANAGER}:
+        section = Section(key="agency", title=_("My agency"))
+        if people_selectors.user_sees_all_agencies(user=user):
+            section.title = _("Agencies")
+        people_count = Profile.objects.filter(agency__in=agencies).count()
+        section.lines = [agency.name for agency in agencies[:12]]
+        section.lines.append(_("People on record: %(count)s") % {"count": people_count})
+        if user.has_perm("people.view_profile"):
+            section.links.append((reverse("people:list"), _("People")))
+        sections.append(section)
+    if roles & {Role.EDITOR, Role.MANAGER}:
+        sections.append(
+            Section(
+                key="content",
+                title=_("Content"),
+                lines=[_("Course modules, questions and legal provisions are edited in the admin.")],
+                links=[(reverse("wagtailadmin_home"), _("Open the content admin"))],
+            )
+        )
+    return sections

@@ -1,0 +1,52 @@
+"""Roles are Django groups with a fixed name and a fixed set of model permissions.
+
+The group names are stored in English (they are identifiers); people see the translated labels.
+Scoping by agency is not a permission: selectors add it to every query.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TRAINEE = "Trainee", _("Trainee")
+    TRAINER = "Trainer", _("Trainer")
+    COORDINATOR = "Training coordinator", _("Training coordinator")
+    EDITOR = "Content editor", _("Content editor")
+    MANAGER = "Programme manager", _("Programme manager")
+
+
+# "app_label.codename" for each role; later issues extend these lists.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.TRAINEE: [],
+    Role.TRAINER: [
+        "people.view_profile",
+    ],
+    Role.COORDINATOR: [
+        "people.view_profile",
+        "people.add_profile",
+        "people.change_profile",
+    ],
+    Role.EDITOR: [
+        "wagtailadmin.access_admin",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+    Role.MANAGER: [
+        "wagtailadmin.access_admin",
+        "people.view_profile",
+        "people.add_profile",
+        "people.change_profile",
+        "people.view_agency",
+        "people.add_agency",
+        "people.change_agency",
+        "people.view_region",
+        "people.view_trainingunit",
+        "people.add_trainingunit",
+        "people.change_trainingunit",
+    ],
+}

@@ -1,0 +1,79 @@
+"""Load reference data and demo people from the readable files in ``data/``; safe to re-run."""
+
+import json
+from pathlib import Path
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from .models import Agency, Profile, Region, TrainingUnit
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+NAME_FIELDS = ("name_en", "name_ru", "name_tk")
+
+
+def _read(name: str):
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def reference_data_load() -> None:
+    """Create or update the regions, agencies and training units (keyed by their codes)."""
+    for row in _read("regions.json"):
+        Region.objects.update_or_create(
+            code=row["code"], defaults={field: row[field] for field in NAME_FIELDS}
+        )
+    for row in _read("agencies.json"):
+        Agency.objects.update_or_create(
+            code=row["code"],
+            defaults={"kind": row["kind"], **{field: row[field] for field in NAME_FIELDS}},
+        )
+    agencies = {agency.code: agency for agency in Agency.objects.all()}
+    regions = {region.code: region for region in Region.objects.all()}
+    for row in _read("units.json"):
+        TrainingUnit.objects.update_or_create(
+            agency=agencies[row["agency"]],
+            code=row["code"],
+            defaults={
+                "region": regions.get(row.get("region")),
+                **{field: row[field] for field in NAME_FIELDS},
+            },
+        )
+
+
+def _person_save(row: dict, *, password: str | None) -> User:
+    user, _created = User.objects.get_or_create(username=row["username"])
+    user.first_name = row["first_name"]
+    user.last_name = row["last_name"]
+    user.email = row.get("email") or f"{row['username']}@example.org"
+    user.is_superuser = user.is_staff = bool(row.get("superuser"))
+    if password is None:
+        user.set_unusable_password()
+    elif not user.check_password(password):
+        user.set_password(password)
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=row.get("roles", ["Trainee"])))
+    agency = Agency.objects.filter(code=row.get("agency")).first()
+    Profile.objects.update_or_create(
+        user=user,
+        defaults={
+            "agency": agency,
+            "unit": TrainingUnit.objects.filter(agency=agency, code=row.get("unit")).first(),
+            "region": Region.objects.filter(code=row.get("region")).first(),
+            "position": row.get("position", ""),
+            "gender": row.get("gender", ""),
+            "language": row.get("language", "tk"),
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def demo_people_load(*, password: str) -> list[dict]:
+    """Create the demo accounts (with ``password``) and agency staff; return the accounts."""
+    data = _read("demo_people.json")
+    for row in data["accounts"]:
+        _person_save(row, password=password)
+    for row in data["staff"]:
+        _person_save(row, password=None)
+    return data["accounts"]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from .views import people
+
+urlpatterns = [
+    path("", people.person_list, name="list"),
+    path("new/", people.person_create, name="create"),
+    path("<int:pk>/", people.person_edit, name="edit"),
+]

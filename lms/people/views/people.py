@@ -1,0 +1,79 @@
+"""An agency's people, for its training coordinator (and programme managers, for all agencies)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .. import selectors, services
+from ..exceptions import PeopleError
+from ..forms import ProfileCreateForm, ProfileForm
+from ..models import Profile
+
+PAGE_SIZE = 50
+
+
+@login_required
+@permission_required("people.view_profile", raise_exception=True)
+def person_list(request):
+    search = request.GET.get("q", "").strip()
+    profiles = selectors.profile_list(actor=request.user, search=search)
+    page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "page": page,
+            "search": search,
+            "agencies": selectors.managed_agency_list(actor=request.user),
+            "can_add": request.user.has_perm("people.add_profile")
+            and selectors.managed_agency_list(actor=request.user).exists(),
+        },
+    )
+
+
+@login_required
+@permission_required("people.add_profile", raise_exception=True)
+def person_create(request):
+    form = ProfileCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.profile_create(actor=request.user, **form.cleaned_data)
+        except PeopleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": profile})
+            return redirect("people:list")
+    return render(request, "people/person_form.html", {"form": form, "profile": None})
+
+
+@login_required
+@permission_required("people.change_profile", raise_exception=True)
+def person_edit(request, pk):
+    try:
+        profile = selectors.profile_get(actor=request.user, pk=pk)
+    except Profile.DoesNotExist:
+        raise Http404 from None
+    initial = {
+        "first_name": profile.user.first_name,
+        "last_name": profile.user.last_name,
+        "email": profile.user.email,
+        "agency": profile.agency,
+        "unit": profile.unit,
+        "region": profile.region,
+        "position": profile.position,
+        "gender": profile.gender,
+        "language": profile.language,
+    }
+    form = ProfileForm(request.POST or None, initial=initial, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(actor=request.user, profile=profile, **form.cleaned_data)
+        except PeopleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": profile})
+            return redirect("people:list")
+    return render(request, "people/person_form.html", {"form": form, "profile": profile})

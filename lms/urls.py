@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from lms import views
+from lms.people import urls as people_urls
+from lms.people.views import accounts as account_views
+
+urlpatterns = [
+    path("", views.root_redirect, name="root"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include((account_views.urlpatterns, "accounts"))),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("people/", include((people_urls.urlpatterns, "people"))),
+    # Wagtail serves every other path: keep it last.
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)

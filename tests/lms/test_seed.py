@@ -1,0 +1,78 @@
+"""`manage.py seed_demo` builds the demo and is safe to run twice."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from wagtail.models import Locale, Page, Revision, Site
+
+from courses.models import HomePage
+from lms.people.models import Agency, Profile, Region, TrainingUnit
+from lms.people.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = [User, Profile, Agency, Region, TrainingUnit, Group, Locale, Page, Revision, Site]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def test_seed_twice_gives_the_same_counts():
+    call_command("seed_demo", verbosity=0)
+    first = counts()
+    call_command("seed_demo", verbosity=0)
+    assert counts() == first
+    assert first["Agency"] == 12
+    assert first["Region"] == 6
+    assert first["Locale"] == 3
+
+
+def test_seed_creates_the_site_home_pages_and_no_welcome_page():
+    call_command("seed_demo", verbosity=0)
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
+    assert isinstance(home, HomePage)
+    assert home.locale.language_code == "en"
+    languages = {page.locale.language_code for page in home.get_translations(inclusive=True).live()}
+    assert languages == {"en", "ru", "tk"}
+    assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail site").exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "agency"),
+    [
+        ("manager", Role.MANAGER, None),
+        ("editor", Role.EDITOR, None),
+        ("coordinator", Role.COORDINATOR, "GPO"),
+        ("trainer", Role.TRAINER, "GPO"),
+        ("trainee", Role.TRAINEE, "GPO"),
+        ("coordinator.mia", Role.COORDINATOR, "MIA"),
+        ("trainer.mia", Role.TRAINER, "MIA"),
+        ("trainee.mia", Role.TRAINEE, "MIA"),
+    ],
+)
+def test_demo_accounts_have_their_role_agency_and_password(username, role, agency, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "another-demo-pass")
+    call_command("seed_demo", verbosity=0)
+    user = User.objects.get(username=username)
+    assert list(user.groups.values_list("name", flat=True)) == [role]
+    assert (user.profile.agency.code if user.profile.agency else None) == agency
+    assert user.check_password("another-demo-pass")
+    assert not user.is_superuser
+
+
+def test_admin_is_a_superuser_and_staff_have_no_password():
+    call_command("seed_demo", verbosity=0)
+    assert User.objects.get(username="admin").is_superuser
+    staff = User.objects.get(username="gpo.amanowa")
+    assert not staff.has_usable_password()
+    assert staff.profile.unit.agency.code == "GPO"
+
+
+def test_seed_prints_the_demo_accounts(capsys):
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    for username in ("admin", "manager", "editor", "coordinator", "trainer", "trainee", "trainee.mia"):
+        assert f"  {username} " in output
+    assert "tot-demo-2026" in output
