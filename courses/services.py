@@ -1,13 +1,18 @@
-"""Writes to the page tree: locales, home pages and (with the curriculum) courses."""
+"""Writes to the page tree (locales, home pages, seed courses) and to enrolment and progress."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
-from .models import HomePage
+from .exceptions import EnrolmentClosed, NotEnrolled
+from .models import CourseCompletion, CoursePage, Enrolment, HomePage, LessonPage, LessonProgress
+from .selectors import course_nav
 
 SOURCE_LANGUAGE = "en"
+ENROLMENT_CLOSED = _("This course is open only to people enrolled by their coordinator or trainer.")
+NOT_ENROLLED = _("Enrol in the course first.")
 
 
 def locales_ensure() -> list[Locale]:
@@ -61,3 +66,80 @@ def home_pages_ensure(*, texts: dict[str, dict[str, str]], site_name: str) -> Ho
     site.root_page = home
     site.save()
     return home
+
+
+def enrolment_create(*, user, course: CoursePage, enrolled_by=None, source: str = Enrolment.Source.SELF) -> Enrolment:
+    """Enrol a learner in a course (in any of its languages); enrolling twice changes nothing."""
+    if source == Enrolment.Source.SELF and not course.self_enrolment:
+        raise EnrolmentClosed(ENROLMENT_CLOSED)
+    enrolment, _created = Enrolment.objects.get_or_create(
+        user=user,
+        course_key=course.translation_key,
+        defaults={"source": source, "enrolled_by": enrolled_by},
+    )
+    return enrolment
+
+
+def _courses_holding(*, user, lesson_key) -> list:
+    keys = Enrolment.objects.filter(user=user).values_list("course_key", flat=True)
+    result = []
+    for course_key in keys:
+        nav = course_nav(course_key=course_key, language=SOURCE_LANGUAGE)
+        if nav and lesson_key in nav.lesson_keys:
+            result.append(nav)
+    return result
+
+
+@transaction.atomic
+def lesson_complete(*, user, lesson: LessonPage, source: str = LessonProgress.Source.MANUAL) -> LessonProgress:
+    """Mark a lesson done for a learner and complete every enrolled course that it finishes."""
+    courses = _courses_holding(user=user, lesson_key=lesson.translation_key)
+    if not courses:
+        raise NotEnrolled(NOT_ENROLLED)
+    try:
+        with transaction.atomic():
+            progress, _created = LessonProgress.objects.get_or_create(
+                user=user, lesson_key=lesson.translation_key, defaults={"source": source}
+            )
+    except IntegrityError:  # a double submit raced us; the first one counts
+        progress = LessonProgress.objects.get(user=user, lesson_key=lesson.translation_key)
+    for nav in courses:
+        done = LessonProgress.objects.filter(user=user, lesson_key__in=nav.lesson_keys).count()
+        if nav.lesson_keys and done == len(nav.lesson_keys):
+            CourseCompletion.objects.get_or_create(user=user, course_key=nav.key)
+    return progress
+
+
+def lesson_incomplete(*, user, lesson: LessonPage) -> None:
+    """Undo "mark as done" (a course completion already recorded stays, with its date)."""
+    LessonProgress.objects.filter(user=user, lesson_key=lesson.translation_key).delete()
+
+
+REVIEW_WORKFLOW_NAME = "Legal and methodology review"
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "view_page")
+REVIEWER_PAGE_PERMISSIONS = ("add_page", "change_page", "view_page", "publish_page")
+
+
+@transaction.atomic
+def editorial_setup(*, index_pages, editors, reviewers):
+    """Editors edit the course tree; a review by ``reviewers`` precedes publishing (safe to re-run).
+
+    The review task is a Wagtail group approval task on every language's course index, so it covers
+    courses, modules and lessons, and translations too.
+    """
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
+
+    workflow, _created = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW_NAME, defaults={"active": True})
+    task = GroupApprovalTask.objects.filter(name=REVIEW_WORKFLOW_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=REVIEW_WORKFLOW_NAME)
+    task.groups.set([reviewers])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    for page in index_pages:
+        WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+        for group, codenames in ((editors, EDITOR_PAGE_PERMISSIONS), (reviewers, REVIEWER_PAGE_PERMISSIONS)):
+            for codename in codenames:
+                permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+                GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+    return workflow

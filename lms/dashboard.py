@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from courses.selectors import course_catalogue_url, enrolled_courses
 from lms.people import selectors as people_selectors
 from lms.people.models import Profile
 from lms.people.roles import Role
@@ -17,6 +18,7 @@ class Section:
     lines: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)
     empty_text: str = ""
+    courses: list[dict] = field(default_factory=list)
 
 
 def dashboard_sections(*, user) -> list[Section]:
@@ -27,6 +29,8 @@ def dashboard_sections(*, user) -> list[Section]:
             key="courses",
             title=_("My courses"),
             empty_text=_("You are not enrolled in a course yet."),
+            courses=enrolled_courses(user=user),
+            links=[(course_catalogue_url(), _("All courses"))],
         )
     ]
     if roles & {Role.TRAINER, Role.COORDINATOR}:

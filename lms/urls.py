@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include((account_views.urlpatterns, "accounts"))),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("people/", include((people_urls.urlpatterns, "people"))),
+    path("learn/", include("courses.urls")),
     # Wagtail serves every other path: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

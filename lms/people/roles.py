@@ -21,11 +21,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.TRAINEE: [],
     Role.TRAINER: [
         "people.view_profile",
+        "courses.view_trainer_notes",
     ],
     Role.COORDINATOR: [
         "people.view_profile",
         "people.add_profile",
         "people.change_profile",
+        "courses.view_trainer_notes",
     ],
     Role.EDITOR: [
         "wagtailadmin.access_admin",
@@ -35,9 +37,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
+        "content.add_legalprovision",
+        "content.change_legalprovision",
+        "content.view_legalprovision",
+        "wagtail_localize.submit_translation",
     ],
     Role.MANAGER: [
         "wagtailadmin.access_admin",
+        "courses.view_trainer_notes",
+        "content.add_legalprovision",
+        "content.change_legalprovision",
+        "content.view_legalprovision",
+        "wagtail_localize.submit_translation",
         "people.view_profile",
         "people.add_profile",
         "people.change_profile",

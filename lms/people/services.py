@@ -112,3 +112,30 @@ def profile_language_set(*, user: User, language: str) -> None:
     if profile.language != language:
         profile.language = language
         profile.save(update_fields=["language"])
+
+
+NOBODY_SELECTED = _("Select at least one person.")
+
+
+@transaction.atomic
+def people_enrol(*, actor: User, profile_ids: list[int], course) -> int:
+    """Enrol people the actor manages in a course; return how many were newly enrolled.
+
+    Every selected person must be visible to the actor, or nothing is enrolled.
+    """
+    from courses.models import Enrolment
+    from courses.services import enrolment_create
+
+    from .selectors import profile_list
+
+    if not profile_ids:
+        raise InvalidAssignment(NOBODY_SELECTED)
+    profiles = list(profile_list(actor=actor).filter(pk__in=profile_ids))
+    if len(profiles) != len(set(profile_ids)):
+        raise NotPermitted(NOT_YOUR_AGENCY)
+    before = Enrolment.objects.filter(course_key=course.translation_key).count()
+    for profile in profiles:
+        enrolment_create(
+            user=profile.user, course=course, enrolled_by=actor, source=Enrolment.Source.COORDINATOR
+        )
+    return Enrolment.objects.filter(course_key=course.translation_key).count() - before

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", people.person_list, name="list"),
     path("new/", people.person_create, name="create"),
     path("<int:pk>/", people.person_edit, name="edit"),
+    path("enrol/", people.people_enrol, name="enrol"),
 ]

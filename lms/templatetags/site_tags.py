@@ -4,17 +4,9 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page
 
+from courses.selectors import translation_urls
+
 register = template.Library()
-
-
-def _page_urls_by_language(page: Page, request) -> dict[str, str]:
-    """Return the URL of each live translation of ``page``, keyed by language code."""
-    urls = {}
-    for translated in page.get_translations(inclusive=True).live().select_related("locale"):
-        url = translated.get_url(request)
-        if url:
-            urls[translated.locale.language_code] = url
-    return urls
 
 
 @register.inclusion_tag("components/language_switcher.html", takes_context=True)
@@ -22,7 +14,7 @@ def language_switcher(context):
     """The same page in each language: its translation for a Wagtail page, else the same view."""
     request = context["request"]
     page = context.get("page")
-    page_urls = _page_urls_by_language(page, request) if isinstance(page, Page) else {}
+    page_urls = translation_urls(page=page, request=request) if isinstance(page, Page) else {}
     current_path = request.get_full_path()
     current = translation.get_language()
     languages = []

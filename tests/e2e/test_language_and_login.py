@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def seeded_server(live_server):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--without-curriculum", verbosity=0)
     return live_server
 
 

@@ -22,7 +22,7 @@ EXPECTED_SECTIONS = {
 
 @pytest.fixture
 def seeded(db):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--without-curriculum", verbosity=0)
 
 
 @pytest.mark.parametrize(("username", "sections"), EXPECTED_SECTIONS.items())

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from wagtail.models import Locale, Page, Revision, Site
 
-from courses.models import HomePage
+from courses.models import HomePage, LessonPage, ModuleLessonLink, ModulePage
 from lms.people.models import Agency, Profile, Region, TrainingUnit
 from lms.people.roles import Role
 
@@ -18,18 +18,32 @@ def counts():
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
-def test_seed_twice_gives_the_same_counts():
-    call_command("seed_demo", verbosity=0)
+def test_seed_twice_gives_the_same_counts(django_capture_on_commit_callbacks):
+    """The whole demo, curriculum included, twice (the slowest test: about a minute)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
     first = counts()
-    call_command("seed_demo", verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
     assert counts() == first
     assert first["Agency"] == 12
     assert first["Region"] == 6
     assert first["Locale"] == 3
+    # the curriculum: 8 modules with their lessons in three languages, and the refresher course
+    assert ModulePage.objects.filter(locale__language_code="en", depth=5).count() >= 12
+    for language in ("ru", "tk"):
+        assert LessonPage.objects.filter(locale__language_code=language, live=True).count() == (
+            LessonPage.objects.filter(locale__language_code="en").count()
+        )
+    assert ModuleLessonLink.objects.count() >= 8
+
+
+def seed(*args):
+    call_command("seed_demo", "--without-curriculum", *args, verbosity=0)
 
 
 def test_seed_creates_the_site_home_pages_and_no_welcome_page():
-    call_command("seed_demo", verbosity=0)
+    seed()
     site = Site.objects.get(is_default_site=True)
     home = site.root_page.specific
     assert isinstance(home, HomePage)
@@ -54,7 +68,7 @@ def test_seed_creates_the_site_home_pages_and_no_welcome_page():
 )
 def test_demo_accounts_have_their_role_agency_and_password(username, role, agency, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "another-demo-pass")
-    call_command("seed_demo", verbosity=0)
+    seed()
     user = User.objects.get(username=username)
     assert list(user.groups.values_list("name", flat=True)) == [role]
     assert (user.profile.agency.code if user.profile.agency else None) == agency
@@ -63,7 +77,7 @@ def test_demo_accounts_have_their_role_agency_and_password(username, role, agenc
 
 
 def test_admin_is_a_superuser_and_staff_have_no_password():
-    call_command("seed_demo", verbosity=0)
+    seed()
     assert User.objects.get(username="admin").is_superuser
     staff = User.objects.get(username="gpo.amanowa")
     assert not staff.has_usable_password()
@@ -71,7 +85,7 @@ def test_admin_is_a_superuser_and_staff_have_no_password():
 
 
 def test_seed_prints_the_demo_accounts(capsys):
-    call_command("seed_demo")
+    call_command("seed_demo", "--without-curriculum")
     output = capsys.readouterr().out
     for username in ("admin", "manager", "editor", "coordinator", "trainer", "trainee", "trainee.mia"):
         assert f"  {username} " in output

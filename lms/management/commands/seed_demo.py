@@ -6,9 +6,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from django.contrib.auth.models import Group
+from wagtail.models import Locale
+
 from content.seed.loader import home_texts
-from courses.services import home_pages_ensure
+from courses import seed as course_seed
+from courses.services import editorial_setup, home_pages_ensure
 from lms.people.seed import demo_people_load, reference_data_load
+from lms.people.roles import Role
 from lms.people.services import roles_sync
 
 DEFAULT_DEMO_PASSWORD = "tot-demo-2026"
@@ -23,19 +28,26 @@ class Command(BaseCommand):
             action="store_true",
             help="Only locales, home pages, roles, agencies, regions and units (allowed in production).",
         )
+        parser.add_argument(
+            "--without-curriculum",
+            action="store_true",
+            help="Skip the course content (legal provisions, courses, modules, lessons): faster.",
+        )
 
-    def handle(self, *args, reference_only=False, **options):
+    def handle(self, *args, reference_only=False, without_curriculum=False, **options):
         if not reference_only and not settings.DEMO_DATA_ALLOWED:
             raise CommandError(
                 "Demo accounts are not created under production settings. "
                 "Use --reference-only to load agencies, regions and the home pages."
             )
         roles_sync()
-        home_pages_ensure(texts=home_texts(), site_name=str(settings.WAGTAIL_SITE_NAME))
+        home = home_pages_ensure(texts=home_texts(), site_name=str(settings.WAGTAIL_SITE_NAME))
         reference_data_load()
         self.stdout.write("Locales, home pages, roles, agencies, regions and units are in place.")
         if reference_only:
             return
+        if not without_curriculum:
+            self._curriculum(home)
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         accounts = demo_people_load(password=password)
         call_command("update_index", verbosity=0)
@@ -45,3 +57,16 @@ class Command(BaseCommand):
             roles = ", ".join(account.get("roles") or ["superuser"])
             agency = account.get("agency", "")
             self.stdout.write(f"  {account['username']:<17} {roles:<22} {agency}")
+
+    def _curriculum(self, home):
+        self.stdout.write("Loading the curriculum (legal provisions, courses, modules, lessons in en/ru/tk)…")
+        locales = {locale.language_code: locale for locale in Locale.objects.all()}
+        provisions = course_seed.provisions_seed(locales=locales)
+        index = course_seed.course_index_seed(home=home, locales=locales)
+        tot = course_seed.tot_course_seed(index=index, locales=locales, provisions=provisions)
+        course_seed.refresher_course_seed(index=index, tot=tot, locales=locales)
+        editorial_setup(
+            index_pages=list(index.get_translations(inclusive=True)),
+            editors=Group.objects.get(name=Role.EDITOR),
+            reviewers=Group.objects.get(name=Role.MANAGER),
+        )

@@ -5,7 +5,10 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..exceptions import PeopleError
@@ -27,11 +30,52 @@ def person_list(request):
         {
             "page": page,
             "search": search,
+            "courses": course_choices(),
             "agencies": selectors.managed_agency_list(actor=request.user),
             "can_add": request.user.has_perm("people.add_profile")
             and selectors.managed_agency_list(actor=request.user).exists(),
         },
     )
+
+
+def course_choices():
+    """The live courses in the active language (or English where not translated)."""
+    from courses.models import CoursePage
+
+    language = translation.get_language()
+    courses = {}
+    for course in CoursePage.objects.live().filter(locale__language_code__in=[language, "en"]).select_related("locale"):
+        if course.translation_key not in courses or course.locale.language_code == language:
+            courses[course.translation_key] = course
+    return sorted(courses.values(), key=lambda course: course.title)
+
+
+@login_required
+@permission_required("people.change_profile", raise_exception=True)
+@require_POST
+def people_enrol(request):
+    from courses.models import CoursePage
+
+    course = CoursePage.objects.live().filter(pk=request.POST.get("course")).first()
+    profile_ids = [int(value) for value in request.POST.getlist("profiles") if value.isdigit()]
+    if course is None:
+        messages.error(request, _("Choose a course."))
+    else:
+        try:
+            count = services.people_enrol(actor=request.user, profile_ids=profile_ids, course=course)
+        except PeopleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s person was enrolled in %(course)s.",
+                    "%(count)s people were enrolled in %(course)s.",
+                    count,
+                )
+                % {"count": count, "course": course.title},
+            )
+    return redirect("people:list")
 
 
 @login_required

@@ -1,0 +1,197 @@
+"""StreamField blocks of lesson pages. Templates live under templates/blocks/.
+
+Every piece of rich text is sanitised with bleach when it is saved and when it is rendered.
+"""
+
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.rich_text import RichText, expand_db_html
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from .sanitize import sanitize_rendered_html, sanitize_stored_richtext
+
+RICH_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class SafeRichText(RichText):
+    """Rich text whose rendering is sanitised after Wagtail expands links and embeds."""
+
+    def __html__(self):
+        return sanitize_rendered_html(expand_db_html(self.source))
+
+    def __str__(self):
+        return mark_safe(self.__html__())
+
+
+class SafeRichTextBlock(blocks.RichTextBlock):
+    """A rich text block that sanitises on save and on render."""
+
+    def get_prep_value(self, value):
+        return sanitize_stored_richtext(super().get_prep_value(value))
+
+    def to_python(self, value):
+        return SafeRichText(sanitize_stored_richtext(value))
+
+    def bulk_to_python(self, values):
+        return [self.to_python(value) for value in values]
+
+    def render_basic(self, value, context=None):
+        return mark_safe(value.__html__()) if value else ""
+
+    def get_default(self):
+        default = self.meta.default or ""
+        return SafeRichText(sanitize_stored_richtext(default) if default else "")
+
+
+class TextBlock(SafeRichTextBlock):
+    class Meta:
+        icon = "pilcrow"
+        template = "blocks/text.html"
+        label = _("Text")
+
+
+class KeyPointsBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"), required=False)
+    points = blocks.ListBlock(blocks.CharBlock(label=_("point")), label=_("points"))
+
+    class Meta:
+        icon = "tick-inverse"
+        template = "blocks/key_points.html"
+        label = _("Key points")
+        description = _("The few things a learner must remember from the lesson.")
+        preview_value = {"title": "Remember", "points": ["Consent is irrelevant once a means is used."]}
+
+
+class CaseStudyBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"))
+    scenario = SafeRichTextBlock(label=_("scenario"), features=RICH_FEATURES)
+    questions = blocks.ListBlock(blocks.TextBlock(label=_("question")), label=_("discussion questions"))
+    trainer_notes = SafeRichTextBlock(
+        label=_("notes for trainers"),
+        required=False,
+        features=RICH_FEATURES,
+        help_text=_("Shown only to trainers, coordinators and programme managers."),
+    )
+
+    class Meta:
+        icon = "folder-open-inverse"
+        template = "blocks/case_study.html"
+        label = _("Case study")
+        description = _("A fictional case with discussion questions.")
+
+
+class ChecklistBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"))
+    do = blocks.ListBlock(blocks.CharBlock(label=_("item")), label=_("do"))
+    dont = blocks.ListBlock(blocks.CharBlock(label=_("item")), label=_("do not"), default=[])
+
+    class Meta:
+        icon = "list-ul"
+        template = "blocks/checklist.html"
+        label = _("Checklist")
+
+
+class GlossaryTermBlock(blocks.StructBlock):
+    term = blocks.CharBlock(label=_("term"))
+    definition = blocks.TextBlock(label=_("definition"))
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/glossary_term.html"
+        label = _("Glossary term")
+
+
+class LegalProvisionBlock(blocks.StructBlock):
+    provision = SnippetChooserBlock("content.LegalProvision", label=_("legal provision"))
+    commentary = SafeRichTextBlock(label=_("commentary"), required=False, features=RICH_FEATURES)
+
+    class Meta:
+        icon = "doc-full-inverse"
+        template = "blocks/legal_provision.html"
+        label = _("Legal provision")
+
+
+class SubtitleBlock(blocks.StructBlock):
+    language = blocks.ChoiceBlock(
+        choices=[("tk", "Türkmençe"), ("ru", "Русский"), ("en", "English")], label=_("language")
+    )
+    track = DocumentChooserBlock(label=_("WebVTT file"))
+
+    class Meta:
+        icon = "doc-empty"
+
+
+class VideoBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"))
+    description = blocks.TextBlock(label=_("description"), required=False)
+    film = blocks.CharBlock(
+        label=_("film key"), required=False, help_text=_("Identifies the film across lessons, e.g. victims-not-villains.")
+    )
+    video = DocumentChooserBlock(label=_("video file (MP4 or WebM)"), required=False)
+    poster = ImageChooserBlock(label=_("poster image"), required=False)
+    subtitles = blocks.ListBlock(SubtitleBlock(), label=_("subtitles"), default=[])
+
+    class Meta:
+        icon = "media"
+        template = "blocks/video.html"
+        label = _("Video")
+
+
+class DocumentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("document"))
+    description = blocks.TextBlock(label=_("description"), required=False)
+
+    class Meta:
+        icon = "download"
+        template = "blocks/document.html"
+        label = _("Document download")
+
+
+class KnowledgeCheckBlock(blocks.StructBlock):
+    """A slot for a short test; the assessments app attaches the questions."""
+
+    title = blocks.CharBlock(label=_("title"))
+    instructions = blocks.TextBlock(label=_("instructions"), required=False)
+
+    class Meta:
+        icon = "help"
+        template = "blocks/knowledge_check.html"
+        label = _("Knowledge check")
+
+
+class TrainerNotesBlock(blocks.StructBlock):
+    """Facilitation guidance for trainers who deliver the lesson in a cascade session."""
+
+    timing = blocks.CharBlock(label=_("timing"), required=False)
+    steps = blocks.ListBlock(blocks.TextBlock(label=_("step")), label=_("activity steps"))
+    materials = blocks.ListBlock(blocks.CharBlock(label=_("material")), label=_("materials"), default=[])
+
+    class Meta:
+        icon = "user"
+        template = "blocks/trainer_notes.html"
+        label = _("Trainer notes")
+        description = _("Shown only to trainers, coordinators and programme managers.")
+
+
+class LessonStreamBlock(blocks.StreamBlock):
+    text = TextBlock(features=RICH_FEATURES)
+    key_points = KeyPointsBlock()
+    case_study = CaseStudyBlock()
+    checklist = ChecklistBlock()
+    glossary = GlossaryTermBlock()
+    legal_provision = LegalProvisionBlock()
+    video = VideoBlock()
+    document = DocumentBlock()
+    knowledge_check = KnowledgeCheckBlock()
+    trainer_notes = TrainerNotesBlock()
+
+    def get_prep_value(self, value):
+        # A StreamValue keeps blocks it never converted as raw data and saves that raw data again:
+        # convert every block, so that each rich text passes through the sanitiser on save.
+        if isinstance(value, blocks.StreamValue):
+            for _child in value:
+                pass
+        return super().get_prep_value(value)

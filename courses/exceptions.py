@@ -1,0 +1,14 @@
+class CourseError(Exception):
+    """Base of the errors that course services raise with a message for the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class EnrolmentClosed(CourseError):
+    """The course does not accept self-enrolment."""
+
+
+class NotEnrolled(CourseError):
+    """Progress is recorded only for learners enrolled in a course that holds the lesson."""

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+urlpatterns = [
+    path("enrol/<int:page_id>/", views.course_enrol, name="enrol"),
+    path("lesson/<int:page_id>/done/", views.lesson_done, name="lesson_done"),
+    path("lesson/<int:page_id>/undone/", views.lesson_undone, name="lesson_undone"),
+    path("search/", views.search, name="search"),
+]
