@@ -6,6 +6,7 @@ those into real links and images), so that neither a crafted revision nor an old
 """
 
 import re
+from functools import lru_cache
 
 import bleach
 
@@ -44,11 +45,14 @@ def _clean(html: str, *, tags, attributes) -> str:
     )
 
 
+# Both functions are pure: pages render the same texts again and again, so keep recent results.
+@lru_cache(maxsize=4096)
 def sanitize_stored_richtext(html: str) -> str:
     """Return rich text in Wagtail's stored format with anything unsafe removed."""
     return EMBED.sub(r"<embed\1/>", _clean(html, tags=STORED_TAGS, attributes=STORED_ATTRIBUTES))
 
 
+@lru_cache(maxsize=4096)
 def sanitize_rendered_html(html: str) -> str:
     """Return rendered HTML with scripts, event handlers, styles and unsafe URLs removed."""
     return _clean(html, tags=RENDERED_TAGS, attributes=RENDERED_ATTRIBUTES)
