@@ -21,7 +21,17 @@ from content.blocks import LessonStreamBlock
 from content.sanitize import sanitize_stored_richtext
 
 
-class HomePage(Page):
+class CachedRestrictionsMixin:
+    """Answer "which view restrictions apply here" from a cached table (two queries fewer per page)."""
+
+    def get_view_restrictions(self):
+        from .routing import view_restrictions_for
+
+        restrictions = view_restrictions_for(self)
+        return super().get_view_restrictions() if restrictions is None else restrictions
+
+
+class HomePage(CachedRestrictionsMixin, Page):
     """The root of each language's site: a welcome and the way in."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -69,7 +79,7 @@ class HomePage(Page):
         return home.specific if home is not None and home.live else None
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedRestrictionsMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -89,7 +99,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(CachedRestrictionsMixin, Page):
     summary = models.TextField(_("summary"))
     audience = models.TextField(_("audience"), blank=True)
     duration = models.CharField(_("duration"), max_length=300, blank=True)
@@ -133,7 +143,7 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(CachedRestrictionsMixin, Page):
     number = models.PositiveSmallIntegerField(_("module number"))
     objectives = models.TextField(_("objectives"), help_text=_("One objective per line."))
     estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=60)
@@ -190,7 +200,7 @@ class ModuleLessonLink(Orderable):
         verbose_name = _("reused lesson")
 
 
-class LessonPage(Page):
+class LessonPage(CachedRestrictionsMixin, Page):
     summary = models.TextField(_("summary"), blank=True)
     estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=30)
     body = StreamField(LessonStreamBlock(), verbose_name=_("body"))

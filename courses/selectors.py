@@ -312,7 +312,15 @@ def lesson_context(*, lesson: LessonPage, request) -> dict:
         if not updated:
             LastVisit.objects.get_or_create(user=user, course_key=course_key, defaults={"lesson_key": lesson.translation_key})
     done = sum(1 for key in (nav.lesson_keys if nav else []) if key in completed)
+    is_preview = getattr(request, "is_preview", False)
     return {
+        # The rendered body is cached per live revision, language and trainer-notes visibility under
+        # the content version (bumped on every publish and provision/media change); previews never.
+        "body_cache_timeout": 0 if is_preview else NAV_TIMEOUT,
+        "body_cache_key": (
+            f"{nav_version()}:{lesson.pk}:{lesson.live_revision_id}:{translation.get_language()}"
+            f":{int(can_see_notes)}:{int(is_preview)}"
+        ),
         "nav": nav,
         "nav_module": module,
         "previous_lesson": previous_lesson,

@@ -1,23 +1,38 @@
-"""Keep the cached course navigation true when the tree changes."""
+"""Keep the cached course navigation, routes, view restrictions and rendered lessons true.
 
+All of them are cached under one version (``selectors.nav_version``); any change that could alter
+them starts a new version.
+"""
+
+from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
-from django.db.models.signals import post_delete
 
 from .selectors import nav_invalidate
 
 COURSE_PAGE_MODELS = ("CoursePage", "ModulePage", "LessonPage", "CourseIndexPage", "HomePage")
 
 
-def _on_page_change(sender, **kwargs):
+def _on_content_change(sender, **kwargs):
     nav_invalidate()
 
 
 def register_signal_handlers():
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import PageViewRestriction, Site
+
+    from content.models import LegalProvision
+
     from . import models
 
     for name in COURSE_PAGE_MODELS:
         model = getattr(models, name)
-        page_published.connect(_on_page_change, sender=model, dispatch_uid=f"courses_nav_pub_{name}")
-        page_unpublished.connect(_on_page_change, sender=model, dispatch_uid=f"courses_nav_unpub_{name}")
-        post_delete.connect(_on_page_change, sender=model, dispatch_uid=f"courses_nav_del_{name}")
-    post_page_move.connect(_on_page_change, dispatch_uid="courses_nav_move")
+        page_published.connect(_on_content_change, sender=model, dispatch_uid=f"courses_nav_pub_{name}")
+        page_unpublished.connect(_on_content_change, sender=model, dispatch_uid=f"courses_nav_unpub_{name}")
+        post_delete.connect(_on_content_change, sender=model, dispatch_uid=f"courses_nav_del_{name}")
+    post_page_move.connect(_on_content_change, dispatch_uid="courses_nav_move")
+    # Lesson bodies show provisions, documents and images; routes depend on sites; view
+    # restrictions are cached as a table.
+    for model in (Site, PageViewRestriction, LegalProvision, get_document_model(), get_image_model()):
+        post_save.connect(_on_content_change, sender=model, dispatch_uid=f"courses_nav_save_{model._meta.label}")
+        post_delete.connect(_on_content_change, sender=model, dispatch_uid=f"courses_nav_delete_{model._meta.label}")

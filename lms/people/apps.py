@@ -22,3 +22,6 @@ class PeopleConfig(AppConfig):
     def ready(self):
         # After every migrate, the role groups exist with exactly their permissions.
         post_migrate.connect(_sync_roles, dispatch_uid="people_sync_roles")
+        from .auth import register_permission_signals
+
+        register_permission_signals()

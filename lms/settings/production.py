@@ -56,6 +56,17 @@ if os.environ.get("MEDIA_S3_BUCKET"):
         },
     }
 
+# Without Redis, the workers share a file cache: a per-process memory cache would keep serving the
+# navigation and permissions of before a publish or a role change in the other workers.
+if not REDIS_URL:  # noqa: F405
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR") or str(BASE_DIR / "var" / "cache"),  # noqa: F405
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
 if os.environ.get("EMAIL_HOST"):
