@@ -35,8 +35,9 @@ def test_editor_submits_and_manager_approves(admin_server, page, screenshot):
     page.fill("#id_title", NEW_TITLE)
     # the editor has no publish button, only the review workflow
     assert page.locator("button[name=action-publish]").count() == 0
-    page.locator("button[name=action-submit]").dispatch_event("click")
-    page.wait_for_url("**/admin/**")
+    with page.expect_navigation():
+        page.locator("button[name=action-submit]").dispatch_event("click")
+    page.wait_for_load_state()
     screenshot("20-admin-submitted")
 
     lesson.refresh_from_db()
@@ -48,12 +49,9 @@ def test_editor_submits_and_manager_approves(admin_server, page, screenshot):
     page.goto(edit_url)
     approve = page.locator("button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])")
     assert approve.count() == 1
-    approve.dispatch_event("click")
+    with page.expect_navigation():
+        approve.dispatch_event("click")
     page.wait_for_load_state()
-    page.wait_for_function(
-        "() => !document.querySelector('button[data-workflow-action-name=approve]')"
-        " || document.querySelector('.messages .success, .messages [class*=success]')"
-    )
     screenshot("21-admin-approved")
 
     lesson.refresh_from_db()
