@@ -189,9 +189,40 @@ class LessonStreamBlock(blocks.StreamBlock):
     trainer_notes = TrainerNotesBlock()
 
     def get_prep_value(self, value):
-        # A StreamValue keeps blocks it never converted as raw data and saves that raw data again:
-        # convert every block, so that each rich text passes through the sanitiser on save.
-        if isinstance(value, blocks.StreamValue):
-            for _child in value:
-                pass
-        return super().get_prep_value(value)
+        # A StreamValue saves the blocks it never converted as their raw data again. Sanitise the rich
+        # text inside that raw data rather than converting the blocks: a conversion looks up the
+        # provisions, documents and packages that blocks reference and turns a reference whose row is
+        # not there (yet, as while a fixture or a serialized database loads) into None for good.
+        return [
+            {**item, "value": sanitize_raw_value(self.child_blocks[item["type"]], item["value"])}
+            if item.get("type") in self.child_blocks
+            else item
+            for item in super().get_prep_value(value)
+        ]
+
+
+def sanitize_raw_value(block: blocks.Block, raw):
+    """The raw (JSON) value of ``block`` with every rich text in it sanitised; everything else as it was."""
+    if isinstance(block, blocks.RichTextBlock):
+        return sanitize_stored_richtext(raw) if isinstance(raw, str) else raw
+    if isinstance(block, blocks.StructBlock) and isinstance(raw, dict):
+        return {
+            name: sanitize_raw_value(block.child_blocks[name], item) if name in block.child_blocks else item
+            for name, item in raw.items()
+        }
+    if isinstance(block, blocks.ListBlock) and isinstance(raw, list):
+        # items are stored as {"type": "item", "value": …, "id": …}; older data as bare values
+        return [
+            {**item, "value": sanitize_raw_value(block.child_block, item.get("value"))}
+            if isinstance(item, dict) and item.get("type") == "item" and "value" in item
+            else sanitize_raw_value(block.child_block, item)
+            for item in raw
+        ]
+    if isinstance(block, blocks.StreamBlock) and isinstance(raw, list):
+        return [
+            {**item, "value": sanitize_raw_value(block.child_blocks[item["type"]], item.get("value"))}
+            if isinstance(item, dict) and item.get("type") in block.child_blocks
+            else item
+            for item in raw
+        ]
+    return raw

@@ -58,3 +58,23 @@ def test_a_stored_revision_with_script_renders_clean(client, curriculum, agency_
     assert "Hello" in html
     main = html.split('<main id="main"', 1)[1]
     assert_clean(main)
+
+
+def test_raw_blocks_are_cleaned_on_save_without_losing_their_references():
+    """Blocks saved as raw data (never converted) still pass the sanitiser, and keep what they point to,
+    even a row that is not there yet, as while a fixture or a serialized database loads."""
+    stream = LessonStreamBlock()
+    raw = [
+        {"type": "case_study", "id": "c1", "value": {"title": "t", "scenario": NASTY, "questions": [], "trainer_notes": NASTY}},
+        {"type": "legal_provision", "id": "l1", "value": {"provision": 987654, "commentary": NASTY}},
+        {"type": "h5p", "id": "h1", "value": {"package": 876543, "introduction": "Sort the facts"}},
+        {"type": "trainer_notes", "id": "t1", "value": {"timing": "10", "steps": [{"type": "item", "value": "Step", "id": "s1"}], "materials": []}},
+    ]
+    value = StreamValue(stream, raw, is_lazy=True)
+    prepped = stream.get_prep_value(value)
+    assert_clean(str(prepped))
+    by_id = {item["id"]: item["value"] for item in prepped}
+    assert "Hello" in by_id["c1"]["scenario"]
+    assert by_id["l1"]["provision"] == 987654
+    assert by_id["h1"] == {"package": 876543, "introduction": "Sort the facts"}
+    assert by_id["t1"]["steps"] == [{"type": "item", "value": "Step", "id": "s1"}]
