@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml $(BIN)/python
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Compiled catalogues are not kept in git: they are built here, at install.
