@@ -162,6 +162,19 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         label = _("Knowledge check")
 
 
+class H5PActivityBlock(blocks.StructBlock):
+    """An interactive H5P activity; completing it marks the lesson as done (see ``content.h5p``)."""
+
+    package = SnippetChooserBlock("content.H5PPackage", label=_("H5P activity"))
+    introduction = blocks.TextBlock(label=_("introduction"), required=False)
+
+    class Meta:
+        icon = "pick"
+        template = "blocks/h5p_activity.html"
+        label = _("H5P activity")
+        description = _("An interactive exercise; finishing it marks the lesson as done.")
+
+
 class TrainerNotesBlock(blocks.StructBlock):
     """Facilitation guidance for trainers who deliver the lesson in a cascade session."""
 
@@ -186,6 +199,7 @@ class LessonStreamBlock(blocks.StreamBlock):
     video = VideoBlock()
     document = DocumentBlock()
     knowledge_check = KnowledgeCheckBlock()
+    h5p = H5PActivityBlock()
     trainer_notes = TrainerNotesBlock()
 
     def get_prep_value(self, value):

@@ -1,5 +1,6 @@
-"""Legal provisions: articles of legal instruments as translatable, versioned content."""
+"""Content records that lessons use: legal provisions (translatable, versioned) and H5P activities."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -122,3 +123,149 @@ def _translatable_fields():
 
 
 LegalProvision.translatable_fields = _translatable_fields()
+
+
+class H5PLibrary(models.Model):
+    """An H5P library installed from a package. Its files never change once stored: a newer patch
+    version is a new row with its own folder, so packages that use the old one keep working until
+    they are replaced."""
+
+    machine_name = models.CharField(_("machine name"), max_length=127)
+    major_version = models.PositiveIntegerField(_("major version"))
+    minor_version = models.PositiveIntegerField(_("minor version"))
+    patch_version = models.PositiveIntegerField(_("patch version"))
+    title = models.CharField(_("title"), max_length=255)
+    library_json = models.JSONField(_("library.json"), default=dict)
+    storage_prefix = models.CharField(_("storage folder"), max_length=200, unique=True)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    installed_at = models.DateTimeField(_("installed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("H5P library")
+        verbose_name_plural = _("H5P libraries")
+        ordering = ["machine_name", "-major_version", "-minor_version", "-patch_version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["machine_name", "major_version", "minor_version", "patch_version"],
+                name="content_h5plibrary_version_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.machine_name} {self.major_version}.{self.minor_version}.{self.patch_version}"
+
+    @property
+    def folder(self) -> str:
+        return f"{self.machine_name}-{self.major_version}.{self.minor_version}"
+
+
+class H5PPackage(TranslatableMixin, models.Model):
+    """An uploaded .h5p activity, validated and extracted (see ``content.h5p``).
+
+    Each language has its own upload (the Turkmen activity is a different package from the English
+    one), linked as translations, so a lesson's H5P block points at the package in the lesson's
+    language. ``storage_prefix`` holds h5p.json and content/; libraries are shared
+    (``libraries``, resolved when the package was accepted).
+    """
+
+    title = models.CharField(_("title"), max_length=255)
+    main_library = models.CharField(_("main library"), max_length=127)
+    main_library_version = models.CharField(_("main library version"), max_length=30)
+    h5p_json = models.JSONField(_("h5p.json"), default=dict)
+    storage_prefix = models.CharField(_("storage folder"), max_length=200, db_index=True)
+    libraries = models.ManyToManyField(H5PLibrary, related_name="packages", verbose_name=_("libraries"), blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    file_count = models.PositiveIntegerField(_("files"), default=0)
+    language_note = models.TextField(
+        _("language note"), blank=True, help_text=_("Filled in on upload, e.g. libraries without strings in this language.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("H5P activity")
+        verbose_name_plural = _("H5P activities")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def size_label(self) -> str:
+        from django.template.defaultfilters import filesizeformat
+
+        return filesizeformat(self.size_bytes)
+
+    size_label.short_description = _("size")
+
+    def lessons_label(self) -> int:
+        """The number of live lessons that use the package (annotated by the admin listing)."""
+        count = getattr(self, "lesson_count", None)
+        return self.usages.count() if count is None else count
+
+    lessons_label.short_description = _("lessons")
+
+
+class H5PUsage(models.Model):
+    """Which live page uses which package: kept on publish, so that serving a package's files and
+    recording a statement check access with one indexed lookup instead of a search of page bodies."""
+
+    package = models.ForeignKey(H5PPackage, on_delete=models.PROTECT, related_name="usages")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("H5P activity use")
+        constraints = [models.UniqueConstraint(fields=["package", "page"], name="content_h5pusage_unique")]
+
+
+class H5PStatement(models.Model):
+    """An xAPI statement reported by the player for a learner (reported by the browser: it may be
+    forged, so it can move lesson progress but never a test score or a certification)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    package = models.ForeignKey(H5PPackage, on_delete=models.CASCADE, related_name="statements")
+    lesson_key = models.UUIDField(_("lesson"), db_index=True)
+    statement_id = models.UUIDField(_("statement id"))
+    verb = models.CharField(_("verb"), max_length=200)
+    completed = models.BooleanField(_("completed"), default=False)
+    success = models.BooleanField(_("success"), null=True)
+    score_scaled = models.FloatField(_("scaled score"), null=True)
+    statement = models.JSONField(_("statement"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("H5P statement")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "statement_id"], name="content_h5pstatement_unique"),
+        ]
+
+
+class H5PUserState(models.Model):
+    """Where a learner left an activity (H5P's content user data), to resume it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    package = models.ForeignKey(H5PPackage, on_delete=models.CASCADE, related_name="states")
+    data = models.TextField(_("state"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("H5P activity state")
+        constraints = [models.UniqueConstraint(fields=["user", "package"], name="content_h5puserstate_unique")]
+
+
+def _h5p_translatable_fields():
+    from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+    return [TranslatableField("title")] + [
+        SynchronizedField(name)
+        for name in (
+            "main_library", "main_library_version", "h5p_json", "storage_prefix", "libraries",
+            "size_bytes", "file_count",
+        )
+    ]
+
+
+H5PPackage.translatable_fields = _h5p_translatable_fields()

@@ -7,7 +7,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import LegalProvision
+from wagtail.admin.panels import FieldPanel, ObjectList
+
+from .models import H5PPackage, LegalProvision
+from .views.h5p_packages import H5PPackageCreateView, H5PPackageDeleteView, H5PPackageEditView, H5PPackageForm
 from .views.provision_review import ProvisionReviewView
 
 
@@ -23,6 +26,32 @@ class LegalProvisionViewSet(SnippetViewSet):
 
 
 register_snippet(LegalProvisionViewSet)
+
+
+class H5PPackageViewSet(SnippetViewSet):
+    model = H5PPackage
+    icon = "pick"
+    menu_label = _("H5P activities")
+    menu_order = 215
+    add_to_admin_menu = True
+    list_display = ["title", "main_library", "main_library_version", "size_label", "lessons_label", "uploaded_at", "uploaded_by"]
+    list_filter = ["locale", "main_library"]
+    search_fields = ["title", "main_library"]
+    edit_handler = ObjectList(
+        [FieldPanel("package_file"), FieldPanel("title"), FieldPanel("language_note", read_only=True)],
+        base_form_class=H5PPackageForm,
+    )
+    add_view_class = H5PPackageCreateView
+    edit_view_class = H5PPackageEditView
+    delete_view_class = H5PPackageDeleteView
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return H5PPackage.objects.select_related("uploaded_by", "locale").annotate(lesson_count=Count("usages"))
+
+
+register_snippet(H5PPackageViewSet)
 
 
 @hooks.register("register_admin_urls")

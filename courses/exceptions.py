@@ -12,3 +12,7 @@ class EnrolmentClosed(CourseError):
 
 class NotEnrolled(CourseError):
     """Progress is recorded only for learners enrolled in a course that holds the lesson."""
+
+
+class ActivityNotAllowed(CourseError):
+    """The activity is not used by a live lesson that this learner may see."""

@@ -9,6 +9,7 @@ Block ids are derived from the content (uuid5), so a re-run finds the same block
 """
 
 import datetime
+import io
 import json
 import uuid
 from collections import defaultdict
@@ -22,7 +23,7 @@ from wagtail_localize.models import StringSegment, StringTranslation, Translatio
 from wagtail_localize.segments import StringSegmentValue
 from wagtail_localize.segments.extract import extract_segments
 
-from content.models import LegalProvision
+from content.models import H5PPackage, LegalProvision
 from content.sanitize import sanitize_stored_richtext
 from content.seed import loader
 
@@ -40,7 +41,7 @@ def _items(values: list, *prefix) -> list[dict]:
     return [{"type": "item", "value": value, "id": _id(*prefix, index)} for index, value in enumerate(values)]
 
 
-def _block_value(block: dict, prefix: tuple, provisions: dict[str, LegalProvision]) -> dict:
+def _block_value(block: dict, prefix: tuple, provisions: dict[str, LegalProvision], packages: dict | None = None) -> dict:
     kind = block["type"]
     if kind == "text":
         return block["html"]
@@ -63,15 +64,23 @@ def _block_value(block: dict, prefix: tuple, provisions: dict[str, LegalProvisio
         return {"title": block["title"], "description": block["description"], "film": block["film"], "video": None, "poster": None, "subtitles": []}
     if kind == "knowledge_check":
         return {"title": block["title"], "instructions": block["instructions"]}
+    if kind == "h5p":
+        if not packages or block["activity"] not in packages:
+            raise loader.SeedDataError(f"no H5P package seeded for activity {block['activity']!r}")
+        return {"package": packages[block["activity"]].pk, "introduction": block["introduction"]}
     if kind == "trainer_notes":
         return {"timing": block["timing"], "steps": _items(block["steps"], *prefix, "steps"), "materials": _items(block["materials"], *prefix, "materials")}
     raise loader.SeedDataError(f"unknown block type {kind!r}")
 
 
-def lesson_body(lesson: dict, provisions: dict[str, LegalProvision]) -> list[dict]:
+def lesson_body(lesson: dict, provisions: dict[str, LegalProvision], packages: dict | None = None) -> list[dict]:
     """Return the raw StreamField data of a lesson, with ids that do not change between runs."""
     return [
-        {"type": block["type"], "id": _id(lesson["slug"], index), "value": _block_value(block, (lesson["slug"], index), provisions)}
+        {
+            "type": block["type"],
+            "id": _id(lesson["slug"], index),
+            "value": _block_value(block, (lesson["slug"], index), provisions, packages),
+        }
         for index, block in enumerate(lesson["body"])
     ]
 
@@ -224,6 +233,40 @@ def provisions_seed(*, locales: dict[str, Locale], data: list | None = None) -> 
 # --- pages ----------------------------------------------------------------------------------------
 
 
+# --- H5P activities ------------------------------------------------------------------------------
+
+
+def h5p_packages_seed(*, locales: dict[str, Locale]) -> dict[str, H5PPackage]:
+    """Build our H5P activities as real .h5p files and upload them through the package service.
+
+    One package per language, linked as translations of the English one. A package is uploaded
+    only when its language has none with that title yet, so the seed can run again.
+    """
+    from content.h5p.services import h5p_package_create
+    from content.seed.h5p.package import activity_slugs, package_build, package_title
+
+    result = {}
+    for slug in activity_slugs():
+        source = None
+        for language in (SOURCE_LANGUAGE, *[code for code in locales if code != SOURCE_LANGUAGE]):
+            locale = locales[language]
+            title = package_title(slug=slug, language=language)
+            if source is None:
+                package = H5PPackage.objects.filter(locale=locale, title=title).first()
+            else:
+                package = H5PPackage.objects.filter(locale=locale, translation_key=source.translation_key).first()
+            if package is None:
+                package = h5p_package_create(
+                    upload=io.BytesIO(package_build(slug=slug, language=language)),
+                    locale=locale,
+                    translation_of=source,
+                )
+            if source is None:
+                source = package
+        result[slug] = source
+    return result
+
+
 def _save_page(parent: Page, model, slug: str, fields: dict) -> Page:
     """Create the English child page ``slug`` or update it; publish only when something changed."""
     page = model.objects.child_of(parent).filter(slug=slug).first()
@@ -274,12 +317,12 @@ def _module_fields(module: dict) -> dict:
     }
 
 
-def _lesson_fields(lesson: dict, provisions) -> dict:
+def _lesson_fields(lesson: dict, provisions, packages=None) -> dict:
     return {
         "title": lesson["title"],
         "summary": lesson["summary"],
         "estimated_minutes": lesson["estimated_minutes"],
-        "body": lesson_body(lesson, provisions),
+        "body": lesson_body(lesson, provisions, packages),
         "editor_note": lesson.get("editor_note", ""),
     }
 
@@ -297,7 +340,9 @@ def course_index_seed(*, home: HomePage, locales: dict[str, Locale]) -> CourseIn
 
 
 @transaction.atomic
-def tot_course_seed(*, index: CourseIndexPage, locales: dict[str, Locale], provisions, data=None) -> CoursePage:
+def tot_course_seed(
+    *, index: CourseIndexPage, locales: dict[str, Locale], provisions, packages=None, data=None
+) -> CoursePage:
     data = data or loader.curriculum("tot")
     course_fields = {language: _course_fields(course) for language, course in data["course"].items()}
     course = _save_page(index, CoursePage, data["course"][SOURCE_LANGUAGE]["slug"], course_fields[SOURCE_LANGUAGE])
@@ -309,7 +354,8 @@ def tot_course_seed(*, index: CourseIndexPage, locales: dict[str, Locale], provi
         _translate_page(module, module_fields, locales)
         for position, lesson in enumerate(source["lessons"]):
             lesson_fields = {
-                language: _lesson_fields(versions[language]["lessons"][position], provisions) for language in versions
+                language: _lesson_fields(versions[language]["lessons"][position], provisions, packages)
+                for language in versions
             }
             page = _save_page(module, LessonPage, lesson["slug"], lesson_fields[SOURCE_LANGUAGE])
             _translate_page(page, lesson_fields, locales)

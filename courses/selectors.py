@@ -314,6 +314,7 @@ def lesson_context(*, lesson: LessonPage, request) -> dict:
     done = sum(1 for key in (nav.lesson_keys if nav else []) if key in completed)
     is_preview = getattr(request, "is_preview", False)
     return {
+        "h5p": _h5p_players(lesson=lesson, user=user),
         # The rendered body is cached per live revision, language and trainer-notes visibility under
         # the content version (bumped on every publish and provision/media change); previews never.
         "body_cache_timeout": 0 if is_preview else NAV_TIMEOUT,
@@ -332,6 +333,31 @@ def lesson_context(*, lesson: LessonPage, request) -> dict:
         "course_percent": percent(done, len(lessons)),
         "can_see_trainer_notes": can_see_notes,
         "language_fallback": getattr(request, "lms_language_fallback", False),
+    }
+
+
+def _h5p_players(*, lesson: LessonPage, user) -> dict | None:
+    """Player addresses for the lesson's H5P activities, each with a token for this user (no queries)."""
+    from django.urls import reverse
+
+    from content.h5p.services import h5p_package_ids_in
+    from content.h5p.tokens import player_token
+
+    package_ids = h5p_package_ids_in(lesson.body)
+    if not package_ids or not user.is_authenticated:
+        return None
+    language = translation.get_language() or SOURCE_LANGUAGE
+    return {
+        "lesson": lesson.pk,
+        "xapiUrl": reverse("courses:h5p_xapi"),
+        "stateUrl": reverse("courses:h5p_state"),
+        "players": {
+            str(package_id): reverse(
+                "h5p_player",
+                args=[player_token(user_id=user.pk, package_id=package_id, lesson_id=lesson.pk, language=language)],
+            )
+            for package_id in package_ids
+        },
     }
 
 

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
-from .exceptions import EnrolmentClosed, NotEnrolled
+from .exceptions import ActivityNotAllowed, EnrolmentClosed, NotEnrolled
 from .models import CourseCompletion, CoursePage, Enrolment, HomePage, LessonPage, LessonProgress
 from .selectors import course_nav
 
@@ -108,6 +108,80 @@ def lesson_complete(*, user, lesson: LessonPage, source: str = LessonProgress.So
         if nav.lesson_keys and done == len(nav.lesson_keys):
             CourseCompletion.objects.get_or_create(user=user, course_key=nav.key)
     return progress
+
+
+def lesson_complete_enrolling(*, user, lesson, source: str = LessonProgress.Source.MANUAL) -> LessonProgress:
+    """Mark a lesson done, enrolling the learner in its course first when they are not enrolled yet."""
+    try:
+        return lesson_complete(user=user, lesson=lesson, source=source)
+    except NotEnrolled:
+        course = CoursePage.objects.ancestor_of(lesson).live().first()
+        if course is None:
+            raise
+        enrolment_create(user=user, course=course)
+        return lesson_complete(user=user, lesson=lesson, source=source)
+
+
+ACTIVITY_NOT_ALLOWED = _("This activity is not part of a lesson you can open.")
+
+
+def h5p_statement_record(*, user, lesson_id: int, package_id: int, statement) -> dict:
+    """Record an xAPI statement from a lesson's H5P activity; completing it marks the lesson done.
+
+    Costs a fixed number of queries whatever the size of the course: the lesson and the package are
+    checked with one lookup in the usage table, and restrictions come from the cached table.
+    """
+    from content.h5p.services import h5p_statement_store
+    from content.h5p.xapi import learner_mbox, statement_parse
+
+    usage = _activity_usage(user=user, lesson_id=lesson_id, package_id=package_id)
+    parsed = statement_parse(statement, expected_mbox=learner_mbox(user.pk))
+    lesson = usage.page
+    recorded = h5p_statement_store(user=user, package_id=package_id, lesson_key=lesson.translation_key, parsed=parsed)
+    lesson_done = False
+    if recorded and parsed.completes:
+        lesson_complete_enrolling(user=user, lesson=lesson, source=LessonProgress.Source.ACTIVITY)
+        lesson_done = True
+    return {"recorded": recorded, "lesson_done": lesson_done}
+
+
+def h5p_state_record(*, user, lesson_id: int, package_id: int, data: str) -> None:
+    """Keep where the learner left an activity of a lesson they may see."""
+    from content.h5p.services import h5p_state_save
+
+    _activity_usage(user=user, lesson_id=lesson_id, package_id=package_id)
+    h5p_state_save(user=user, package_id=package_id, data=data)
+
+
+def _activity_usage(*, user, lesson_id, package_id):
+    from content.models import H5PUsage
+
+    from .routing import view_restrictions_for
+
+    usage = (
+        H5PUsage.objects.select_related("page")
+        .filter(package_id=package_id, page_id=lesson_id, page__live=True)
+        .first()
+    )
+    if usage is None or not _may_view(page=usage.page, user=user, restrictions=view_restrictions_for(usage.page)):
+        raise ActivityNotAllowed(ACTIVITY_NOT_ALLOWED)
+    return usage
+
+
+def _may_view(*, page, user, restrictions) -> bool:
+    from wagtail.models import PageViewRestriction
+
+    if restrictions is None:
+        restrictions = page.get_view_restrictions()
+    for restriction in restrictions:
+        if restriction.restriction_type == PageViewRestriction.LOGIN and not user.is_authenticated:
+            return False
+        if restriction.restriction_type == PageViewRestriction.GROUPS:
+            if not user.is_superuser and not restriction.groups.filter(pk__in=user.groups.all()).exists():
+                return False
+        if restriction.restriction_type == PageViewRestriction.PASSWORD:
+            return False
+    return True
 
 
 def lesson_incomplete(*, user, lesson: LessonPage) -> None:

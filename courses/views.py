@@ -1,8 +1,13 @@
 """Enrolment, lesson completion and search. Thin: the rules are in services and selectors."""
 
+import json
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +16,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Locale, Page
 
 from . import selectors, services
-from .exceptions import CourseError, NotEnrolled
+from .exceptions import ActivityNotAllowed, CourseError
 from .models import CoursePage, LessonPage, ModulePage
 
 SEARCH_PAGE_SIZE = 20
@@ -42,17 +47,10 @@ def course_enrol(request, page_id):
 def lesson_done(request, page_id):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=page_id)
     try:
-        services.lesson_complete(user=request.user, lesson=lesson)
-    except NotEnrolled:
-        course = CoursePage.objects.ancestor_of(lesson).live().first()
-        try:
-            if course is None:
-                raise
-            services.enrolment_create(user=request.user, course=course)
-            services.lesson_complete(user=request.user, lesson=lesson)
-        except CourseError as error:
-            messages.error(request, error.message)
-            return _back(request, lesson.url)
+        services.lesson_complete_enrolling(user=request.user, lesson=lesson)
+    except CourseError as error:
+        messages.error(request, error.message)
+        return _back(request, lesson.url)
     messages.success(request, _("Lesson marked as done."))
     return _back(request, lesson.url)
 
@@ -77,3 +75,75 @@ def search(request):
         results = pages.specific().search(query)
         page_obj = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "courses/search.html", {"query": query, "page": page_obj})
+
+
+def _h5p_payload(request, *, limit: int):
+    """Parse a JSON report of the player bridge, or return the error response to send."""
+    from django.core.cache import cache
+
+    key = f"courses:h5p-rate:{request.user.pk}:{int(time.time() // 60)}"
+    count = cache.get_or_set(key, 0, 90)
+    if count >= settings.H5P_RATE_LIMIT:
+        return None, JsonResponse({"error": _("Too many reports; try again in a minute.")}, status=429)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 90)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit or len(request.body) > limit:
+        return None, JsonResponse({"error": _("The report is too large.")}, status=413)
+    if request.content_type != "application/json":
+        return None, JsonResponse({"error": _("The report must be JSON.")}, status=415)
+    try:
+        payload = json.loads(request.body)
+        lesson_id, package_id = int(payload["lesson"]), int(payload["package"])
+    except (ValueError, KeyError, TypeError):
+        return None, JsonResponse({"error": _("The report is not valid.")}, status=400)
+    return (payload, lesson_id, package_id), None
+
+
+@login_required
+@require_POST
+def h5p_xapi(request):
+    """Receive an xAPI statement from a lesson's H5P activity (via the page's bridge)."""
+    from content.h5p.xapi import MAX_STATEMENT_BYTES, StatementError
+
+    parsed, error = _h5p_payload(request, limit=MAX_STATEMENT_BYTES)
+    if error:
+        return error
+    payload, lesson_id, package_id = parsed
+    try:
+        result = services.h5p_statement_record(
+            user=request.user, lesson_id=lesson_id, package_id=package_id, statement=payload.get("statement")
+        )
+    except ActivityNotAllowed as exc:
+        return JsonResponse({"error": str(exc.message)}, status=403)
+    except StatementError as exc:
+        return JsonResponse({"error": str(exc.message)}, status=400)
+    return JsonResponse(result)
+
+
+@login_required
+@require_POST
+def h5p_state(request):
+    """Keep where the learner is in an activity, to resume it."""
+    from content.h5p.xapi import MAX_STATE_BYTES
+
+    parsed, error = _h5p_payload(request, limit=MAX_STATE_BYTES + 1024)
+    if error:
+        return error
+    payload, lesson_id, package_id = parsed
+    state = payload.get("state")
+    if not isinstance(state, str) or len(state.encode()) > MAX_STATE_BYTES:
+        return JsonResponse({"error": _("The report is not valid.")}, status=400)
+    try:
+        json.loads(state)
+        services.h5p_state_record(user=request.user, lesson_id=lesson_id, package_id=package_id, data=state)
+    except ValueError:
+        return JsonResponse({"error": _("The report is not valid.")}, status=400)
+    except ActivityNotAllowed as exc:
+        return JsonResponse({"error": str(exc.message)}, status=403)
+    return JsonResponse({"saved": True})

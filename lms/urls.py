@@ -15,6 +15,8 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # H5P players and package files, authorised by signed tokens (see content.h5p.tokens)
+    path("h5p/", include("content.h5p.urls")),
 ]
 
 if settings.DEBUG:

@@ -68,7 +68,10 @@ def _seed_small_curriculum():
     locales = {locale.language_code: locale for locale in Locale.objects.all()}
     provisions = seed.provisions_seed(locales=locales)
     index = seed.course_index_seed(home=home, locales=locales)
-    tot = seed.tot_course_seed(index=index, locales=locales, provisions=provisions, data=curriculum_data.tot())
+    packages = seed.h5p_packages_seed(locales=locales)
+    tot = seed.tot_course_seed(
+        index=index, locales=locales, provisions=provisions, packages=packages, data=curriculum_data.tot()
+    )
     seed.refresher_course_seed(index=index, tot=tot, locales=locales, data=curriculum_data.refresher())
     editorial_setup(
         index_pages=list(index.get_translations(inclusive=True)),

@@ -23,13 +23,14 @@ BLOCK_TYPES = {
     "legal_provision": {"provision", "commentary"},
     "video": {"title", "description", "film"},
     "knowledge_check": {"title", "instructions"},
+    "h5p": {"activity", "introduction"},
     "trainer_notes": {"timing", "steps", "materials"},
 }
 REQUIRED_PER_MODULE = {"text", "key_points", "case_study", "trainer_notes", "knowledge_check"}
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em"}
 HTML_KEYS = {"html", "scenario", "trainer_notes", "commentary", "intro", "text", "notes"}
 # Values that are identifiers, not text: they must be equal in every language.
-IDENTITY_KEYS = {"slug", "number", "estimated_minutes", "provision", "film", "type", "label", "code"}
+IDENTITY_KEYS = {"slug", "number", "estimated_minutes", "provision", "film", "activity", "type", "label", "code"}
 TAG = re.compile(r"</?([a-zA-Z0-9]+)[^>]*>")
 
 

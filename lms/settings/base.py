@@ -170,6 +170,9 @@ AXES_CLIENT_IP_CALLABLE = "lms.people.auth.client_ip"
 # X-Forwarded-For; 0 means REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# xAPI and state reports of the H5P player a learner may send per minute (a player sends a few per answer)
+H5P_RATE_LIMIT = int(os.environ.get("H5P_RATE_LIMIT", "120"))
+
 # Languages: English is the source of the content; Turkmen is the default for people.
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -196,6 +199,7 @@ STATICFILES_FINDERS = [
 STATICFILES_DIRS = [
     BASE_DIR / "lms" / "static",
     ("vendor/noto-sans", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans"),
+    ("vendor/h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
 ]
 STATIC_ROOT = BASE_DIR / "static_collected"
 STATIC_URL = "/static/"

@@ -11,6 +11,9 @@ LESSON_BODY = [
     {"type": "trainer_notes", "timing": "30 min", "steps": ["{t} step one"], "materials": ["{t} flipchart"]},
 ]
 WORDS = {"en": "English", "ru": "Русский", "tk": "Türkmençe"}
+# definitions-two also holds an H5P activity (the seeded case-sort package)
+H5P_BLOCK = {"type": "h5p", "activity": "case-sort", "introduction": "{t} activity introduction"}
+H5P_LESSON = "definitions-two"
 
 
 def _fill(value, word):
@@ -40,7 +43,10 @@ def module(number, slug, language, lessons=("one", "two")):
                 "summary": f"{word} summary",
                 "estimated_minutes": 20,
                 "editor_note": "",
-                "body": _fill(copy.deepcopy(LESSON_BODY), f"{word} {name}"),
+                "body": _fill(
+                    copy.deepcopy(LESSON_BODY + ([H5P_BLOCK] if f"{slug}-{name}" == H5P_LESSON else [])),
+                    f"{word} {name}",
+                ),
             }
             for name in lessons
         ],

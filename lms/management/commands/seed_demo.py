@@ -63,7 +63,8 @@ class Command(BaseCommand):
         locales = {locale.language_code: locale for locale in Locale.objects.all()}
         provisions = course_seed.provisions_seed(locales=locales)
         index = course_seed.course_index_seed(home=home, locales=locales)
-        tot = course_seed.tot_course_seed(index=index, locales=locales, provisions=provisions)
+        packages = course_seed.h5p_packages_seed(locales=locales)
+        tot = course_seed.tot_course_seed(index=index, locales=locales, provisions=provisions, packages=packages)
         course_seed.refresher_course_seed(index=index, tot=tot, locales=locales)
         editorial_setup(
             index_pages=list(index.get_translations(inclusive=True)),

@@ -1,0 +1,1 @@
+"""H5P interactive content: package validation, storage, playback and xAPI statements."""

@@ -1,0 +1,72 @@
+"""The error that refuses an uploaded .h5p package, and every message it can carry.
+
+The messages are shown to content editors in the Wagtail admin, so each one says what is wrong and,
+where the editor can do something about it, what to do. Callers and tests reuse the constants.
+"""
+
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _
+
+NOT_ZIP = _("The file is not a valid .h5p package: it is not a zip archive.")
+DAMAGED_FILE = _("The package is damaged: %(name)s cannot be read. Export it again and upload the new file.")
+ENCRYPTED_FILE = _("The package contains an encrypted file: %(name)s. Export it again without a password.")
+UNSUPPORTED_COMPRESSION = _(
+    "The package compresses %(name)s in a way that is not supported. Export it again from an H5P editor."
+)
+TOO_MANY_FILES = _("The package has too many files (%(count)s); the limit is %(limit)s.")
+PACKAGE_TOO_LARGE = _("The package is too large when unpacked (%(size)s); the limit is %(limit)s.")
+FILE_TOO_LARGE = _("The file %(name)s is too large when unpacked (%(size)s); the limit is %(limit)s.")
+FILE_RATIO = _(
+    "The file %(name)s grows suspiciously when unpacked (%(ratio)s times its packed size); "
+    "the limit is %(limit)s times."
+)
+PACKAGE_RATIO = _(
+    "The package grows suspiciously when unpacked (%(ratio)s times its packed size); the limit is %(limit)s times."
+)
+UNSAFE_PATH = _("The package contains a path that leaves its folder: %(name)s")
+BACKSLASH_PATH = _("The package contains a path with a backslash: %(name)s. Folders must be separated by /.")
+CONTROL_CHARACTER = _("The package contains a file name with control characters: %(name)s")
+MALFORMED_PATH = _("The package contains a path with an empty or '.' part: %(name)s")
+HIDDEN_FILE = _("The package contains a hidden file or folder (its name starts with a dot): %(name)s")
+SYMLINK = _("The package contains a symbolic link, which is not allowed: %(name)s")
+DUPLICATE_NAME = _("The package contains the same name twice (ignoring letter case): %(name)s")
+HTML_FILE = _("The package contains an HTML page, which is not allowed: %(name)s")
+FILE_TYPE = _("The package contains a file of a type that is not allowed: %(name)s")
+UNEXPECTED_FILE = _("The package contains a file outside its content and library folders: %(name)s")
+JSON_TOO_LARGE = _("The file %(name)s is too large for a JSON file; the limit is %(limit)s.")
+H5P_JSON_MISSING = _("The package has no h5p.json file at its top level. Export it again from an H5P editor.")
+H5P_JSON_INVALID = _("The file h5p.json is not a valid JSON object. Export the package again from an H5P editor.")
+H5P_JSON_FIELD = _("The file h5p.json has a missing or invalid %(field)s. Export the package again from an H5P editor.")
+MAIN_LIBRARY_NOT_DEPENDENCY = _("The main library %(library)s is not listed in the preloadedDependencies of h5p.json.")
+CONTENT_JSON_MISSING = _("The package has no content/content.json file. Export it again from an H5P editor.")
+CONTENT_JSON_INVALID = _(
+    "The file content/content.json is not a valid JSON object. Export the package again from an H5P editor."
+)
+LIBRARY_JSON_MISSING = _("The folder %(folder)s is not an H5P library: it has no library.json file.")
+LIBRARY_JSON_INVALID = _("The file %(name)s is not a valid JSON object.")
+LIBRARY_JSON_FIELD = _("The file %(name)s has a missing or invalid %(field)s.")
+LIBRARY_FOLDER_MISMATCH = _("The library folder %(folder)s must be named %(expected)s to match its library.json.")
+LIBRARY_FILE_MISSING = _("The library %(library)s lists the file %(name)s, which is not in the package.")
+MISSING_LIBRARY = _("The package needs the library %(library)s, which is neither in the package nor installed.")
+
+
+def _interpolate(template: str, params: dict) -> str:
+    return str(template) % params
+
+
+# Formatting happens when the message is shown, so it comes out in the language of whoever reads it.
+_interpolate_lazy = lazy(_interpolate, str)
+
+
+class H5PPackageError(Exception):
+    """An uploaded .h5p package is refused; ``message`` says why, ``code`` lets code and tests tell cases apart."""
+
+    def __init__(self, template: str | Promise, *, code: str, params: dict | None = None) -> None:
+        self.template = template
+        self.code = code
+        self.params = params or {}
+        self.message = _interpolate_lazy(template, self.params)
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return str(self.message)

@@ -1,0 +1,380 @@
+"""Strict validation of an uploaded .h5p package, before anything of it is extracted.
+
+An .h5p file is a zip archive that an editor uploads and that is later unpacked into storage and
+served to learners, so every byte of it is untrusted. This module reads the zip's central directory
+and the few JSON files it must understand, never writes anything, and refuses the package when:
+
+- a name could land outside the extraction folder (zip slip): absolute paths, drive letters, ``..``,
+  backslashes (a separator on Windows), control characters, empty segments; or an entry is a
+  symbolic link, which could point anywhere once extracted;
+- it would unpack into far more than it weighs (zip bomb): too many entries, too many bytes in total
+  or in one entry, too high a compression ratio. Those sizes are the ones the central directory
+  declares; ``zipfile`` never yields more than the declared size of an entry (and then fails its
+  CRC check), and the JSON read here is read with a hard cap, so a lying header cannot exhaust memory;
+- two names differ only in letter case or Unicode form, so one would overwrite the other on some disks;
+- a file is hidden, HTML, or of a type outside H5P's whitelist;
+- the H5P structure is broken: h5p.json, content/content.json, a library.json, or a library the content
+  needs that is neither in the package nor installed.
+
+A valid package still contains JavaScript (in its libraries) and possibly SVG: that is how H5P works.
+It is contained elsewhere, by serving packages from a sandboxed origin, not here.
+"""
+
+import json
+import os
+import re
+import stat
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import IO, NoReturn
+
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+
+from content.h5p import exceptions as errors
+from content.h5p.exceptions import H5PPackageError
+
+CONTENT_EXTENSIONS = frozenset(
+    "json png jpg jpeg gif bmp tif tiff svg eot ttf woff woff2 otf webm mp4 ogg mp3 m4a wav txt pdf rtf doc docx "
+    "xls xlsx ppt pptx odt ods odp xml csv diff patch swf md textile vtt webvtt gltf glb".split()
+)
+LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css", "svg", "xml"}
+HTML_EXTENSIONS = frozenset({"html", "htm"})
+# H5P tools write deflate; other methods only widen what a crafted archive can ask of the decompressor.
+COMPRESSIONS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+# Small entries cannot make a bomb, and tiny JSON or text files compress very well.
+RATIO_EXEMPT_BYTES = 64 * 1024
+ENCRYPTED_FLAG = 0x1
+MACHINE_NAME = re.compile(r"[\w.-]{1,255}", re.ASCII)  # H5P's own pattern
+VERSION = re.compile(r"\d{1,9}", re.ASCII)
+DRIVE = re.compile(r"[A-Za-z]:")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+SHOWN_NAME_CHARS = 200
+
+_size = lazy(filesizeformat, str)
+
+
+@dataclass(frozen=True)
+class LibraryRef:
+    machine_name: str
+    major: int
+    minor: int
+
+    @property
+    def folder(self) -> str:
+        return f"{self.machine_name}-{self.major}.{self.minor}"
+
+    def __str__(self) -> str:
+        return f"{self.machine_name} {self.major}.{self.minor}"
+
+
+@dataclass(frozen=True)
+class PackagedLibrary:
+    ref: LibraryRef
+    patch: int
+    title: str
+    library_json: dict
+    files: tuple[str, ...]  # posix paths relative to the library folder
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_files: int = 2000  # entries in the archive, folders included
+    max_total_bytes: int = 200 * 1024 * 1024
+    max_file_bytes: int = 100 * 1024 * 1024
+    max_ratio: float = 100.0  # unpacked / packed, per entry of RATIO_EXEMPT_BYTES or more, and overall
+    max_json_bytes: int = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ValidatedPackage:
+    title: str
+    language: str
+    main_library: LibraryRef
+    h5p_json: dict
+    content_json: dict
+    dependencies: tuple[LibraryRef, ...]  # preloadedDependencies of h5p.json
+    libraries: dict[str, PackagedLibrary]  # by folder, those present in the package
+    needs_installed: tuple[LibraryRef, ...]  # members of the dependency closure not in the package
+    content_files: tuple[str, ...]  # posix paths relative to content/, content.json included
+    total_bytes: int
+    file_count: int
+
+
+def package_validate(
+    file: str | os.PathLike | IO[bytes],
+    *,
+    is_installed: Callable[[LibraryRef], bool] = lambda ref: False,
+    limits: Limits = Limits(),
+) -> ValidatedPackage:
+    """Return what the caller needs to extract and register the package, or raise ``H5PPackageError``.
+
+    Nothing is extracted here so that a refused package never leaves a file behind; the caller
+    extracts exactly the names returned. ``is_installed`` is asked only about libraries the package
+    needs and does not carry.
+    """
+    with _zip_open(file=file) as archive:
+        files = _entries_check(infos=archive.infolist(), limits=limits)
+        content_files, library_files = _layout(names=files)
+        if "h5p.json" not in files:
+            _refuse(errors.H5P_JSON_MISSING, "h5p_json_missing")
+        read = partial(_json_object, archive=archive, limits=limits)
+        h5p_json = read(info=files["h5p.json"], template=errors.H5P_JSON_INVALID, code="h5p_json_invalid")
+        title, language, main_library, dependencies = _h5p_json_parse(data=h5p_json)
+        if "content/content.json" not in files:
+            _refuse(errors.CONTENT_JSON_MISSING, "content_json_missing")
+        content_json = read(
+            info=files["content/content.json"], template=errors.CONTENT_JSON_INVALID, code="content_json_invalid"
+        )
+        libraries = {}
+        for folder, names in library_files.items():
+            if f"{folder}/library.json" not in files:
+                _refuse(errors.LIBRARY_JSON_MISSING, "library_json_missing", folder=folder)
+            data = read(
+                info=files[f"{folder}/library.json"], template=errors.LIBRARY_JSON_INVALID, code="library_json_invalid"
+            )
+            libraries[folder] = _library_parse(folder=folder, data=data, files=tuple(sorted(names)))
+    return ValidatedPackage(
+        title=title,
+        language=language,
+        main_library=main_library,
+        h5p_json=h5p_json,
+        content_json=content_json,
+        dependencies=dependencies,
+        libraries=libraries,
+        needs_installed=_closure(roots=dependencies, libraries=libraries, is_installed=is_installed),
+        content_files=tuple(sorted(content_files)),
+        total_bytes=sum(info.file_size for info in files.values()),
+        file_count=len(files),
+    )
+
+
+def _zip_open(*, file) -> zipfile.ZipFile:
+    if hasattr(file, "seek"):
+        file.seek(0)
+    try:
+        if not zipfile.is_zipfile(file):
+            raise zipfile.BadZipFile
+        if hasattr(file, "seek"):
+            file.seek(0)
+        return zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise H5PPackageError(errors.NOT_ZIP, code="not_zip") from exc
+
+
+def _shown(name: str) -> str:
+    """Return a name fit for a message: control characters escaped, length capped."""
+    escaped = CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", name)
+    return escaped if len(escaped) <= SHOWN_NAME_CHARS else escaped[:SHOWN_NAME_CHARS] + "…"
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def _refuse(template, code: str, **params) -> NoReturn:
+    raise H5PPackageError(template, code=code, params=params)
+
+
+def _entries_check(*, infos: list[zipfile.ZipInfo], limits: Limits) -> dict[str, zipfile.ZipInfo]:
+    """Return the file entries by name, having refused from the central directory alone anything unsafe."""
+    if len(infos) > limits.max_files:
+        _refuse(errors.TOO_MANY_FILES, "too_many_files", count=len(infos), limit=limits.max_files)
+    files, seen = {}, set()
+    packed = 0
+    for info in infos:
+        # zipfile cuts a name at its first NUL; the original shows what other tools would make of it.
+        name, shown = info.orig_filename, _shown(info.orig_filename)
+        _name_check(name=name, shown=shown)
+        if stat.S_ISLNK(info.external_attr >> 16):
+            _refuse(errors.SYMLINK, "symlink", name=shown)
+        if info.flag_bits & ENCRYPTED_FLAG:
+            _refuse(errors.ENCRYPTED_FILE, "encrypted", name=shown)
+        key = _fold(name.removesuffix("/"))
+        if key in seen:
+            _refuse(errors.DUPLICATE_NAME, "duplicate_name", name=shown)
+        seen.add(key)
+        if info.is_dir():
+            continue
+        if info.compress_type not in COMPRESSIONS:
+            _refuse(errors.UNSUPPORTED_COMPRESSION, "unsupported_compression", name=shown)
+        if info.file_size > limits.max_file_bytes:
+            _refuse(errors.FILE_TOO_LARGE, "file_too_large", name=shown, size=_size(info.file_size),
+                    limit=_size(limits.max_file_bytes))
+        if info.file_size >= RATIO_EXEMPT_BYTES and info.file_size > limits.max_ratio * info.compress_size:
+            _refuse(errors.FILE_RATIO, "file_ratio", name=shown, ratio=_ratio(info.file_size, info.compress_size),
+                    limit=f"{limits.max_ratio:g}")
+        files[name] = info
+        packed += info.compress_size
+    total = sum(info.file_size for info in files.values())
+    if total > limits.max_total_bytes:
+        _refuse(errors.PACKAGE_TOO_LARGE, "package_too_large", size=_size(total), limit=_size(limits.max_total_bytes))
+    if total >= RATIO_EXEMPT_BYTES and total > limits.max_ratio * packed:
+        _refuse(errors.PACKAGE_RATIO, "package_ratio", ratio=_ratio(total, packed), limit=f"{limits.max_ratio:g}")
+    # A file named like another file's folder cannot be extracted next to it.
+    folders = {_fold(name).rsplit("/", depth)[0] for name in files for depth in range(1, name.count("/") + 1)}
+    clash = next((name for name in files if _fold(name) in folders), None)
+    if clash is not None:
+        _refuse(errors.DUPLICATE_NAME, "duplicate_name", name=_shown(clash))
+    return files
+
+
+def _ratio(unpacked: int, packed: int) -> str:
+    return f"{unpacked / packed:.0f}" if packed else "∞"
+
+
+def _name_check(*, name: str, shown: str) -> None:
+    if CONTROL.search(name):
+        _refuse(errors.CONTROL_CHARACTER, "control_character", name=shown)
+    if "\\" in name:
+        _refuse(errors.BACKSLASH_PATH, "backslash_path", name=shown)
+    segments = name.removesuffix("/").split("/")  # a folder entry ends with one slash
+    if name.startswith("/") or DRIVE.match(name) or ".." in segments:
+        _refuse(errors.UNSAFE_PATH, "unsafe_path", name=shown)
+    if "" in segments or "." in segments:
+        _refuse(errors.MALFORMED_PATH, "malformed_path", name=shown)
+    if any(segment.startswith(".") for segment in segments):
+        _refuse(errors.HIDDEN_FILE, "hidden_file", name=shown)
+
+
+def _layout(*, names) -> tuple[list[str], dict[str, list[str]]]:
+    """Return the paths under content/ and, by folder, the paths in each library, refusing any other file."""
+    content, libraries = [], {}
+    for name in names:
+        top, _, rest = name.partition("/")
+        base = name.rsplit("/", 1)[-1]
+        extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
+        if extension in HTML_EXTENSIONS:
+            _refuse(errors.HTML_FILE, "html_file", name=_shown(name))
+        if not rest:
+            if name != "h5p.json":
+                _refuse(errors.UNEXPECTED_FILE, "unexpected_file", name=_shown(name))
+            continue
+        allowed = CONTENT_EXTENSIONS if top == "content" else LIBRARY_EXTENSIONS
+        if extension not in allowed:
+            _refuse(errors.FILE_TYPE, "file_type", name=_shown(name))
+        (content if top == "content" else libraries.setdefault(top, [])).append(rest)
+    return content, libraries
+
+
+def _json_object(*, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, template, code: str) -> dict:
+    """Return the JSON object in one entry, reading no more than the cap whatever its header says."""
+    too_large = {"name": _shown(info.filename), "limit": _size(limits.max_json_bytes)}
+    if info.file_size > limits.max_json_bytes:
+        _refuse(errors.JSON_TOO_LARGE, "json_too_large", **too_large)
+    try:
+        with archive.open(info) as handle:
+            data = handle.read(limits.max_json_bytes + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise H5PPackageError(errors.DAMAGED_FILE, code="damaged_file", params={"name": _shown(info.filename)}) from exc
+    if len(data) > limits.max_json_bytes:
+        _refuse(errors.JSON_TOO_LARGE, "json_too_large", **too_large)
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        value = None
+    if not isinstance(value, dict):
+        _refuse(template, code, name=_shown(info.filename))
+    return value
+
+
+def _version(value) -> int | None:
+    """Return a version number given as an int or, as some H5P exports do, as a string of digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and VERSION.fullmatch(value):
+        return int(value)
+    return None
+
+
+def _ref(item) -> LibraryRef | None:
+    if not isinstance(item, dict):
+        return None
+    name, major, minor = item.get("machineName"), _version(item.get("majorVersion")), _version(item.get("minorVersion"))
+    if not isinstance(name, str) or not MACHINE_NAME.fullmatch(name) or major is None or minor is None:
+        return None
+    return LibraryRef(machine_name=name, major=major, minor=minor)
+
+
+def _refs(value) -> tuple[LibraryRef, ...] | None:
+    """Return the references in a preloadedDependencies list, or None when the list is malformed."""
+    if not isinstance(value, list):
+        return None
+    refs = [_ref(item) for item in value]
+    return None if None in refs else tuple(dict.fromkeys(refs))
+
+
+def _h5p_json_parse(*, data: dict) -> tuple[str, str, LibraryRef, tuple[LibraryRef, ...]]:
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        _refuse(errors.H5P_JSON_FIELD, "h5p_json_field", field="title")
+    language = data.get("language", "und")
+    if not isinstance(language, str):
+        _refuse(errors.H5P_JSON_FIELD, "h5p_json_field", field="language")
+    main = data.get("mainLibrary")
+    if not isinstance(main, str) or not MACHINE_NAME.fullmatch(main):
+        _refuse(errors.H5P_JSON_FIELD, "h5p_json_field", field="mainLibrary")
+    dependencies = _refs(data.get("preloadedDependencies"))
+    if not dependencies:
+        _refuse(errors.H5P_JSON_FIELD, "h5p_json_field", field="preloadedDependencies")
+    main_library = next((ref for ref in dependencies if ref.machine_name == main), None)
+    if main_library is None:
+        _refuse(errors.MAIN_LIBRARY_NOT_DEPENDENCY, "main_library_not_dependency", library=main)
+    return title.strip(), language.strip() or "und", main_library, dependencies
+
+
+def _library_parse(*, folder: str, data: dict, files: tuple[str, ...]) -> PackagedLibrary:
+    name, machine_name, title = f"{folder}/library.json", data.get("machineName"), data.get("title")
+    valid = {
+        "machineName": isinstance(machine_name, str) and MACHINE_NAME.fullmatch(machine_name),
+        "majorVersion": _version(data.get("majorVersion")) is not None,
+        "minorVersion": _version(data.get("minorVersion")) is not None,
+        "patchVersion": _version(data.get("patchVersion")) is not None,
+        "title": isinstance(title, str) and title.strip(),
+        "preloadedDependencies": _refs(data.get("preloadedDependencies", [])) is not None,
+        "preloadedJs": _paths(data.get("preloadedJs", [])) is not None,
+        "preloadedCss": _paths(data.get("preloadedCss", [])) is not None,
+    }
+    field = next((field for field, ok in valid.items() if not ok), None)
+    if field is not None:
+        _refuse(errors.LIBRARY_JSON_FIELD, "library_json_field", name=name, field=field)
+    ref = _ref(data)
+    if ref.folder != folder:
+        _refuse(errors.LIBRARY_FOLDER_MISMATCH, "library_folder_mismatch", folder=folder, expected=ref.folder)
+    paths = _paths(data.get("preloadedJs", [])) + _paths(data.get("preloadedCss", []))
+    present = set(files)
+    missing = next((path for path in paths if path not in present), None)
+    if missing is not None:
+        _refuse(errors.LIBRARY_FILE_MISSING, "library_file_missing", library=str(ref), name=_shown(missing))
+    patch = _version(data.get("patchVersion"))
+    return PackagedLibrary(ref=ref, patch=patch, title=title.strip(), library_json=data, files=files)
+
+
+def _paths(items) -> list[str] | None:
+    """Return the paths of a preloadedJs or preloadedCss list, or None when the list is malformed."""
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        return None
+    paths = [item.get("path") for item in items]
+    return paths if all(isinstance(path, str) for path in paths) else None
+
+
+def _closure(*, roots, libraries: dict[str, PackagedLibrary], is_installed) -> tuple[LibraryRef, ...]:
+    """Return the libraries the content needs and the package does not carry, refusing any not installed."""
+    pending, seen, installed = list(roots), set(), []
+    while pending:
+        ref = pending.pop(0)
+        if ref in seen:
+            continue
+        seen.add(ref)
+        packaged = libraries.get(ref.folder)
+        if packaged is not None:
+            pending.extend(_refs(packaged.library_json.get("preloadedDependencies", [])))
+        elif is_installed(ref):
+            installed.append(ref)
+        else:
+            _refuse(errors.MISSING_LIBRARY, "missing_library", library=str(ref))
+    return tuple(installed)
