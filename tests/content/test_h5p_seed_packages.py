@@ -1,6 +1,6 @@
 """The seed H5P activities build into valid .h5p files, and their three language versions are equivalent.
 
-No database: the packer reads files only.
+No database: the packer and the validator read files only.
 """
 
 import io
@@ -11,6 +11,7 @@ import zipfile
 
 import pytest
 
+from content.h5p.validation import LibraryRef, package_validate
 from content.seed.h5p.package import (
     ACTIVITIES_DIR,
     LANGUAGES,
@@ -24,6 +25,10 @@ from content.seed.h5p.package import (
 
 BUILDS = [(slug, language) for slug in activity_slugs() for language in LANGUAGES]
 LIBRARY_FOLDERS = sorted(path.name for path in LIBRARIES_DIR.iterdir() if path.is_dir())
+# The code and style both content types share (cf. H5P.Question): not runnable, preloaded by each of them.
+SHARED_LIBRARY = {"machineName": "LMS.ChoiceTask", "majorVersion": 1, "minorVersion": 0}
+SHARED_FOLDER = "LMS.ChoiceTask-1.0"
+CONTENT_TYPE_FOLDERS = ["LMS.CaseSort-1.0", "LMS.IndicatorCheck-1.0"]
 # The field of a statement that holds its correct answer, per content type.
 ANSWER_FIELD = {"LMS.CaseSort": "category", "LMS.IndicatorCheck": "isTrue"}
 PLACEHOLDER = re.compile(r"@\w+")
@@ -39,6 +44,10 @@ def _activity(slug: str) -> dict:
 
 def _library_folder(library: dict) -> str:
     return f"{library['machineName']}-{library['majorVersion']}.{library['minorVersion']}"
+
+
+def _library_json(folder: str) -> dict:
+    return json.loads((LIBRARIES_DIR / folder / "library.json").read_text(encoding="utf-8"))
 
 
 def _semantics(folder: str) -> list:
@@ -65,22 +74,33 @@ def test_activity_slugs_are_the_activity_files():
     assert activity_slugs() == ["case-sort", "indicator-check"]
 
 
+def test_libraries_are_the_two_content_types_and_their_shared_library():
+    assert LIBRARY_FOLDERS == sorted([*CONTENT_TYPE_FOLDERS, SHARED_FOLDER])
+    assert sorted(_library_folder(_activity(slug)["library"]) for slug in activity_slugs()) == CONTENT_TYPE_FOLDERS
+
+
 @pytest.mark.parametrize(("slug", "language"), BUILDS)
 def test_package_is_a_zip_with_the_expected_entries(slug, language):
     archive = _open(package_build(slug=slug, language=language))
     assert archive.testzip() is None
     folder = _library_folder(_activity(slug)["library"])
+    # the content type and the shared library it preloads, each whole, and nothing else
     library_files = {
-        f"{folder}/{path.relative_to(LIBRARIES_DIR / folder).as_posix()}"
-        for path in (LIBRARIES_DIR / folder).rglob("*")
+        f"{library}/{path.relative_to(LIBRARIES_DIR / library).as_posix()}"
+        for library in (folder, SHARED_FOLDER)
+        for path in (LIBRARIES_DIR / library).rglob("*")
         if path.is_file()
     }
     names = archive.namelist()
     assert names == sorted(names)
     assert set(names) == {"h5p.json", "content/content.json"} | library_files
-    library = json.loads(archive.read(f"{folder}/library.json"))
-    for asset in library["preloadedJs"] + library["preloadedCss"]:
-        assert f"{folder}/{asset['path']}" in names
+    for library_folder in (folder, SHARED_FOLDER):
+        library = json.loads(archive.read(f"{library_folder}/library.json"))
+        assets = library["preloadedJs"] + library.get("preloadedCss", [])
+        assert assets
+        for asset in assets:
+            assert f"{library_folder}/{asset['path']}" in names
+    assert f"{SHARED_FOLDER}/choice-task.css" in names
     for language_file in ("ru", "tk"):
         assert f"{folder}/language/{language_file}.json" in names
     for info in archive.infolist():
@@ -106,7 +126,8 @@ def test_package_json_describes_the_activity(slug, language):
         "mainLibrary": main["machineName"],
         "embedTypes": ["div"],
         "license": "U",
-        "preloadedDependencies": [main],
+        # every library the content needs, dependencies first
+        "preloadedDependencies": [SHARED_LIBRARY, main],
     }
     assert h5p_json["title"] == activity["languages"][language]["title"]
     assert json.loads(archive.read("content/content.json")) == activity["languages"][language]["content"]
@@ -116,6 +137,32 @@ def test_package_json_describes_the_activity(slug, language):
     assert (library["majorVersion"], library["minorVersion"]) == (main["majorVersion"], main["minorVersion"])
     assert library["runnable"] == 1
     assert library["embedTypes"] == ["div"]
+    assert library["preloadedDependencies"] == [SHARED_LIBRARY]
+
+    shared = json.loads(archive.read(f"{SHARED_FOLDER}/library.json"))
+    assert {key: shared[key] for key in SHARED_LIBRARY} == SHARED_LIBRARY
+    assert shared["runnable"] == 0
+
+
+@pytest.mark.parametrize(("slug", "language"), BUILDS)
+def test_package_passes_the_upload_validation_with_nothing_installed(slug, language):
+    main = _activity(slug)["library"]
+    asked = []
+
+    def is_installed(ref):
+        asked.append(ref)
+        return False
+
+    validated = package_validate(io.BytesIO(package_build(slug=slug, language=language)), is_installed=is_installed)
+    main_ref = LibraryRef(main["machineName"], main["majorVersion"], main["minorVersion"])
+    shared_ref = LibraryRef(SHARED_LIBRARY["machineName"], SHARED_LIBRARY["majorVersion"], SHARED_LIBRARY["minorVersion"])
+    assert validated.main_library == main_ref
+    assert validated.dependencies == (shared_ref, main_ref)
+    assert set(validated.libraries) == {main_ref.folder, shared_ref.folder}
+    assert validated.libraries[shared_ref.folder].patch == _library_json(SHARED_FOLDER)["patchVersion"]
+    assert validated.needs_installed == ()
+    assert asked == []  # the package carries every library it needs
+    assert validated.language == language
 
 
 @pytest.mark.parametrize(("slug", "language"), BUILDS)
@@ -189,7 +236,15 @@ def _mirror_check(field: dict, translated: dict, path: str) -> None:
         _mirror_check(field["field"], translated["field"], f"{path}/{field['field']['name']}")
 
 
-@pytest.mark.parametrize("folder", LIBRARY_FOLDERS)
+def test_content_types_have_semantics_and_the_shared_library_has_none():
+    for folder in CONTENT_TYPE_FOLDERS:
+        assert (LIBRARIES_DIR / folder / "semantics.json").is_file(), folder
+    # nothing of it is edited in content.json: its texts come from each content type's l10n
+    assert not (LIBRARIES_DIR / SHARED_FOLDER / "semantics.json").exists()
+    assert not (LIBRARIES_DIR / SHARED_FOLDER / "language").exists()
+
+
+@pytest.mark.parametrize("folder", CONTENT_TYPE_FOLDERS)
 @pytest.mark.parametrize("language", ["ru", "tk"])
 def test_library_translations_mirror_the_semantics(folder, language):
     semantics = _semantics(folder)
@@ -265,21 +320,59 @@ def test_texts_are_written_in_their_language(slug, language):
         assert not NOT_TURKMEN & set(joined)
 
 
-@pytest.mark.parametrize("folder", LIBRARY_FOLDERS)
-def test_libraries_need_nothing_but_the_h5p_core(folder):
-    library = json.loads((LIBRARIES_DIR / folder / "library.json").read_text(encoding="utf-8"))
+def _sources(folder: str, library: dict) -> dict[str, str]:
+    sources = {
+        asset["path"]: (LIBRARIES_DIR / folder / asset["path"]).read_text(encoding="utf-8")
+        for asset in library["preloadedJs"]
+    }
+    for path, source in sources.items():
+        for forbidden in ("H5P.Question", "JoubelUI", "FontAwesome", "innerHTML", ".html(", "insertAdjacentHTML"):
+            assert forbidden not in source, f"{path} uses {forbidden}"
+    return sources
+
+
+@pytest.mark.parametrize("folder", CONTENT_TYPE_FOLDERS)
+def test_content_types_need_only_the_h5p_core_and_the_shared_library(folder):
+    library = _library_json(folder)
+    assert library["runnable"] == 1
+    assert library["preloadedDependencies"] == [SHARED_LIBRARY]
+    assert not library.get("dynamicDependencies")
+    assert not library.get("preloadedCss")  # the look is the shared library's
+    name = library["machineName"].split(".")[-1]
+    (source,) = _sources(folder, library).values()
+    # H5P.classFromName resolves H5P.<Name>; this core's newRunnable walks window.<machine.name>.
+    assert f"H5P.{name} = " in source
+    assert f"window.LMS.{name} = H5P.{name}" in source
+    # a subclass of the shared task: its constructor and prototype chain, nothing rendered or scored twice
+    assert "})(H5P.ChoiceTask);" in source
+    assert "ChoiceTask.call(this, params, contentId, extras, {" in source
+    assert f"{name}.prototype = Object.create(ChoiceTask.prototype);" in source
+    assert "this.setTask(" in source
+    for method in ("getCurrentState", "getScore", "getMaxScore", "resetTask", "showSolutions", "attach", "render"):
+        assert f".prototype.{method} = function" not in source, f"{name} redefines {method}"
+
+
+def test_shared_library_needs_only_the_h5p_core():
+    library = _library_json(SHARED_FOLDER)
+    assert {key: library[key] for key in SHARED_LIBRARY} == SHARED_LIBRARY
+    assert library["runnable"] == 0
+    assert library["title"].strip()
+    assert isinstance(library["patchVersion"], int)
     assert not library.get("preloadedDependencies")
     assert not library.get("dynamicDependencies")
-    name = library["machineName"].split(".")[-1]
-    for asset in library["preloadedJs"]:
-        source = (LIBRARIES_DIR / folder / asset["path"]).read_text(encoding="utf-8")
-        for forbidden in ("H5P.Question", "JoubelUI", "FontAwesome", "innerHTML", ".html(", "insertAdjacentHTML"):
-            assert forbidden not in source, f"{asset['path']} uses {forbidden}"
-        # H5P.classFromName resolves H5P.<Name>; this core's newRunnable walks window.<machine.name>.
-        assert f"H5P.{name} = " in source
-        assert f"window.LMS.{name} = H5P.{name}" in source
-        for method in ("getCurrentState", "getScore", "getMaxScore", "resetTask", "showSolutions", "attach"):
-            assert f".prototype.{method} = function" in source
+    assert library["preloadedCss"] == [{"path": "choice-task.css"}]
+    (source,) = _sources(SHARED_FOLDER, library).values()
+    assert "H5P.ChoiceTask = (function ($, EventDispatcher) {" in source
+    assert "})(H5P.jQuery, H5P.EventDispatcher);" in source
+    assert "ChoiceTask.prototype = Object.create(EventDispatcher.prototype);" in source
+    for method in (
+        "getCurrentState", "getScore", "getMaxScore", "getAnswerGiven", "getXAPIData", "resetTask", "showSolutions",
+        "attach", "setTask",
+    ):
+        assert f"ChoiceTask.prototype.{method} = function" in source
+    css = (LIBRARIES_DIR / SHARED_FOLDER / "choice-task.css").read_text(encoding="utf-8")
+    assert ".h5p-lms-choicetask .lms-ct-item {" in css
+    assert "lms-cs" not in css and "lms-ic" not in css
 
 
 def test_unknown_slug_or_language_is_refused():

@@ -1,4 +1,5 @@
-"""Our H5P content types (LMS.CaseSort, LMS.IndicatorCheck) in the real h5p-standalone player, without Django.
+"""Our H5P content types (LMS.CaseSort, LMS.IndicatorCheck, both built on LMS.ChoiceTask) in the real
+h5p-standalone player, without Django.
 
 Each test extracts a built seed package into a temporary folder next to the player's dist/, serves it on
 127.0.0.1 and drives Debian's Chromium. The player's default embed type is used (an iframe): the H5P
@@ -255,3 +256,9 @@ def test_every_package_plays_in_its_language(h5p_page, site, slug, language):
     assert frame.get_by_role("button", name=content["l10n"]["checkAnswer"], exact=True).is_visible()
     assert frame.locator(".lms-cs-item, .lms-ic-item").count() == len(content["statements"])
     assert frame.locator("legend").first.inner_text().endswith(content["statements"][0]["text"])
+    # rendered and styled by the shared library (LMS.ChoiceTask) that the content type preloads
+    assert frame.locator(".lms-ct-item").count() == len(content["statements"])
+    item_style = frame.locator(".lms-ct-item").first.evaluate(
+        "(item) => [getComputedStyle(item).borderLeftWidth, getComputedStyle(item).borderLeftStyle]"
+    )
+    assert item_style == ["4px", "solid"]

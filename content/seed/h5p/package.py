@@ -2,7 +2,10 @@
 
 An activity is one JSON file in ``activities/`` (``<slug>.json``) holding, for each language, the title and the
 full ``content.json`` parameters; the content types it needs are our own libraries in ``libraries/``
-(``<machineName>-<major>.<minor>/``), which depend on nothing but the H5P core. An activity file::
+(``<machineName>-<major>.<minor>/``). Each content type preloads the shared, non-runnable LMS.ChoiceTask
+(rendering, checking, scoring, xAPI, resume; cf. H5P.Question), which depends on nothing but the H5P core.
+A package carries the main library and everything it preloads, recursively; h5p.json lists them all,
+dependencies first. An activity file::
 
     {"library": {"machineName": "LMS.CaseSort", "majorVersion": 1, "minorVersion": 0},
      "editor_note": "…",
@@ -12,7 +15,8 @@ Layout of a package::
 
     h5p.json
     content/content.json
-    LMS.CaseSort-1.0/library.json, semantics.json, *.js, *.css, language/*.json
+    LMS.CaseSort-1.0/library.json, semantics.json, *.js, language/*.json
+    LMS.ChoiceTask-1.0/library.json, *.js, *.css
 
 Entries are sorted and carry a fixed date and mode, so building twice gives identical bytes (a stable hash
 lets callers store a package only when it really changed).

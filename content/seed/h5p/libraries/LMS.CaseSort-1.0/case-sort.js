@@ -1,47 +1,19 @@
 /**
  * LMS.CaseSort 1.0: sort the facts of a case into categories (e.g. act / means / purpose).
  *
- * Depends on nothing but the H5P core (H5P.jQuery, H5P.EventDispatcher, xAPI helpers).
- * Every text from the parameters is inserted as a text node, never as HTML.
+ * A choice task (LMS.ChoiceTask, loaded before this file): the choices are the categories, each statement's
+ * answer is the key of its category. The shared library renders, checks, scores, reports xAPI and resumes.
+ * Depends on nothing else but the H5P core. Every text from the parameters is inserted as a text node.
  *
  * State (getCurrentState / extras.previousState): {answers: [categoryKey | null, ...], checked: boolean},
  * one answer per statement, in the order of the parameters.
  */
 var H5P = H5P || {};
 
-H5P.CaseSort = (function ($, EventDispatcher) {
+H5P.CaseSort = (function (ChoiceTask) {
   'use strict';
 
-  var DEFAULT_L10N = {
-    checkAnswer: 'Check',
-    tryAgain: 'Try again',
-    showSolution: 'Show solution',
-    correct: 'Correct.',
-    incorrect: 'Incorrect.',
-    notAnswered: 'Not answered.',
-    correctAnswer: 'Correct answer: @answer.',
-    score: 'Score: @score of @total.'
-  };
-
-  var instanceCounter = 0;
-
-  function asText(value) {
-    return typeof value === 'string' ? value : '';
-  }
-
-  function paragraphs(text) {
-    return asText(text).split(/\n\s*\n/).map(function (part) {
-      return part.trim();
-    }).filter(function (part) {
-      return part.length > 0;
-    });
-  }
-
-  function format(template, values) {
-    return asText(template).replace(/@(\w+)/g, function (match, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match;
-    });
-  }
+  var asText = ChoiceTask.asText;
 
   /**
    * @param {object} params content.json parameters
@@ -49,357 +21,32 @@ H5P.CaseSort = (function ($, EventDispatcher) {
    * @param {object} [extras] {previousState, metadata, ...} as passed by H5P.newRunnable
    */
   function CaseSort(params, contentId, extras) {
-    EventDispatcher.call(this);
     params = params || {};
-    extras = extras || {};
-    this.contentId = contentId;
-    this.extras = extras;
-    this.instanceNumber = ++instanceCounter;
+    ChoiceTask.call(this, params, contentId, extras, {
+      prefix: 'lms-cs',
+      containerClass: 'h5p-lms-casesort',
+      title: 'Case sort'
+    });
 
-    this.taskDescription = asText(params.taskDescription);
-    this.categories = (Array.isArray(params.categories) ? params.categories : []).filter(function (category) {
+    var categories = (Array.isArray(params.categories) ? params.categories : []).filter(function (category) {
       return category && asText(category.key) && asText(category.label);
-    }).map(function (category) {
-      return {key: category.key, label: category.label};
     });
-    var keys = this.categories.map(function (category) { return category.key; });
-    this.statements = (Array.isArray(params.statements) ? params.statements : []).filter(function (statement) {
+    var keys = categories.map(function (category) { return category.key; });
+    var statements = (Array.isArray(params.statements) ? params.statements : []).filter(function (statement) {
       return statement && asText(statement.text) && keys.indexOf(statement.category) !== -1;
-    }).map(function (statement) {
-      return {text: statement.text, category: statement.category, explanation: asText(statement.explanation)};
     });
-
-    var behaviour = params.behaviour || {};
-    var pass = Number(behaviour.passPercentage);
-    this.passPercentage = isFinite(pass) && pass >= 0 && pass <= 100 ? pass : 100;
-    this.enableRetry = behaviour.enableRetry !== false;
-    this.enableSolutionsButton = behaviour.enableSolutionsButton !== false;
-    this.l10n = $.extend({}, DEFAULT_L10N, params.l10n || {});
-
-    this.answers = this.statements.map(function () { return null; });
-    this.checked = false;
-    this.solutionsShown = false;
-    this.restoreState(extras.previousState);
+    this.setTask(categories.map(function (category) {
+      return {value: category.key, key: category.key, label: category.label};
+    }), statements.map(function (statement) {
+      return {text: statement.text, answer: statement.category, explanation: statement.explanation};
+    }));
   }
 
-  CaseSort.prototype = Object.create(EventDispatcher.prototype);
+  CaseSort.prototype = Object.create(ChoiceTask.prototype);
   CaseSort.prototype.constructor = CaseSort;
 
-  /** Apply a saved state, ignoring anything that no longer matches the parameters. */
-  CaseSort.prototype.restoreState = function (state) {
-    if (!state || typeof state !== 'object' || !Array.isArray(state.answers)) {
-      return;
-    }
-    var keys = this.categories.map(function (category) { return category.key; });
-    for (var i = 0; i < this.answers.length; i++) {
-      var answer = state.answers[i];
-      this.answers[i] = keys.indexOf(answer) !== -1 ? answer : null;
-    }
-    this.checked = state.checked === true;
-  };
-
-  CaseSort.prototype.categoryLabel = function (key) {
-    for (var i = 0; i < this.categories.length; i++) {
-      if (this.categories[i].key === key) {
-        return this.categories[i].label;
-      }
-    }
-    return '';
-  };
-
-  CaseSort.prototype.attach = function ($container) {
-    var self = this;
-    var doc = $container.get(0).ownerDocument || document;
-    var idBase = 'lms-cs-' + String(this.contentId).replace(/[^\w-]/g, '') + '-' + this.instanceNumber;
-    $container.addClass('h5p-lms-casesort');
-    $container.empty();
-
-    var root = doc.createElement('div');
-    root.className = 'lms-cs';
-
-    if (this.taskDescription) {
-      var intro = doc.createElement('div');
-      intro.className = 'lms-cs-intro';
-      paragraphs(this.taskDescription).forEach(function (text) {
-        var p = doc.createElement('p');
-        p.textContent = text;
-        intro.appendChild(p);
-      });
-      root.appendChild(intro);
-    }
-
-    var list = doc.createElement('ol');
-    list.className = 'lms-cs-list';
-    this.items = this.statements.map(function (statement, index) {
-      var item = doc.createElement('li');
-      item.className = 'lms-cs-item';
-
-      var fieldset = doc.createElement('fieldset');
-      fieldset.className = 'lms-cs-fieldset';
-      var legend = doc.createElement('legend');
-      legend.className = 'lms-cs-statement';
-      legend.textContent = statement.text;
-      fieldset.appendChild(legend);
-
-      var options = doc.createElement('div');
-      options.className = 'lms-cs-options';
-      var inputs = self.categories.map(function (category, categoryIndex) {
-        var label = doc.createElement('label');
-        label.className = 'lms-cs-option';
-        var input = doc.createElement('input');
-        input.type = 'radio';
-        input.name = idBase + '-s' + index;
-        input.id = idBase + '-s' + index + '-c' + categoryIndex;
-        input.value = category.key;
-        input.checked = self.answers[index] === category.key;
-        input.addEventListener('change', function () {
-          if (input.checked) {
-            self.answers[index] = category.key;
-            self.trigger('resize');
-          }
-        });
-        var span = doc.createElement('span');
-        span.textContent = category.label;
-        label.appendChild(input);
-        label.appendChild(span);
-        options.appendChild(label);
-        return {input: input, label: label, key: category.key};
-      });
-      fieldset.appendChild(options);
-      item.appendChild(fieldset);
-
-      var feedback = doc.createElement('div');
-      feedback.className = 'lms-cs-feedback';
-      feedback.id = idBase + '-f' + index;
-      feedback.hidden = true;
-      item.appendChild(feedback);
-      fieldset.setAttribute('aria-describedby', feedback.id);
-
-      list.appendChild(item);
-      return {element: item, inputs: inputs, feedback: feedback};
-    });
-    root.appendChild(list);
-
-    var actions = doc.createElement('div');
-    actions.className = 'lms-cs-actions';
-    this.checkButton = this.createButton(doc, this.l10n.checkAnswer, 'lms-cs-check', function () {
-      self.check();
-    });
-    this.retryButton = this.createButton(doc, this.l10n.tryAgain, 'lms-cs-retry', function () {
-      self.resetTask();
-      self.focusFirstInput();
-    });
-    this.solutionButton = this.createButton(doc, this.l10n.showSolution, 'lms-cs-solution', function () {
-      self.showSolutions();
-      self.summary.focus();
-    });
-    actions.appendChild(this.checkButton);
-    actions.appendChild(this.retryButton);
-    actions.appendChild(this.solutionButton);
-    root.appendChild(actions);
-
-    this.summary = doc.createElement('div');
-    this.summary.className = 'lms-cs-summary';
-    this.summary.setAttribute('role', 'status');
-    this.summary.setAttribute('aria-live', 'polite');
-    this.summary.tabIndex = -1;
-    root.appendChild(this.summary);
-
-    $container.get(0).appendChild(root);
-    this.render();
-  };
-
-  CaseSort.prototype.createButton = function (doc, text, className, onClick) {
-    var button = doc.createElement('button');
-    button.type = 'button';
-    button.className = 'lms-cs-button ' + className;
-    button.textContent = text;
-    button.addEventListener('click', onClick);
-    return button;
-  };
-
-  CaseSort.prototype.focusFirstInput = function () {
-    if (this.items && this.items.length && this.items[0].inputs.length) {
-      this.items[0].inputs[0].input.focus();
-    }
-  };
-
-  /** Bring the DOM in line with answers / checked / solutionsShown. */
-  CaseSort.prototype.render = function () {
-    if (!this.items) {
-      return;
-    }
-    var self = this;
-    var locked = this.checked || this.solutionsShown;
-    this.items.forEach(function (item, index) {
-      var statement = self.statements[index];
-      var answer = self.answers[index];
-      var isCorrect = answer === statement.category;
-      item.inputs.forEach(function (option) {
-        option.input.checked = answer === option.key;
-        option.input.disabled = locked;
-        option.label.classList.toggle('lms-cs-option-chosen', answer === option.key);
-        option.label.classList.toggle('lms-cs-option-solution', self.solutionsShown && option.key === statement.category);
-      });
-      item.element.classList.remove('lms-cs-item-correct', 'lms-cs-item-incorrect', 'lms-cs-item-unanswered');
-      var feedback = item.feedback;
-      while (feedback.firstChild) {
-        feedback.removeChild(feedback.firstChild);
-      }
-      if (!locked) {
-        feedback.hidden = true;
-        return;
-      }
-      var verdict;
-      var showExplanation = self.solutionsShown || answer !== null;
-      if (answer === null) {
-        verdict = self.l10n.notAnswered;
-        item.element.classList.add('lms-cs-item-unanswered');
-      }
-      else {
-        verdict = isCorrect ? self.l10n.correct : self.l10n.incorrect;
-        item.element.classList.add(isCorrect ? 'lms-cs-item-correct' : 'lms-cs-item-incorrect');
-      }
-      var icon = feedback.ownerDocument.createElement('span');
-      icon.className = 'lms-cs-icon';
-      icon.setAttribute('aria-hidden', 'true');
-      icon.textContent = answer === null ? '\u2013' : (isCorrect ? '\u2713' : '\u2717');
-      feedback.appendChild(icon);
-      var strong = feedback.ownerDocument.createElement('strong');
-      strong.textContent = verdict;
-      feedback.appendChild(strong);
-      if (showExplanation && !isCorrect) {
-        feedback.appendChild(feedback.ownerDocument.createTextNode(' ' + format(self.l10n.correctAnswer, {
-          answer: self.categoryLabel(statement.category)
-        })));
-      }
-      if (showExplanation && statement.explanation) {
-        var p = feedback.ownerDocument.createElement('p');
-        p.className = 'lms-cs-explanation';
-        p.textContent = statement.explanation;
-        feedback.appendChild(p);
-      }
-      feedback.hidden = false;
-    });
-
-    var score = this.getScore();
-    var max = this.getMaxScore();
-    this.checkButton.hidden = locked;
-    this.retryButton.hidden = !(locked && this.enableRetry);
-    this.solutionButton.hidden = !(this.checked && !this.solutionsShown && this.enableSolutionsButton && score < max);
-    this.summary.textContent = this.checked ? format(this.l10n.score, {score: score, total: max}) : '';
-    this.summary.classList.toggle('lms-cs-summary-passed', this.checked && this.isPassed());
-    this.trigger('resize');
-  };
-
-  CaseSort.prototype.isPassed = function () {
-    var max = this.getMaxScore();
-    return max > 0 && this.getScore() >= this.passPercentage * max / 100;
-  };
-
-  CaseSort.prototype.allAnswered = function () {
-    return this.answers.every(function (answer) { return answer !== null; });
-  };
-
-  /** Check the answers, show feedback, and report "answered" (and "completed" once every statement has an answer). */
-  CaseSort.prototype.check = function () {
-    this.checked = true;
-    this.render();
-    if (this.summary) {
-      this.summary.focus();
-    }
-    var score = this.getScore();
-    var max = this.getMaxScore();
-    var success = this.isPassed();
-    this.trigger(this.createAnsweredEvent(score, max, success));
-    if (this.allAnswered()) {
-      this.triggerXAPICompleted(score, max, success);
-    }
-  };
-
-  /** An "answered" statement as triggerXAPIScored builds it, plus the interaction definition and response. */
-  CaseSort.prototype.createAnsweredEvent = function (score, max, success) {
-    var event = this.createXAPIEventTemplate('answered');
-    var definition = event.getVerifiedStatementValue(['object', 'definition']);
-    if (definition) {
-      $.extend(definition, this.getXAPIDefinition());
-    }
-    event.setScoredResult(score, max, this, true, success);
-    event.data.statement.result.response = this.getXAPIResponse();
-    return event;
-  };
-
-  CaseSort.prototype.getXAPIDefinition = function () {
-    return {
-      description: {'en-US': this.taskDescription},
-      type: 'http://adlnet.gov/expapi/activities/cmi.interaction',
-      interactionType: 'matching',
-      source: this.statements.map(function (statement, index) {
-        return {id: String(index + 1), description: {'en-US': statement.text}};
-      }),
-      target: this.categories.map(function (category) {
-        return {id: category.key, description: {'en-US': category.label}};
-      }),
-      correctResponsesPattern: [this.statements.map(function (statement, index) {
-        return (index + 1) + '[.]' + statement.category;
-      }).join('[,]')]
-    };
-  };
-
-  CaseSort.prototype.getXAPIResponse = function () {
-    var pairs = [];
-    this.answers.forEach(function (answer, index) {
-      if (answer !== null) {
-        pairs.push((index + 1) + '[.]' + answer);
-      }
-    });
-    return pairs.join('[,]');
-  };
-
-  /** Report data for containers (Question Set, Interactive Book). */
-  CaseSort.prototype.getXAPIData = function () {
-    var event = this.createAnsweredEvent(this.getScore(), this.getMaxScore(), this.isPassed());
-    return {statement: event.data.statement};
-  };
-
-  CaseSort.prototype.getScore = function () {
-    var self = this;
-    return this.statements.reduce(function (total, statement, index) {
-      return total + (self.answers[index] === statement.category ? 1 : 0);
-    }, 0);
-  };
-
-  CaseSort.prototype.getMaxScore = function () {
-    return this.statements.length;
-  };
-
-  CaseSort.prototype.getAnswerGiven = function () {
-    return this.answers.some(function (answer) { return answer !== null; });
-  };
-
-  CaseSort.prototype.showSolutions = function () {
-    this.solutionsShown = true;
-    this.render();
-  };
-
-  CaseSort.prototype.resetTask = function () {
-    this.answers = this.statements.map(function () { return null; });
-    this.checked = false;
-    this.solutionsShown = false;
-    this.render();
-  };
-
-  CaseSort.prototype.getCurrentState = function () {
-    return {answers: this.answers.slice(), checked: this.checked};
-  };
-
-  CaseSort.prototype.getTitle = function () {
-    var title = this.extras.metadata && this.extras.metadata.title;
-    return H5P.createTitle(title || 'Case sort');
-  };
-
   return CaseSort;
-})(H5P.jQuery, H5P.EventDispatcher);
+})(H5P.ChoiceTask);
 
 // This core's H5P.newRunnable finds a constructor by walking window along the machine name
 // ("LMS.CaseSort" -> window.LMS.CaseSort); older cores use H5P.classFromName (H5P.CaseSort).
