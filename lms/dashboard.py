@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from assessments.selectors import assessments_for_learner
 from courses.selectors import course_catalogue_url, enrolled_courses
 from lms.people import selectors as people_selectors
 from lms.people.models import Profile
@@ -19,6 +20,7 @@ class Section:
     links: list[tuple[str, str]] = field(default_factory=list)
     empty_text: str = ""
     courses: list[dict] = field(default_factory=list)
+    tests: list = field(default_factory=list)
 
 
 def dashboard_sections(*, user) -> list[Section]:
@@ -31,7 +33,13 @@ def dashboard_sections(*, user) -> list[Section]:
             empty_text=_("You are not enrolled in a course yet."),
             courses=enrolled_courses(user=user),
             links=[(course_catalogue_url(), _("All courses"))],
-        )
+        ),
+        Section(
+            key="tests",
+            title=_("My tests"),
+            empty_text=_("No test is open to you now."),
+            tests=list(assessments_for_learner(user=user)),
+        ),
     ]
     if roles & {Role.TRAINER, Role.COORDINATOR}:
         sections.append(
@@ -39,6 +47,7 @@ def dashboard_sections(*, user) -> list[Section]:
                 key="sessions",
                 title=_("My sessions"),
                 empty_text=_("No cascade sessions are scheduled yet."),
+                links=[(reverse("cascade:grading_queue"), _("Answers to grade"))],
             )
         )
     agencies = people_selectors.managed_agency_list(actor=user)
@@ -51,6 +60,7 @@ def dashboard_sections(*, user) -> list[Section]:
         section.lines.append(_("People on record: %(count)s") % {"count": people_count})
         if user.has_perm("people.view_profile"):
             section.links.append((reverse("people:list"), _("People")))
+        section.links.append((reverse("reports:knowledge_gain"), _("Knowledge gain")))
         sections.append(section)
     if roles & {Role.EDITOR, Role.MANAGER}:
         sections.append(

@@ -29,6 +29,9 @@ urlpatterns += i18n_patterns(
     path("dashboard/", views.dashboard, name="dashboard"),
     path("people/", include((people_urls.urlpatterns, "people"))),
     path("learn/", include("courses.urls")),
+    path("tests/", include("assessments.urls")),
+    path("reports/", include("lms.reports.urls")),
+    path("training/", include("lms.cascade.urls")),
     # Wagtail serves every other path: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

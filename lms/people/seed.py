@@ -77,3 +77,41 @@ def demo_people_load(*, password: str) -> list[dict]:
     for row in data["staff"]:
         _person_save(row, password=None)
     return data["accounts"]
+
+
+COHORT_FIRST = {
+    "female": ["Aýna", "Jeren", "Maral", "Ogulgerek", "Bahar", "Gülälek", "Enejan", "Sona", "Läle", "Ýazgül"],
+    "male": ["Serdar", "Merdan", "Döwlet", "Batyr", "Rowşen", "Atamyrat", "Nury", "Kakajan", "Myrat", "Şöhrat"],
+}
+COHORT_LAST = {
+    "female": ["Orazowa", "Annaýewa", "Gurbanowa", "Çaryýewa", "Nurmyradowa"],
+    "male": ["Orazow", "Annaýew", "Gurbanow", "Çaryýew", "Nurmyradow"],
+}
+COHORT_AGENCIES = ["GPO", "GPO", "MIA", "MIA", "SMS", "SBS", "SCS", "SC", "MOJ"]
+COHORT_REGIONS = ["TM-A", "TM-B", "TM-D", "TM-L", "TM-M", "TM-S"]
+COHORT_POSITIONS = {
+    "GPO": "Prosecutor", "MIA": "Police investigator", "SMS": "Migration officer", "SBS": "Border officer",
+    "SCS": "Customs officer", "SC": "Judge", "MOJ": "Legal officer",
+}
+
+
+@transaction.atomic
+def simulated_cohort_load(*, count: int = 40) -> list[User]:
+    """Learners of a simulated cascade cohort (no login), spread over agencies, regions, genders and
+    languages, so the knowledge-gain dashboard of the demo has something to show."""
+    learners = []
+    for number in range(1, count + 1):
+        gender = "female" if number % 2 else "male"
+        agency = COHORT_AGENCIES[number % len(COHORT_AGENCIES)]
+        row = {
+            "username": f"cohort.{number:02d}",
+            "first_name": COHORT_FIRST[gender][number % 10],
+            "last_name": COHORT_LAST[gender][(number // 10) % 5],
+            "agency": agency,
+            "region": COHORT_REGIONS[number % len(COHORT_REGIONS)],
+            "position": COHORT_POSITIONS[agency],
+            "gender": gender,
+            "language": "ru" if number % 3 == 0 else ("en" if number % 13 == 0 else "tk"),
+        }
+        learners.append(_person_save(row, password=None))
+    return learners

@@ -24,3 +24,9 @@ def language_switcher(context):
             url = f"/{code}/"
         languages.append({"code": code, "name": name, "url": url, "current": code == current})
     return {"languages": languages, "request": request}
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template, or None."""
+    return mapping.get(key) if isinstance(mapping, dict) else None

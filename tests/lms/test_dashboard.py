@@ -9,14 +9,14 @@ from tests.factories import AgencyFactory, person
 pytestmark = pytest.mark.django_db
 
 EXPECTED_SECTIONS = {
-    "trainee": ["courses"],
-    "trainee.mia": ["courses"],
-    "trainer": ["courses", "sessions"],
-    "coordinator": ["courses", "sessions", "agency"],
-    "coordinator.mia": ["courses", "sessions", "agency"],
-    "editor": ["courses", "content"],
-    "manager": ["courses", "agency", "content"],
-    "admin": ["courses", "sessions", "agency", "content"],
+    "trainee": ["courses", "tests"],
+    "trainee.mia": ["courses", "tests"],
+    "trainer": ["courses", "tests", "sessions"],
+    "coordinator": ["courses", "tests", "sessions", "agency"],
+    "coordinator.mia": ["courses", "tests", "sessions", "agency"],
+    "editor": ["courses", "tests", "content"],
+    "manager": ["courses", "tests", "agency", "content"],
+    "admin": ["courses", "tests", "sessions", "agency", "content"],
 }
 
 

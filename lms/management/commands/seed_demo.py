@@ -9,10 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.contrib.auth.models import Group
 from wagtail.models import Locale
 
+from assessments import seed as assessment_seed
 from content.seed.loader import home_texts
 from courses import seed as course_seed
 from courses.services import editorial_setup, home_pages_ensure
-from lms.people.seed import demo_people_load, reference_data_load
+from lms.people.seed import demo_people_load, reference_data_load, simulated_cohort_load
 from lms.people.roles import Role
 from lms.people.services import roles_sync
 
@@ -46,10 +47,11 @@ class Command(BaseCommand):
         self.stdout.write("Locales, home pages, roles, agencies, regions and units are in place.")
         if reference_only:
             return
-        if not without_curriculum:
-            self._curriculum(home)
+        tot = self._curriculum(home) if not without_curriculum else None
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         accounts = demo_people_load(password=password)
+        if tot is not None:
+            self._assessments(tot)
         call_command("update_index", verbosity=0)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {password}):"))
@@ -71,3 +73,15 @@ class Command(BaseCommand):
             editors=Group.objects.get(name=Role.EDITOR),
             reviewers=Group.objects.get(name=Role.MANAGER),
         )
+        return tot
+
+    def _assessments(self, tot):
+        from django.contrib.auth import get_user_model
+
+        self.stdout.write("Loading the question bank, the ToT pre/post tests and a simulated cohort's results…")
+        locales = {locale.language_code: locale for locale in Locale.objects.all()}
+        assessment_seed.question_bank_seed(locales=locales)
+        pre, post = assessment_seed.pre_post_seed(course_key=tot.translation_key)
+        learners = simulated_cohort_load()
+        grader = get_user_model().objects.get(username="trainer")
+        assessment_seed.cohort_results_seed(learners=learners, pre=pre, post=post, grader=grader)

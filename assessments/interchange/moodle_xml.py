@@ -1,0 +1,637 @@
+"""Moodle XML question files ↔ our question dicts (see ``common`` for the dict and the keys).
+
+Mapping (Moodle ↔ ours) and what is lost:
+
+* ``multichoice`` with ``<single>true`` ↔ ``single``. The answer graded 100 % is ``correct``; partial and
+  negative grades of the other answers are dropped (warning); two 100 % answers are an error.
+* ``multichoice`` with ``<single>false`` ↔ ``multiple``, always ``right_minus_wrong``: answers with a positive
+  grade are ``correct``. Exact when the correct answers share 100 % equally and the wrong ones −100 %
+  equally (or there are none); unequal shares, wrong answers without penalty and other penalties are
+  warnings. On export ``right_minus_wrong`` is written exactly (+100/C, −100/W); ``all_or_nothing`` and
+  ``per_option`` have no Moodle equivalent and are written the same way (export warning), so they come back
+  as ``right_minus_wrong``.
+* ``truefalse`` ↔ ``truefalse``; the feedback of the "true" and "false" answers ↔ ``feedback_true`` and
+  ``feedback_false``.
+* ``matching`` ↔ ``matching``; a sub-question with empty text is a distractor choice; equal answer texts
+  are one choice.
+* ``shortanswer`` ↔ ``short``: answers graded 100 % are ``accepted``; other answers (warning), answer
+  feedback (warning) and case sensitivity (warning) are not held. Moodle's ``*`` wildcard is kept as a
+  literal star (warning); a literal star is written ``\\*``.
+* ``ordering`` (the qtype_ordering plugin) ↔ ``ordering``; the answers are in the right order. Grading
+  ALL_OR_NOTHING ↔ all_or_nothing, ABSOLUTE_POSITION ↔ positions, RELATIVE_NEXT_EXCLUDE_LAST ↔
+  adjacent_pairs; other gradings map to the nearest (warning); a random or contiguous subset of the items
+  becomes all items (warning).
+* ``essay`` ↔ ``rubric``. Moodle has no criteria. Export writes guidance, the criteria (as a list with their
+  points) and the model answer into ``graderinfo`` for Moodle's graders, plus an HTML comment holding them
+  exactly, with a digest of the visible part: importing our own export restores the rubric; if the visible
+  part was edited since, or the essay comes from elsewhere, it is imported with one criterion "Overall"
+  worth the default grade (rounded up to a whole number), the grader information as guidance, and a
+  warning. ``maxwordlimit`` ↔ ``max_words``. Attachments and the response template are dropped (warning).
+* ``case`` has no Moodle equivalent: export refuses it, naming the question (or skips it with a warning
+  when ``skip_unsupported`` is set). Other Moodle types (numerical, calculated, cloze, drag and drop, …) are
+  per-question errors; ``description`` is skipped with a warning; ``category`` entries are skipped silently.
+* Always: ``name`` ↔ name (at most 200 characters, else shortened with a warning; an empty name is made
+  from the question text), ``questiontext`` ↔ prompt (HTML kept; other formats escaped into <p>),
+  ``generalfeedback`` ↔ feedback, ``defaultgrade`` ↔ points, ``shuffleanswers`` ↔ shuffle, ``<tags>`` ↔
+  tags. Not held: penalty, hints (warning), combined feedback (warning unless Moodle's default texts),
+  hidden, idnumber, answer numbering, embedded files (images: warning per question, the HTML keeps its
+  @@PLUGINFILE@@ reference).
+
+``index`` in issues counts the questions of the file, category entries not included. Parsing uses
+defusedxml and refuses any document type declaration (so entity bombs and external entities are refused
+before anything is expanded) and files over 5 MB.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import xml.etree.ElementTree as ET  # building only; parsing goes through defusedxml
+from decimal import Decimal
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from assessments.interchange import common as c
+from assessments.interchange.common import ImportResult, QuestionReport
+
+FORMAT_NAME = "Moodle XML"
+COMBINED_FEEDBACK = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+DEFAULT_COMBINED_TEXTS = {
+    "",
+    "Your answer is correct.",
+    "Your answer is partially correct.",
+    "Your answer is incorrect.",
+}
+LOOKS_LIKE_HTML = re.compile(r"<[A-Za-z/!][^>]*>")
+PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s>)]+)")
+RUBRIC_COMMENT = re.compile(r"\s*<!--\s*lms-rubric\s+(\{.*?\})\s*-->\s*$", re.S)
+XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+
+
+# --------------------------------------------------------------------------------------------------
+# Import.
+# --------------------------------------------------------------------------------------------------
+
+
+def questions_from_moodle_xml(data: bytes) -> ImportResult:
+    """Read a Moodle XML question file. Errors and warnings are reported per question; see the module doc."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if len(data) > c.MAX_FILE_BYTES:
+        return c.file_error_result(
+            c.FILE_TOO_LARGE, code="too_large", size=c._size(len(data)), limit=c._size(c.MAX_FILE_BYTES)
+        )
+    if not data.strip():
+        return c.file_error_result(c.FILE_EMPTY, code="empty")
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        return c.file_error_result(c.FILE_UNSAFE_XML, code="unsafe_xml")
+    except ET.ParseError as exc:
+        if not _utf8_or_declared(data):
+            return c.file_error_result(c.FILE_NOT_UTF8, code="not_utf8")
+        line, column = getattr(exc, "position", (0, 0))
+        return c.file_error_result(c.FILE_NOT_XML, code="not_xml", line=line, column=column + 1)
+    if root.tag != "quiz":
+        return c.file_error_result(c.FILE_NOT_MOODLE, code="not_moodle", tag=c.shorten(str(root.tag), 40))
+
+    result = ImportResult()
+    index = 0
+    for element in root.findall("question"):
+        qtype = (element.get("type") or "").strip()
+        if qtype == "category":
+            continue
+        index += 1
+        question = _read_question(result, element, index, qtype)
+        if question is not None:
+            result.questions.append(question)
+    if not result.questions and not result.errors:
+        result.errors.append(c.file_issue(c.FILE_NO_QUESTIONS, code="no_questions"))
+    return result
+
+
+def _utf8_or_declared(data: bytes) -> bool:
+    """False when the bytes are not UTF-8 and the XML declaration names no other encoding."""
+    declared = XML_ENCODING.match(data)
+    if declared and declared.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return True
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_question(result: ImportResult, element, index: int, qtype: str) -> dict | None:
+    raw_name = _text(element.find("name"))
+    prompt = _html(element.find("questiontext"))
+    report = QuestionReport(result, index=index, name=" ".join(raw_name.split()) or c.name_from_prompt(prompt))
+    if qtype == "description":
+        report.warn(c.DESCRIPTION_SKIPPED, code="description_skipped")
+        return None
+    reader = READERS.get(qtype)
+    if reader is None:
+        report.error(c.UNSUPPORTED_TYPE, code="unsupported_type", type=c.shorten(qtype, 40) or "?")
+        return None
+    name = c.clean_name(report, raw_name) or c.name_from_prompt(prompt)
+    report.name = name
+    _warn_losses(report, element, qtype)
+    if not c.html_to_text(prompt) and "<img" not in prompt.lower():
+        report.error(c.EMPTY_PROMPT, code="empty_prompt")
+    points = c.parse_points(report, element.findtext("defaultgrade"))
+    data = reader(report, element, points)
+    if report.failed or data is None or not c.data_valid(report, _kind_of(qtype, data), data):
+        return None
+    return {
+        "kind": _kind_of(qtype, data),
+        "name": name,
+        "prompt": prompt,
+        "points": points,
+        "feedback": _html(element.find("generalfeedback")),
+        "data": data,
+        "tags": _tags(element),
+    }
+
+
+def _warn_losses(report: QuestionReport, element, qtype: str) -> None:
+    files = len(list(element.iter("file")))
+    references = set()
+    for node in element.iter("text"):
+        references.update(PLUGINFILE.findall(node.text or ""))
+    count = max(files, len(references))
+    if count:
+        report.warn(c.IMAGES_DROPPED, code="images", count=count)
+    if any(_text(hint) for hint in element.findall("hint")):
+        report.warn(c.HINTS_DROPPED, code="hints")
+    if qtype in ("multichoice", "matching", "ordering"):
+        texts = {c.html_to_text(_text(element.find(tag))) for tag in COMBINED_FEEDBACK}
+        if not texts <= DEFAULT_COMBINED_TEXTS:
+            report.warn(c.COMBINED_FEEDBACK_DROPPED, code="combined_feedback")
+
+
+def _text(node) -> str:
+    """The <text> of a Moodle text element, stripped ("" when absent)."""
+    if node is None:
+        return ""
+    return (node.findtext("text") or "").strip()
+
+
+def _html(node) -> str:
+    """A Moodle text element as HTML: HTML kept as it is, plain text and Markdown escaped into paragraphs."""
+    if node is None:
+        return ""
+    text = _text(node)
+    kind = (node.get("format") or "html").strip().lower()
+    if kind == "html" or (kind == "moodle_auto_format" and LOOKS_LIKE_HTML.search(text)):
+        return text
+    return c.text_to_html(text)
+
+
+def _plain(node, default: str = "html") -> str:
+    """A Moodle text element as plain text (for options, items and their feedback)."""
+    if node is None:
+        return ""
+    text = _text(node)
+    kind = (node.get("format") or default).strip().lower()
+    if kind == "html" or (kind == "moodle_auto_format" and LOOKS_LIKE_HTML.search(text)):
+        return c.html_to_text(text)
+    return " ".join(text.split())
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    value = (value or "").strip().lower()
+    if value in ("true", "1", "yes"):
+        return True
+    if value in ("false", "0", "no"):
+        return False
+    return default
+
+
+def _tags(element) -> list[str]:
+    tags: list[str] = []
+    for tag in element.findall("tags/tag"):
+        text = " ".join(_text(tag).split())
+        if text and text not in tags:
+            tags.append(text)
+    return tags
+
+
+def _grade(report: QuestionReport, answer, shown: str) -> float | None:
+    raw = (answer.get("fraction") or "0").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if value != value or value in (float("inf"), float("-inf")):
+        report.error(
+            c.INVALID_GRADE, code="invalid_grade", answer=c.shorten(shown, c.SHOWN_TEXT_CHARS), grade=c.shorten(raw, 20)
+        )
+        return None
+    return value
+
+
+def _read_multichoice(report: QuestionReport, element, points: Decimal) -> dict | None:
+    entries: list[tuple[str, float, str]] = []
+    for number, answer in enumerate(element.findall("answer"), start=1):
+        raw = _text(answer)
+        text = _plain(answer)
+        grade = _grade(report, answer, text or raw)
+        if grade is None:
+            continue
+        if not raw and grade <= 0:
+            continue  # an unused answer slot
+        if not text:
+            report.error(c.EMPTY_ANSWER, code="empty_answer", number=number)
+            continue
+        entries.append((text, grade, _plain(answer.find("feedback"))))
+    if report.failed:
+        return None
+    return c.choice_data(
+        report,
+        entries,
+        single=_flag(element.findtext("single"), True),
+        shuffle=_flag(element.findtext("shuffleanswers"), True),
+    )
+
+
+def _read_truefalse(report: QuestionReport, element, points: Decimal) -> dict | None:
+    answers = element.findall("answer")
+    if not answers:
+        report.error(c.NO_ANSWERS, code="no_answers")
+        return None
+    by_text = {_text(answer).lower(): answer for answer in answers}
+    true_answer = by_text.get("true", answers[0])
+    false_answer = by_text.get("false", answers[1] if len(answers) > 1 else None)
+    true_grade = _grade(report, true_answer, "true")
+    false_grade = _grade(report, false_answer, "false") if false_answer is not None else 0.0
+    if true_grade is None or false_grade is None:
+        return None
+    if true_grade > 0 and true_grade >= false_grade:
+        correct = True
+    elif false_grade > 0:
+        correct = False
+    else:
+        report.error(c.MISSING_CORRECT, code="missing_correct")
+        return None
+    return {
+        "correct": correct,
+        "feedback_true": _plain(true_answer.find("feedback")),
+        "feedback_false": _plain(false_answer.find("feedback")) if false_answer is not None else "",
+    }
+
+
+def _read_matching(report: QuestionReport, element, points: Decimal) -> dict | None:
+    pairs = []
+    for sub in element.findall("subquestion"):
+        item = _plain(sub)
+        choice = " ".join((sub.findtext("answer/text") or "").split())
+        if item or choice:
+            pairs.append((item, choice))
+    return c.matching_data(report, pairs, shuffle=_flag(element.findtext("shuffleanswers"), True))
+
+
+def _read_shortanswer(report: QuestionReport, element, points: Decimal) -> dict | None:
+    entries = []
+    for answer in element.findall("answer"):
+        text = " ".join(_text(answer).split())
+        grade = _grade(report, answer, text)
+        if grade is None:
+            continue
+        entries.append((text, grade, _plain(answer.find("feedback"))))
+    if report.failed:
+        return None
+    return c.short_data(report, entries, case_sensitive=_flag(element.findtext("usecase"), False))
+
+
+def _read_ordering(report: QuestionReport, element, points: Decimal) -> dict | None:
+    texts = [_plain(answer) for answer in element.findall("answer")]
+    texts = [text for text in texts if text]
+    if len(texts) >= 2:
+        scoring = c.ordering_scoring_from_moodle(report, element.findtext("gradingtype"))
+        select = (
+            element.findtext("selecttype") if element.find("selecttype") is not None else element.findtext("logical")
+        )
+        count = (
+            element.findtext("selectcount")
+            if element.find("selectcount") is not None
+            else element.findtext("studentsee")
+        )
+        c.ordering_subset_warning(report, select, count, len(texts))
+    else:
+        scoring = "positions"
+    return c.ordering_data(report, texts, scoring=scoring)
+
+
+def _read_essay(report: QuestionReport, element, points: Decimal) -> dict | None:
+    if (element.findtext("attachments") or "0").strip() not in ("", "0"):
+        report.warn(c.ESSAY_ATTACHMENTS, code="essay_attachments")
+    if c.html_to_text(_text(element.find("responsetemplate"))):
+        report.warn(c.RESPONSE_TEMPLATE_DROPPED, code="response_template")
+    max_words = _positive_int(element.findtext("maxwordlimit"))
+    graderinfo = _html(element.find("graderinfo"))
+    restored, edited = _rubric_from_graderinfo(graderinfo)
+    if restored is not None:
+        if max_words is not None:
+            restored["max_words"] = max_words
+        return restored
+    visible = RUBRIC_COMMENT.sub("", graderinfo)
+    data = c.overall_rubric(report, points, guidance=c.html_to_text(visible), edited=edited)
+    data["max_words"] = max_words
+    return data
+
+
+def _positive_int(value: str | None) -> int | None:
+    try:
+        number = int((value or "").strip())
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+KINDS = {
+    "multichoice": None,  # single or multiple, decided per question
+    "truefalse": "truefalse",
+    "matching": "matching",
+    "shortanswer": "short",
+    "ordering": "ordering",
+    "essay": "rubric",
+}
+READERS = {
+    "multichoice": _read_multichoice,
+    "truefalse": _read_truefalse,
+    "matching": _read_matching,
+    "shortanswer": _read_shortanswer,
+    "ordering": _read_ordering,
+    "essay": _read_essay,
+}
+
+
+def _kind_of(qtype: str, data: dict) -> str:
+    if qtype == "multichoice":
+        return "multiple" if isinstance(data.get("correct"), list) else "single"
+    return KINDS[qtype]
+
+
+# --------------------------------------------------------------------------------------------------
+# The rubric inside graderinfo.
+# --------------------------------------------------------------------------------------------------
+
+
+def _rubric_visible(data: dict) -> str:
+    """What Moodle's graders read: guidance, the criteria with their points, the model answer."""
+    parts = []
+    guidance = (data.get("guidance") or "").strip()
+    if guidance:
+        parts.append(c.text_to_html(guidance))
+    parts.append(f"<p><strong>{c.plain_to_html_text(str(c.CRITERIA_HEADING))}</strong></p>")
+    parts.append(
+        "<ol>"
+        + "".join(
+            f"<li>{c.plain_to_html_text(criterion.get('text', ''))} ({criterion.get('points', 1)})</li>"
+            for criterion in data.get("criteria") or []
+        )
+        + "</ol>"
+    )
+    model_answer = (data.get("model_answer") or "").strip()
+    if model_answer:
+        parts.append(f"<p><strong>{c.plain_to_html_text(str(c.MODEL_ANSWER_HEADING))}</strong></p>")
+        parts.append(model_answer)
+    return "\n".join(parts)
+
+
+def _digest(visible: str) -> str:
+    return hashlib.sha256(visible.strip().encode("utf-8")).hexdigest()[:16]
+
+
+def _rubric_to_graderinfo(data: dict) -> str:
+    visible = _rubric_visible(data)
+    payload = {
+        "digest": _digest(visible),
+        "criteria": [
+            {"key": str(k.get("key", "")), "text": k.get("text", ""), "points": k.get("points", 1)}
+            for k in data.get("criteria") or []
+        ],
+        "guidance": data.get("guidance") or "",
+        "model_answer": data.get("model_answer") or "",
+        "max_words": data.get("max_words"),
+    }
+    # ASCII only and no "-" so that the JSON can never end the comment early.
+    encoded = json.dumps(payload, ensure_ascii=True, separators=(",", ":"), default=str).replace("-", "\\u002d")
+    return f"{visible}\n<!-- lms-rubric {encoded} -->"
+
+
+def _rubric_from_graderinfo(graderinfo: str) -> tuple[dict | None, bool]:
+    """(rubric data, edited): the rubric our export wrote, if the visible part is unchanged since."""
+    match = RUBRIC_COMMENT.search(graderinfo or "")
+    if not match:
+        return None, False
+    try:
+        payload = json.loads(match.group(1))
+    except ValueError:
+        return None, False
+    if not _valid_rubric_payload(payload):
+        return None, False
+    visible = graderinfo[: match.start()]
+    if _digest(visible) != payload["digest"]:
+        return None, True
+    return {
+        "criteria": [{"key": k["key"], "text": k["text"], "points": k["points"]} for k in payload["criteria"]],
+        "guidance": payload["guidance"],
+        "model_answer": payload["model_answer"],
+        "max_words": payload["max_words"],
+    }, False
+
+
+def _valid_rubric_payload(payload) -> bool:
+    if not isinstance(payload, dict) or not isinstance(payload.get("digest"), str):
+        return False
+    criteria = payload.get("criteria")
+    if not isinstance(criteria, list) or not criteria:
+        return False
+    for criterion in criteria:
+        if not (
+            isinstance(criterion, dict)
+            and isinstance(criterion.get("key"), str)
+            and isinstance(criterion.get("text"), str)
+            and isinstance(criterion.get("points"), int)
+            and not isinstance(criterion.get("points"), bool)
+            and criterion["points"] > 0
+        ):
+            return False
+    max_words = payload.get("max_words")
+    return (
+        isinstance(payload.get("guidance"), str)
+        and isinstance(payload.get("model_answer"), str)
+        and (max_words is None or (isinstance(max_words, int) and not isinstance(max_words, bool)))
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Export.
+# --------------------------------------------------------------------------------------------------
+
+
+def questions_to_moodle_xml(
+    questions: list[dict], *, warnings: list | None = None, skip_unsupported: bool = False
+) -> bytes:
+    """Write the questions as a Moodle XML file (UTF-8).
+
+    Raises ``ExportError`` naming every question that cannot be written (``case``, invalid data), unless
+    ``skip_unsupported`` is set: then they are left out and reported in ``warnings``. Losses (scoring with
+    no Moodle equivalent) are appended to ``warnings`` when a list is given.
+    """
+    report = c.ExportReport(warnings)
+    quiz = ET.Element("quiz")
+    for index, question in c.exportable(
+        report, questions, format_name=FORMAT_NAME, writers=WRITERS, skip_unsupported=skip_unsupported
+    ):
+        quiz.append(_write_question(report, index, question))
+    if report.errors:
+        raise c.ExportError(report.errors)
+    ET.indent(quiz, space="  ")
+    body = ET.tostring(quiz, encoding="unicode", short_empty_elements=False)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def _add_text(parent, tag: str, text: str, fmt: str | None = "html"):
+    node = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
+    ET.SubElement(node, "text").text = text or ""
+    return node
+
+
+def _add(parent, tag: str, text: str):
+    node = ET.SubElement(parent, tag)
+    node.text = text
+    return node
+
+
+def _answer(parent, fraction: str, text: str, feedback: str = "", fmt: str = "html"):
+    node = ET.SubElement(parent, "answer", {"fraction": fraction, "format": fmt})
+    ET.SubElement(node, "text").text = text
+    _add_text(node, "feedback", c.plain_to_html_text(feedback))
+    return node
+
+
+def _combined_feedback(parent) -> None:
+    for tag in COMBINED_FEEDBACK:
+        _add_text(parent, tag, "")
+
+
+def _write_question(report: c.ExportReport, index: int, question: dict):
+    kind = question["kind"]
+    qtype = {"single": "multichoice", "multiple": "multichoice", "short": "shortanswer", "rubric": "essay"}.get(
+        kind, kind
+    )
+    node = ET.Element("question", {"type": qtype})
+    _add_text(node, "name", question.get("name") or c.name_from_prompt(question.get("prompt", "")), None)
+    _add_text(node, "questiontext", (question.get("prompt") or "").strip())
+    _add_text(node, "generalfeedback", (question.get("feedback") or "").strip())
+    _add(node, "defaultgrade", f"{Decimal(str(question.get('points', 1))):.7f}")
+    _add(node, "penalty", {"truefalse": "1.0000000", "rubric": "0.0000000"}.get(kind, "0.3333333"))
+    _add(node, "hidden", "0")
+    _add(node, "idnumber", "")
+    WRITERS[kind](report, index, question, node)
+    tags = [t for t in question.get("tags") or [] if str(t).strip()]
+    if tags:
+        tags_node = ET.SubElement(node, "tags")
+        for tag in tags:
+            _add_text(tags_node, "tag", str(tag), None)
+    return node
+
+
+def _write_choice(report: c.ExportReport, index: int, question: dict, node) -> None:
+    data = question["data"]
+    single = question["kind"] == "single"
+    _add(node, "single", "true" if single else "false")
+    _add(node, "shuffleanswers", "true" if data.get("shuffle", True) else "false")
+    _add(node, "answernumbering", "abc")
+    _add(node, "showstandardinstruction", "0")
+    _combined_feedback(node)
+    options = data["options"]
+    if single:
+        grades = [100.0 if option["key"] == data["correct"] else 0.0 for option in options]
+    else:
+        scoring = data.get("scoring", "right_minus_wrong")
+        if scoring != "right_minus_wrong":
+            report.warn(
+                index,
+                question.get("name", ""),
+                c.EXPORT_SCORING,
+                code="export_scoring",
+                format=FORMAT_NAME,
+                scoring=c.SCORING_LABELS.get(scoring, scoring),
+            )
+        grades = c.grades_for_multiple(options, data["correct"])
+    for option, grade in zip(options, grades, strict=True):
+        _answer(
+            node, c.format_number(grade, 5), c.plain_to_html_text(option.get("text", "")), option.get("feedback", "")
+        )
+
+
+def _write_truefalse(report: c.ExportReport, index: int, question: dict, node) -> None:
+    data = question["data"]
+    _answer(node, "100" if data["correct"] else "0", "true", data.get("feedback_true", ""), "moodle_auto_format")
+    _answer(node, "0" if data["correct"] else "100", "false", data.get("feedback_false", ""), "moodle_auto_format")
+
+
+def _write_matching(report: c.ExportReport, index: int, question: dict, node) -> None:
+    data = question["data"]
+    _add(node, "shuffleanswers", "true" if data.get("shuffle", True) else "false")
+    _combined_feedback(node)
+    for item, choice in c.matching_pairs_for_export(data):
+        sub = _add_text(node, "subquestion", c.plain_to_html_text(item))
+        answer = ET.SubElement(sub, "answer")
+        ET.SubElement(answer, "text").text = choice
+
+
+def _write_short(report: c.ExportReport, index: int, question: dict, node) -> None:
+    _add(node, "usecase", "0")
+    for text in question["data"]["accepted"]:
+        text = str(text).strip()
+        if text:
+            _answer(node, "100", c.short_answer_for_moodle(text), "", "moodle_auto_format")
+
+
+def _write_ordering(report: c.ExportReport, index: int, question: dict, node) -> None:
+    data = question["data"]
+    _add(node, "layouttype", "VERTICAL")
+    _add(node, "selecttype", "ALL")
+    _add(node, "selectcount", "0")
+    _add(node, "gradingtype", c.ORDERING_TO_MOODLE.get(data.get("scoring", "positions"), "ABSOLUTE_POSITION"))
+    _add(node, "showgrading", "SHOW")
+    _add(node, "numberingstyle", "none")
+    _combined_feedback(node)
+    for position, text in enumerate(c.ordering_texts_for_export(data), start=1):
+        node_answer = ET.SubElement(node, "answer", {"fraction": str(position), "format": "html"})
+        ET.SubElement(node_answer, "text").text = c.plain_to_html_text(text)
+
+
+def _write_rubric(report: c.ExportReport, index: int, question: dict, node) -> None:
+    data = question["data"]
+    max_words = data.get("max_words")
+    _add(node, "responseformat", "editor")
+    _add(node, "responserequired", "1")
+    _add(node, "responsefieldlines", "15")
+    _add(node, "minwordlimit", "")
+    _add(node, "maxwordlimit", str(max_words) if max_words else "")
+    _add(node, "attachments", "0")
+    _add(node, "attachmentsrequired", "0")
+    _add(node, "maxbytes", "0")
+    _add(node, "filetypeslist", "")
+    _add_text(node, "graderinfo", _rubric_to_graderinfo(data))
+    _add_text(node, "responsetemplate", "")
+
+
+WRITERS = {
+    "single": _write_choice,
+    "multiple": _write_choice,
+    "truefalse": _write_truefalse,
+    "matching": _write_matching,
+    "short": _write_short,
+    "ordering": _write_ordering,
+    "rubric": _write_rubric,
+}

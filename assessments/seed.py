@@ -1,0 +1,152 @@
+"""The demo question bank, the paired pre/post test of the ToT course and a simulated cohort's results.
+
+The questions are read from ``content/seed/questions/`` (one file per module and language, see its
+FORMAT.md) and loaded through ``services.question_bank_load``. The simulated results go through the
+same services as a real learner's (start, save, submit), back-dated, so the analytics see nothing
+different. Safe to re-run: a learner who already has results is left alone.
+"""
+
+import json
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils import timezone
+
+from . import services
+from .models import Assessment, Attempt, Blueprint, BlueprintRule, Question
+
+QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "content" / "seed" / "questions"
+LANGUAGES = ("en", "ru", "tk")
+BLUEPRINT_NAME = "ToT course: two items per module"
+PRE_SLUG = "tot-pre-test"
+POST_SLUG = "tot-post-test"
+
+
+def question_files() -> dict:
+    """``{language: [question dict, …]}`` from the seed files, each with its module number."""
+    entries = {language: [] for language in LANGUAGES}
+    for path in sorted(QUESTIONS_DIR.glob("*.json")):
+        stem, language = path.stem.rsplit(".", 1)
+        if language not in entries:
+            continue
+        content = json.loads(path.read_text(encoding="utf-8"))
+        for question in content["questions"]:
+            entries[language].append({**question, "module": content["module"]})
+    return entries
+
+
+def question_bank_seed(*, locales: dict) -> list:
+    return services.question_bank_load(entries=question_files(), locales=locales)
+
+
+def pre_post_seed(*, course_key) -> tuple:
+    """A blueprint of two items per module, and a pre-test (form A) and post-test (form B) sharing it."""
+    blueprint, _ = Blueprint.objects.get_or_create(name=BLUEPRINT_NAME)
+    if not blueprint.rules.exists():
+        for module in range(1, 9):
+            BlueprintRule.objects.create(blueprint=blueprint, module=module, count=2)
+    tests = []
+    for slug, purpose, form, titles in (
+        (PRE_SLUG, Assessment.Purpose.PRE, "A", ("ToT pre-test", "Входной тест ToT", "ToT giriş synagy")),
+        (POST_SLUG, Assessment.Purpose.POST, "B", ("ToT post-test", "Итоговый тест ToT", "ToT jemleýji synag")),
+    ):
+        test, _ = Assessment.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "title_en": titles[0],
+                "title_ru": titles[1],
+                "title_tk": titles[2],
+                "purpose": purpose,
+                "course_key": course_key,
+                "blueprint": blueprint,
+                "form": form,
+                "time_limit_minutes": 40,
+                "max_attempts": 1,
+                "pass_mark": 70 if purpose == Assessment.Purpose.POST else None,
+                "review": Assessment.Review.AFTER_SUBMIT if purpose == Assessment.Purpose.POST else Assessment.Review.SCORE_ONLY,
+                "published": True,
+            },
+        )
+        tests.append(test)
+    return tuple(tests)
+
+
+def cohort_results_seed(*, learners, pre: Assessment, post: Assessment, grader, seed: int = 129) -> int:
+    """Pre- and post-test results for ``learners``, in each learner's language; ``grader`` grades open responses.
+
+    Each learner answers an item right with a probability drawn around 45% before the course and 75%
+    after it (a few learners do not improve), so the dashboard has realistic spread. Returns how many
+    learners got results.
+    """
+    rng = random.Random(seed)
+    count = 0
+    now = timezone.now()
+    for index, user in enumerate(learners):
+        if Attempt.objects.filter(user=user, assessment__in=[pre, post]).exists():
+            continue
+        language = getattr(getattr(user, "profile", None), "language", "") or LANGUAGES[index % 3]
+        ability = rng.uniform(0.25, 0.65)
+        growth = rng.uniform(-0.05, 0.4)
+        for test, chance, days_ago in ((pre, ability, 30), (post, min(0.97, ability + growth), 25)):
+            when = now - timedelta(days=days_ago, minutes=rng.randint(0, 600))
+            attempt = services.attempt_start(user=user, assessment=test, language=language, now=when)
+            for answer in attempt.answers.select_related("question"):
+                question = answer.question
+                right = rng.random() < chance
+                response = response_example(kind=question.kind, data=question.data, right=right, rng=rng)
+                services.answer_save(user=user, attempt_id=attempt.pk, position=answer.position, response=response, now=when)
+            attempt = services.attempt_submit(attempt_id=attempt.pk, user=user, now=when + timedelta(minutes=rng.randint(12, 35)))
+            if attempt.state == Attempt.State.AWAITING_GRADING and index % 4:
+                # most open responses were graded by the trainer; a few wait in the grading queue
+                for answer in attempt.answers.filter(needs_grading=True).select_related("question"):
+                    awards = {
+                        criterion["key"]: criterion["points"] if rng.random() < chance else rng.randint(0, criterion["points"])
+                        for criterion in answer.question.data["criteria"]
+                    }
+                    services.rubric_grade(answer_id=answer.pk, awards=awards, grader=grader)
+        count += 1
+    return count
+
+
+def response_example(*, kind: str, data: dict, right: bool, rng: random.Random):
+    """A response a learner could give: the key when ``right``, else a plausible wrong answer."""
+    if kind == "single":
+        keys = [option["key"] for option in data["options"]]
+        wrong = [key for key in keys if key != data["correct"]]
+        return data["correct"] if right or not wrong else rng.choice(wrong)
+    if kind == "multiple":
+        keys = [option["key"] for option in data["options"]]
+        if right:
+            return sorted(data["correct"])
+        return sorted(rng.sample(keys, rng.randint(1, len(keys))))
+    if kind == "truefalse":
+        return data["correct"] if right else not data["correct"]
+    if kind == "matching":
+        choices = [choice["key"] for choice in data["choices"]]
+        return {item: (choice if right else rng.choice(choices)) for item, choice in data["correct"].items()}
+    if kind == "ordering":
+        order = list(data["correct"])
+        if not right:
+            rng.shuffle(order)
+        return order
+    if kind == "short":
+        return data["accepted"][0] if right else "?"
+    if kind == "case":
+        response = {}
+        for element in data["elements"]:
+            keys = [option["key"] for option in element["options"]]
+            if right or not keys:
+                response[element["key"]] = list(element["correct"])
+            elif element.get("select") == "single":
+                response[element["key"]] = [rng.choice(keys)]
+            else:
+                response[element["key"]] = sorted(rng.sample(keys, rng.randint(0, min(2, len(keys)))))
+        return response
+    if kind == "rubric":
+        return "The request names the central authorities, the facts, the legal basis and the evidence sought."
+    return None
+
+
+def questions_total() -> int:
+    return Question.objects.filter(locale__language_code="en").count()

@@ -1,0 +1,187 @@
+"""Reads of the assessment domain, scoped to who may see them.
+
+What a learner sees of a question is built by whitelisting (``question_public``): fields are copied
+one by one, so a key or a model answer added to ``Question.data`` later cannot leak into a page or a
+JSON response of an open attempt by accident.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .models import Answer, Assessment, Attempt
+from .scoring import options_order
+
+
+def assessments_for_learner(*, user, course_key=None):
+    """Published tests, with this learner's attempts (newest first) prefetched."""
+    tests = Assessment.objects.filter(published=True)
+    if course_key is not None:
+        tests = tests.filter(course_key=course_key)
+    return tests.prefetch_related(
+        Prefetch("attempts", queryset=Attempt.objects.filter(user=user).order_by("-number"), to_attr="my_attempts")
+    )
+
+
+def attempt_for_learner(*, user, attempt_id: int) -> Attempt | None:
+    """The learner's own attempt; another person's attempt does not exist for them."""
+    return Attempt.objects.select_related("assessment").filter(pk=attempt_id, user=user).first()
+
+
+def review_allowed(*, attempt: Attempt, now=None) -> bool:
+    """May the learner see the key and feedback of this attempt now?"""
+    if attempt.state == Attempt.State.IN_PROGRESS:
+        return False
+    policy = attempt.assessment.review
+    if policy == Assessment.Review.AFTER_SUBMIT:
+        return True
+    if policy == Assessment.Review.AFTER_CLOSE:
+        closes = attempt.assessment.closes_at
+        return closes is not None and (now or timezone.now()) >= closes
+    return False
+
+
+@dataclass
+class ItemView:
+    position: int
+    kind: str
+    prompt: str
+    points: object
+    public: dict
+    response: object
+    saved: bool
+    review: dict | None = None
+    score: object = None
+    needs_grading: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def field_name(self) -> str:
+        return f"q{self.position}"
+
+
+def attempt_items(*, attempt: Attempt, reveal: bool, position: int | None = None) -> list[ItemView]:
+    """The items of an attempt (or its item at ``position``) as the learner sees them: with the key and
+    feedback only when ``reveal``."""
+    shuffle = attempt.assessment.shuffle_options
+    answers = attempt.answers.select_related("question")
+    if position is not None:
+        answers = answers.filter(position=position)
+    items = []
+    for answer in answers:
+        question = answer.question
+        seed = f"{attempt.seed}:{answer.position}" if shuffle else ""
+        item = ItemView(
+            position=answer.position,
+            kind=question.kind,
+            prompt=question.prompt,
+            points=answer.max_score,
+            public=question_public(kind=question.kind, data=question.data, seed=seed),
+            response=answer.response,
+            saved=answer.saved_at is not None,
+        )
+        if reveal:
+            item.review = question_key_view(kind=question.kind, data=question.data, feedback=question.feedback)
+            item.score = answer.score
+            item.needs_grading = answer.needs_grading
+            item.extra = {"parts": answer.parts}
+        items.append(item)
+    return items
+
+
+def _ordered(options, seed):
+    if not seed:
+        return options
+    by_key = {option["key"]: option for option in options}
+    return [by_key[key] for key in options_order(keys=list(by_key), seed=seed)]
+
+
+def _texts(entries, *names):
+    return [{name: entry.get(name, "") for name in ("key", *names)} for entry in entries or []]
+
+
+def question_public(*, kind: str, data: dict, seed: str = "") -> dict:
+    """What a learner may see of a question while answering: texts and keys of choices, never the key."""
+    if kind in ("single", "multiple"):
+        return {"options": _ordered(_texts(data.get("options"), "text"), seed if data.get("shuffle", True) else "")}
+    if kind == "truefalse":
+        return {}
+    if kind == "matching":
+        return {
+            "items": _texts(data.get("items"), "text"),
+            "choices": _ordered(_texts(data.get("choices"), "text"), seed if data.get("shuffle", True) else ""),
+        }
+    if kind == "ordering":
+        return {"items": _ordered(_texts(data.get("items"), "text"), seed or "order")}
+    if kind == "short":
+        return {}
+    if kind == "case":
+        return {
+            "scenario": data.get("scenario", ""),
+            "elements": [
+                {
+                    "key": element.get("key", ""),
+                    "label": element.get("label", ""),
+                    "select": element.get("select", "single"),
+                    "options": _texts(element.get("options"), "text"),
+                }
+                for element in data.get("elements") or []
+            ],
+        }
+    if kind == "rubric":
+        return {
+            "criteria": _texts(data.get("criteria"), "text", "points"),
+            "guidance": data.get("guidance", ""),
+            "max_words": data.get("max_words"),
+        }
+    return {}
+
+
+def question_key_view(*, kind: str, data: dict, feedback: str = "") -> dict:
+    """The key and feedback of a question, for review after the test allows it."""
+    view = {"feedback": feedback}
+    if kind in ("single", "multiple"):
+        correct = data.get("correct")
+        view["correct"] = set(correct if isinstance(correct, list) else [correct])
+        view["option_feedback"] = {option["key"]: option.get("feedback", "") for option in data.get("options") or []}
+    elif kind == "truefalse":
+        view["correct"] = data.get("correct")
+        view["feedback_true"] = data.get("feedback_true", "")
+        view["feedback_false"] = data.get("feedback_false", "")
+    elif kind == "matching":
+        choices = {choice["key"]: choice.get("text", "") for choice in data.get("choices") or []}
+        view["correct"] = {item: choices.get(choice, "") for item, choice in (data.get("correct") or {}).items()}
+    elif kind == "ordering":
+        texts = {item["key"]: item.get("text", "") for item in data.get("items") or []}
+        view["correct"] = [texts.get(key, "") for key in data.get("correct") or []]
+    elif kind == "short":
+        view["correct"] = list(data.get("accepted") or [])
+    elif kind == "case":
+        view["elements"] = {
+            element.get("key"): {"correct": set(element.get("correct") or []), "explanation": element.get("explanation", "")}
+            for element in data.get("elements") or []
+        }
+    elif kind == "rubric":
+        view["model_answer"] = data.get("model_answer", "")
+    return view
+
+
+def grading_queue(*, learners=None):
+    """Open responses awaiting a grade, oldest first, limited to ``learners`` (a user queryset) when given.
+
+    Who may grade whom (a trainer their sessions' learners, a coordinator their agency) is decided by
+    the caller in the ``lms`` layer, which knows agencies and sessions; this layer knows neither.
+    """
+    answers = Answer.objects.filter(needs_grading=True).exclude(attempt__state=Attempt.State.IN_PROGRESS)
+    if learners is not None:
+        answers = answers.filter(attempt__user__in=learners)
+    return answers.select_related("question", "attempt__assessment", "attempt__user").order_by("attempt__submitted_at")
+
+
+def attempt_list(*, learners=None):
+    """Attempts, limited to ``learners`` (a user queryset) when given; see ``grading_queue`` on scoping."""
+    attempts = Attempt.objects.select_related("assessment", "user")
+    if learners is not None:
+        attempts = attempts.filter(user__in=learners)
+    return attempts

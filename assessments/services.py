@@ -1,0 +1,414 @@
+"""Writes of the assessment domain: start, answer, submit, expire, grade and regrade attempts.
+
+Every rule is enforced here (not in views): the availability window, the number of attempts, the
+deadline, the shape of each response, the idempotence of a submit. Keys never leave the server before
+review allows it; that is the selectors' business.
+"""
+
+import random
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import formats, timezone
+
+from . import exceptions as errors
+from .models import Answer, Assessment, Attempt, Question, RubricScore, ScoreChange
+from .scoring import ResponseError, response_score, response_validate
+
+SOURCE_LANGUAGE = "en"
+
+
+# --- starting -------------------------------------------------------------------------------------------
+
+
+def assessment_check_open(*, assessment: Assessment, now=None) -> None:
+    """Raise ``TestNotOpen`` unless learners may start the test now."""
+    now = now or timezone.now()
+    if not assessment.published:
+        raise errors.TestNotOpen(errors.TEST_NOT_PUBLISHED)
+    if assessment.opens_at and now < assessment.opens_at:
+        raise errors.TestNotOpen(errors.TEST_NOT_YET_OPEN % {"date": formats.date_format(timezone.localtime(assessment.opens_at), "DATETIME_FORMAT")})
+    if assessment.closes_at and now >= assessment.closes_at:
+        raise errors.TestNotOpen(errors.TEST_CLOSED % {"date": formats.date_format(timezone.localtime(assessment.closes_at), "DATETIME_FORMAT")})
+
+
+def attempt_start(*, user, assessment: Assessment, language: str, now=None) -> Attempt:
+    """Start an attempt, or return the learner's open one (a second tab, a reload, a lost connection).
+
+    The items are drawn once, here, and stored as the attempt's answers, with each question in the
+    learner's language where it has a translation (else in the source language).
+    """
+    now = now or timezone.now()
+    open_attempt = _open_attempt(user=user, assessment=assessment, now=now)
+    if open_attempt is not None:
+        return open_attempt
+    assessment_check_open(assessment=assessment, now=now)
+    used = Attempt.objects.filter(assessment=assessment, user=user).aggregate(last=Max("number"))["last"] or 0
+    if assessment.max_attempts and used >= assessment.max_attempts:
+        raise errors.NoAttemptsLeft(errors.NO_ATTEMPTS_LEFT % {"count": assessment.max_attempts})
+    seed = secrets.token_hex(8)
+    keys = assessment_draw(assessment=assessment, seed=seed)
+    questions = _questions_in(keys=keys, language=language)
+    deadline = None
+    if assessment.time_limit_minutes:
+        deadline = now + timedelta(minutes=assessment.time_limit_minutes)
+    if assessment.closes_at and (deadline is None or assessment.closes_at < deadline):
+        deadline = assessment.closes_at
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                assessment=assessment,
+                user=user,
+                number=used + 1,
+                language=language,
+                seed=seed,
+                started_at=now,
+                deadline=deadline,
+                max_score=sum((questions[key].points for key in keys), Decimal(0)),
+            )
+            Answer.objects.bulk_create(
+                Answer(
+                    attempt=attempt,
+                    position=position,
+                    question=questions[key],
+                    question_key=key,
+                    max_score=questions[key].points,
+                    needs_grading=False,
+                )
+                for position, key in enumerate(keys, start=1)
+            )
+    except IntegrityError:
+        # a concurrent start (double click, two tabs) won: use its attempt
+        attempt = _open_attempt(user=user, assessment=assessment, now=now)
+        if attempt is None:
+            raise
+    return attempt
+
+
+def assessment_draw(*, assessment: Assessment, seed: str) -> list:
+    """Return the translation keys of the items of a new attempt, in the order they are shown."""
+    rng = random.Random(seed)
+    if assessment.blueprint_id is None:
+        keys = list(assessment.items.order_by("position", "pk").values_list("question_key", flat=True))
+        if assessment.shuffle_items:
+            rng.shuffle(keys)
+        return keys
+    pool = Question.objects.filter(active=True, locale__language_code=SOURCE_LANGUAGE)
+    if assessment.form:
+        pool = pool.filter(forms__contains=assessment.form) | pool.filter(forms="")
+    rows = list(pool.values_list("translation_key", "module", "objective").order_by("module", "key"))
+    keys = []
+    for rule in assessment.blueprint.rules.all():
+        candidates = [
+            key
+            for key, module, objective in rows
+            if (rule.module is None or module == rule.module)
+            and (not rule.objective or objective == rule.objective)
+            and key not in keys
+        ]
+        if len(candidates) < rule.count:
+            raise errors.NotEnoughItems(
+                errors.NOT_ENOUGH_ITEMS
+                % {"found": len(candidates), "module": rule.module or "—", "form": assessment.form or "—", "count": rule.count}
+            )
+        keys.extend(rng.sample(candidates, rule.count))
+    if assessment.shuffle_items:
+        rng.shuffle(keys)
+    return keys
+
+
+def _questions_in(*, keys, language: str) -> dict:
+    """The question of each key in ``language``, else in the source language (two queries)."""
+    found = {}
+    for code in (language, SOURCE_LANGUAGE):
+        missing = [key for key in keys if key not in found]
+        if not missing:
+            break
+        for question in Question.objects.filter(translation_key__in=missing, locale__language_code=code):
+            found[question.translation_key] = question
+    missing = [key for key in keys if key not in found]
+    if missing:
+        raise errors.NotEnoughItems(errors.NOT_ENOUGH_ITEMS % {"found": len(found), "module": "—", "form": "—", "count": len(keys)})
+    return found
+
+
+def _open_attempt(*, user, assessment, now) -> Attempt | None:
+    attempt = Attempt.objects.filter(assessment=assessment, user=user, state=Attempt.State.IN_PROGRESS).first()
+    if attempt is not None and attempt.deadline and now >= attempt.deadline:
+        attempt_submit(attempt_id=attempt.pk, user=user, now=now, by_timer=True)
+        return None
+    return attempt
+
+
+# --- answering ------------------------------------------------------------------------------------------
+
+
+def answer_save(*, user, attempt_id: int, position: int, response, now=None) -> Answer:
+    """Save one response of an open attempt (autosave). Refused after the deadline or the submit.
+
+    Costs three queries: the attempt and its item in one read, the question's key for validation comes
+    with it, and one update.
+    """
+    now = now or timezone.now()
+    answer = (
+        Answer.objects.select_related("attempt", "question")
+        .filter(attempt_id=attempt_id, attempt__user=user, position=position)
+        .only("pk", "attempt__state", "attempt__deadline", "attempt__user_id", "question__kind", "question__data")
+        .first()
+    )
+    if answer is None:
+        raise errors.BadResponse(errors.UNKNOWN_ITEM % {"position": position})
+    attempt = answer.attempt
+    if attempt.state != Attempt.State.IN_PROGRESS:
+        raise errors.AttemptClosed(errors.ATTEMPT_CLOSED)
+    if attempt.deadline and now >= attempt.deadline:
+        attempt_submit(attempt_id=attempt_id, user=user, now=now, by_timer=True)
+        raise errors.AttemptClosed(errors.ATTEMPT_CLOSED)
+    try:
+        clean = response_validate(kind=answer.question.kind, data=answer.question.data, response=response)
+    except ResponseError as error:
+        raise errors.BadResponse(error.message) from error
+    updated = Answer.objects.filter(pk=answer.pk, attempt__state=Attempt.State.IN_PROGRESS).update(
+        response=clean, saved_at=now
+    )
+    if not updated:  # submitted between the read and the write
+        raise errors.AttemptClosed(errors.ATTEMPT_CLOSED)
+    answer.response = clean
+    return answer
+
+
+def answers_save(*, user, attempt_id: int, responses: dict, now=None) -> list:
+    """Save several responses at once (the form without JavaScript); all or nothing."""
+    with transaction.atomic():
+        return [
+            answer_save(user=user, attempt_id=attempt_id, position=position, response=response, now=now)
+            for position, response in sorted(responses.items())
+        ]
+
+
+# --- submitting -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attempt_submit(*, attempt_id: int, user=None, now=None, by_timer: bool = False) -> Attempt:
+    """Close and score an attempt. Idempotent: a second submit (double click, a retry, two requests at
+    once) finds the attempt closed and returns it unchanged. ``user`` None: closed by the system."""
+    now = now or timezone.now()
+    attempts = Attempt.objects.select_for_update().select_related("assessment").filter(pk=attempt_id)
+    if user is not None:
+        attempts = attempts.filter(user=user)
+    attempt = attempts.first()
+    if attempt is None:
+        raise errors.BadResponse(errors.ATTEMPT_CLOSED)
+    if attempt.state != Attempt.State.IN_PROGRESS:
+        return attempt
+    answers = list(attempt.answers.select_related("question"))
+    for answer in answers:
+        _answer_score(answer)
+    Answer.objects.bulk_update(answers, ["score", "parts", "needs_grading"])
+    attempt.submitted_at = min(now, attempt.deadline) if (by_timer and attempt.deadline) else now
+    attempt.closed_by_timer = by_timer
+    _attempt_total(attempt, answers)
+    attempt.save(update_fields=["state", "submitted_at", "closed_by_timer", "score", "passed"])
+    return attempt
+
+
+def attempts_expire(*, now=None) -> int:
+    """Close every open attempt whose time ran out, with what was saved (run by the worker or cron)."""
+    now = now or timezone.now()
+    due = list(Attempt.objects.filter(state=Attempt.State.IN_PROGRESS, deadline__lte=now).values_list("pk", flat=True))
+    for pk in due:
+        attempt_submit(attempt_id=pk, now=now, by_timer=True)
+    return len(due)
+
+
+def _answer_score(answer: Answer, *, awards: dict | None = None) -> None:
+    question = answer.question
+    if awards is None and question.kind == Question.Kind.RUBRIC:
+        awards = {row.criterion: row.awarded for row in answer.rubric_scores.all()} or None
+    result = response_score(
+        kind=question.kind, data=question.data, points=answer.max_score, response=answer.response, rubric_awards=awards
+    )
+    answer.score = None if result.needs_grading else result.score
+    answer.parts = {key: str(value) for key, value in result.parts.items()}
+    answer.needs_grading = result.needs_grading
+
+
+def _attempt_total(attempt: Attempt, answers) -> None:
+    if any(answer.needs_grading for answer in answers):
+        attempt.state = Attempt.State.AWAITING_GRADING
+        attempt.score = None
+        attempt.passed = None
+        return
+    attempt.state = Attempt.State.SUBMITTED if attempt.state != Attempt.State.GRADED else attempt.state
+    attempt.score = sum((answer.score or Decimal(0) for answer in answers), Decimal(0))
+    pass_mark = attempt.assessment.pass_mark
+    if pass_mark is None or not attempt.max_score:
+        attempt.passed = None
+    else:
+        attempt.passed = attempt.score * 100 >= pass_mark * attempt.max_score
+
+
+# --- grading --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rubric_grade(*, answer_id: int, awards: dict, grader) -> Answer:
+    """Record a trainer's points per criterion for an open response and rescore its attempt."""
+    answer = Answer.objects.select_for_update().select_related("question", "attempt__assessment").get(pk=answer_id)
+    if answer.question.kind != Question.Kind.RUBRIC:
+        raise errors.GradingRefused(errors.NOTHING_TO_GRADE)
+    if answer.attempt.state == Attempt.State.IN_PROGRESS:
+        raise errors.AttemptClosed(errors.ATTEMPT_CLOSED)
+    old = answer.score
+    try:
+        _answer_score(answer, awards=awards)
+    except ResponseError as error:
+        raise errors.GradingRefused(error.message) from error
+    for criterion, awarded in awards.items():
+        RubricScore.objects.update_or_create(
+            answer=answer, criterion=criterion, defaults={"awarded": awarded, "grader": grader}
+        )
+    answer.save(update_fields=["score", "parts", "needs_grading"])
+    ScoreChange.objects.create(
+        answer=answer, reason=ScoreChange.Reason.GRADED, old_score=old, new_score=answer.score, actor=grader
+    )
+    _attempt_rescore(answer.attempt, graded=True)
+    return answer
+
+
+@transaction.atomic
+def question_regrade(*, question_key, actor, note: str = "") -> int:
+    """Rescore every submitted answer to a question after its key was corrected; audit each change.
+
+    Answers keep the version of the question they were given (their language), so each is rescored
+    against its own row's (corrected) key. Returns the number of answers whose score changed.
+    """
+    changed = 0
+    answers = (
+        Answer.objects.select_for_update()
+        .select_related("question", "attempt__assessment")
+        .filter(question_key=question_key)
+        .exclude(attempt__state=Attempt.State.IN_PROGRESS)
+    )
+    touched = {}
+    for answer in answers:
+        old, was_pending = answer.score, answer.needs_grading
+        try:
+            _answer_score(answer)
+        except ResponseError:
+            # the rubric's criteria changed under the trainer's grades: back to the grading queue
+            answer.rubric_scores.all().delete()
+            answer.score, answer.parts, answer.needs_grading = None, {}, True
+        if answer.score != old or answer.needs_grading != was_pending:
+            answer.save(update_fields=["score", "parts", "needs_grading"])
+            ScoreChange.objects.create(
+                answer=answer, reason=ScoreChange.Reason.REGRADED, old_score=old, new_score=answer.score, actor=actor, note=note[:300]
+            )
+            touched[answer.attempt_id] = answer.attempt
+            changed += 1
+    for attempt in touched.values():
+        _attempt_rescore(attempt)
+    return changed
+
+
+def _attempt_rescore(attempt: Attempt, *, graded: bool = False) -> None:
+    answers = list(attempt.answers.all())
+    previous = attempt.state
+    _attempt_total(attempt, answers)
+    if graded and attempt.state == Attempt.State.SUBMITTED and previous == Attempt.State.AWAITING_GRADING:
+        attempt.state = Attempt.State.GRADED
+    elif previous == Attempt.State.GRADED and attempt.state == Attempt.State.SUBMITTED:
+        attempt.state = Attempt.State.GRADED
+    attempt.save(update_fields=["state", "score", "passed"])
+
+
+# --- the question bank ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_bank_load(*, entries: dict, locales: dict) -> list:
+    """Create or update questions from ``{language: [question dict, …]}`` (the seed and import shape).
+
+    Every question dict has ``key``, ``kind``, ``title``, ``prompt``, ``points`` and ``data`` (and
+    optionally ``feedback``, ``module``, ``objective``, ``difficulty``, ``forms``, ``editor_note``).
+    The English entry of a key is the source; the others become its translations (one
+    ``translation_key``). Each ``data`` is validated first: one bad question loads nothing.
+    """
+    from .scoring import question_data_validate
+
+    for language, questions in entries.items():
+        for question in questions:
+            question_data_validate(kind=question["kind"], data=question["data"])
+    source = {}
+    saved = []
+    for language in [SOURCE_LANGUAGE, *[code for code in entries if code != SOURCE_LANGUAGE]]:
+        for entry in entries.get(language, []):
+            defaults = {
+                "kind": entry["kind"],
+                "title": entry["title"],
+                "prompt": entry["prompt"],
+                "feedback": entry.get("feedback", ""),
+                "points": Decimal(str(entry.get("points", 1))),
+                "module": entry.get("module"),
+                "objective": entry.get("objective", ""),
+                "difficulty": entry.get("difficulty", Question.Difficulty.MEDIUM),
+                "forms": "".join(entry.get("forms") or []),
+                "data": entry["data"],
+                "editor_note": entry.get("editor_note", ""),
+            }
+            if language != SOURCE_LANGUAGE:
+                if entry["key"] not in source:
+                    continue
+                defaults["translation_key"] = source[entry["key"]]
+            question, _created = Question.objects.update_or_create(
+                key=entry["key"], locale=locales[language], defaults=defaults
+            )
+            if language == SOURCE_LANGUAGE:
+                source[entry["key"]] = question.translation_key
+            saved.append(question)
+    return saved
+
+
+@transaction.atomic
+def questions_import(*, questions: list, locale, module: int | None = None, user=None) -> list:
+    """Create the questions of an imported file (neutral dicts of ``assessments.interchange``) in ``locale``.
+
+    Each gets a new identity (a key made from its name); tags that look like a learning objective
+    (``m4-elements``) become its objective. The caller has refused files with errors; this is all or
+    nothing too (a question the bank refuses rolls the whole file back).
+    """
+    from django.utils.text import slugify
+
+    from .scoring import question_data_validate
+
+    taken = set(Question.objects.filter(locale=locale).values_list("key", flat=True))
+    created = []
+    for question in questions:
+        question_data_validate(kind=question["kind"], data=question["data"])
+        base = slugify(question.get("name") or question["kind"])[:60] or question["kind"]
+        key, number = base, 1
+        while key in taken:
+            number += 1
+            key = f"{base}-{number}"
+        taken.add(key)
+        objective = next((tag for tag in question.get("tags") or [] if slugify(tag) == tag), "")
+        created.append(
+            Question.objects.create(
+                key=key,
+                locale=locale,
+                kind=question["kind"],
+                title=(question.get("name") or key)[:200],
+                prompt=question["prompt"],
+                feedback=question.get("feedback", ""),
+                points=Decimal(str(question.get("points") or 1)),
+                module=module,
+                objective=objective[:80],
+                data=question["data"],
+                editor_note=f"Imported by {user.get_username()}" if user is not None else "Imported",
+            )
+        )
+    return created

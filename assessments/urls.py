@@ -1,0 +1,13 @@
+from django.urls import path
+
+from .views import taking as views
+
+app_name = "assessments"
+urlpatterns = [
+    path("<slug:slug>/", views.assessment_detail, name="detail"),
+    path("<slug:slug>/start/", views.attempt_start, name="start"),
+    path("attempt/<int:attempt_id>/", views.attempt_take, name="take"),
+    path("attempt/<int:attempt_id>/save/", views.answer_autosave, name="autosave"),
+    path("attempt/<int:attempt_id>/submit/", views.attempt_submit, name="submit"),
+    path("attempt/<int:attempt_id>/review/", views.attempt_review, name="review"),
+]

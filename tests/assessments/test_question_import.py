@@ -1,0 +1,81 @@
+"""Editors import questions from Moodle XML or GIFT in the admin; a file with errors imports nothing."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from wagtail.models import Locale
+
+from assessments.models import Question
+from lms.people.roles import Role
+from tests.factories import person
+
+pytestmark = pytest.mark.django_db
+
+GOOD = """// two questions
+::Elements::Which element does the Palermo Protocol not require for a child victim? {=the means ~the act ~the purpose}
+
+::Consent::The consent of an adult victim is irrelevant once one of the means was used. {T}
+"""
+BROKEN = GOOD + "\n\n::Broken::What is missing here? {=one ~two\n"
+
+
+@pytest.fixture
+def editor(site_home):
+    return person(username="ed", roles=[Role.EDITOR])
+
+
+def upload(client, text, **extra):
+    data = {
+        "file": SimpleUploadedFile("bank.gift.txt", text.encode(), content_type="text/plain"),
+        "format": "gift",
+        "locale": Locale.objects.get(language_code="ru").pk,
+        "module": 1,
+        **extra,
+    }
+    return client.post(reverse("assessments_question_import"), data)
+
+
+def test_a_gift_file_is_imported_in_the_chosen_language(client, editor):
+    client.force_login(editor)
+    response = upload(client, GOOD)
+    assert response.status_code == 302
+    questions = {question.key: question for question in Question.objects.all()}
+    assert set(questions) == {"elements", "consent"}
+    assert questions["elements"].kind == "single" and questions["elements"].module == 1
+    assert questions["elements"].locale.language_code == "ru"
+    assert questions["consent"].data["correct"] is True
+    # a second import of the same file gets new keys instead of overwriting
+    upload(client, GOOD)
+    assert Question.objects.filter(key="elements-2").exists()
+
+
+def test_a_file_with_one_bad_question_imports_nothing_and_says_why(client, editor):
+    client.force_login(editor)
+    response = upload(client, BROKEN)
+    assert response.status_code == 400
+    assert not Question.objects.exists()
+    errors = [str(issue.message) for issue in response.context["errors"]]
+    assert len(errors) == 1 and "Broken" in errors[0]
+
+
+def test_script_in_an_imported_question_is_removed(client, editor):
+    client.force_login(editor)
+    upload(client, "::X::[html]<p onclick='x()'>Which?<script>alert(1)</script></p> {=a ~b}\n")
+    prompt = Question.objects.get().prompt
+    assert "script" not in prompt and "onclick" not in prompt and "Which?" in prompt
+
+
+def test_trainees_cannot_import(client, site_home, agency_a):
+    client.force_login(person(username="t", roles=[Role.TRAINEE], agency=agency_a))
+    response = upload(client, GOOD)
+    assert response.status_code in (302, 403)
+    assert not Question.objects.exists()
+
+
+def test_the_bank_exports_to_moodle_xml(client, editor):
+    client.force_login(editor)
+    upload(client, GOOD)
+    response = client.get(reverse("assessments_question_export"), {"format": "moodle", "locale": Locale.objects.get(language_code="ru").pk})
+    assert response["Content-Type"] == "application/xml"
+    body = response.content.decode()
+    assert "<quiz>" in body and "Palermo Protocol" in body
