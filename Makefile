@@ -8,6 +8,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 .PHONY: install demo serve test test-sqlite test-postgres check messages clean
 
 install: $(VENV)/.installed node_modules/.installed $(MO_FILES)
+	@.ci/ensure-pango
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -235,6 +235,15 @@ class Attempt(models.Model):
     max_score = models.DecimalField(_("maximum score"), max_digits=8, decimal_places=2, default=0)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     form_code = models.CharField(_("form code"), max_length=40, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+        help_text=_("Who typed in or imported the answer sheet of a paper attempt."),
+    )
 
     class Meta:
         verbose_name = _("attempt")
@@ -307,3 +316,34 @@ class ScoreChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at"]
+
+
+class PaperForm(models.Model):
+    """A printed version of a test: the items drawn once, in one language, under a short code.
+
+    The code is printed on every page and on the answer sheet, so results typed in later are tied to
+    exactly the items and order the learners saw. ``keys`` is a JSON list of the questions'
+    ``translation_key`` values as strings (UUIDs), in printed order: item 1 first, e.g.
+    ``["0b6f…-…", "5e21…-…"]``. Options, items and choices are printed in their stored order and
+    lettered A, B, C…, so a letter on the sheet names the same key in every language.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="paper_forms", verbose_name=_("test")
+    )
+    code = models.CharField(_("form code"), max_length=20, unique=True)
+    language = models.CharField(_("language"), max_length=8)
+    seed = models.CharField(max_length=32, editable=False)
+    keys = models.JSONField(_("items"), default=list, help_text=_("Translation keys of the items, in printed order."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("paper form")
+        verbose_name_plural = _("paper forms")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.code

@@ -64,30 +64,47 @@ class ItemView:
 def attempt_items(*, attempt: Attempt, reveal: bool, position: int | None = None) -> list[ItemView]:
     """The items of an attempt (or its item at ``position``) as the learner sees them: with the key and
     feedback only when ``reveal``."""
-    shuffle = attempt.assessment.shuffle_options
     answers = attempt.answers.select_related("question")
     if position is not None:
         answers = answers.filter(position=position)
-    items = []
-    for answer in answers:
-        question = answer.question
-        seed = f"{attempt.seed}:{answer.position}" if shuffle else ""
-        item = ItemView(
-            position=answer.position,
-            kind=question.kind,
-            prompt=question.prompt,
-            points=answer.max_score,
-            public=question_public(kind=question.kind, data=question.data, seed=seed),
-            response=answer.response,
-            saved=answer.saved_at is not None,
+    return [item_view(answer=answer, attempt=attempt, reveal=reveal) for answer in answers]
+
+
+def attempt_item_for_learner(*, user, attempt_id: int, position: int) -> Answer | None:
+    """One item of the learner's own attempt, with its attempt, test and question, in one query."""
+    return (
+        Answer.objects.select_related("attempt__assessment", "question")
+        .filter(attempt_id=attempt_id, attempt__user=user, position=position)
+        # autosave is the busiest request: read only what it needs
+        .only(
+            "id", "attempt_id", "position", "question_id", "response", "saved_at", "max_score",
+            "attempt__id", "attempt__user_id", "attempt__state", "attempt__deadline", "attempt__seed",
+            "attempt__assessment__id", "attempt__assessment__shuffle_options",
+            "question__id", "question__kind", "question__data", "question__prompt",
         )
-        if reveal:
-            item.review = question_key_view(kind=question.kind, data=question.data, feedback=question.feedback)
-            item.score = answer.score
-            item.needs_grading = answer.needs_grading
-            item.extra = {"parts": answer.parts}
-        items.append(item)
-    return items
+        .order_by()
+        .first()
+    )
+
+
+def item_view(*, answer: Answer, attempt: Attempt, reveal: bool) -> ItemView:
+    question = answer.question
+    seed = f"{attempt.seed}:{answer.position}" if attempt.assessment.shuffle_options else ""
+    item = ItemView(
+        position=answer.position,
+        kind=question.kind,
+        prompt=question.prompt,
+        points=answer.max_score,
+        public=question_public(kind=question.kind, data=question.data, seed=seed),
+        response=answer.response,
+        saved=answer.saved_at is not None,
+    )
+    if reveal:
+        item.review = question_key_view(kind=question.kind, data=question.data, feedback=question.feedback)
+        item.score = answer.score
+        item.needs_grading = answer.needs_grading
+        item.extra = {"parts": answer.parts}
+    return item
 
 
 def _ordered(options, seed):

@@ -146,19 +146,20 @@ def _open_attempt(*, user, assessment, now) -> Attempt | None:
 # --- answering ------------------------------------------------------------------------------------------
 
 
-def answer_save(*, user, attempt_id: int, position: int, response, now=None) -> Answer:
+def answer_save(*, user, attempt_id: int, position: int, response, now=None, answer: Answer | None = None) -> Answer:
     """Save one response of an open attempt (autosave). Refused after the deadline or the submit.
 
-    Costs three queries: the attempt and its item in one read, the question's key for validation comes
-    with it, and one update.
+    Costs two queries: the item with its attempt and question in one read (none when the caller
+    passes ``answer``, read for this user with ``selectors.attempt_item_for_learner``), and one
+    update that only succeeds while the attempt is open.
     """
     now = now or timezone.now()
-    answer = (
-        Answer.objects.select_related("attempt", "question")
-        .filter(attempt_id=attempt_id, attempt__user=user, position=position)
-        .only("pk", "attempt__state", "attempt__deadline", "attempt__user_id", "question__kind", "question__data")
-        .first()
-    )
+    if answer is None or answer.attempt_id != attempt_id or answer.position != position or answer.attempt.user_id != user.pk:
+        answer = (
+            Answer.objects.select_related("attempt", "question")
+            .filter(attempt_id=attempt_id, attempt__user=user, position=position)
+            .first()
+        )
     if answer is None:
         raise errors.BadResponse(errors.UNKNOWN_ITEM % {"position": position})
     attempt = answer.attempt
@@ -412,3 +413,147 @@ def questions_import(*, questions: list, locale, module: int | None = None, user
             )
         )
     return created
+
+
+# --- paper mode -----------------------------------------------------------------------------------------
+
+def paper_form_create(*, assessment: Assessment, language: str, user=None):
+    """Draw a printed form of ``assessment`` in ``language`` and give it a short code (``PRE-7F3K2Q``).
+
+    The draw follows the test's rules (``assessment_draw``), but only items that can be answered on
+    paper are kept (``paper.PAPER_KINDS``): case and open-response (rubric) items are left out, and the
+    returned form carries their keys in ``form.skipped`` (not stored) so the caller can say so. A test
+    with nothing left is refused (``NotEnoughItems``).
+    """
+    from .models import PaperForm
+    from .paper import CODE_ALPHABET, NO_ITEMS_ON_PAPER, PAPER_KINDS
+
+    seed = secrets.token_hex(8)
+    keys = assessment_draw(assessment=assessment, seed=seed)
+    questions = _questions_in(keys=keys, language=language)
+    kept = [key for key in keys if questions[key].kind in PAPER_KINDS]
+    if not kept:
+        raise errors.NotEnoughItems(NO_ITEMS_ON_PAPER)
+    prefix = (assessment.purpose or "form").upper()[:5]
+    for _try in range(20):
+        code = f"{prefix}-{''.join(secrets.choice(CODE_ALPHABET) for _n in range(6))}"
+        if not PaperForm.objects.filter(code=code).exists():
+            break
+    form = PaperForm.objects.create(
+        assessment=assessment, code=code, language=language, seed=seed, keys=[str(key) for key in kept], created_by=user
+    )
+    form.skipped = [str(key) for key in keys if key not in kept]
+    return form
+
+
+def paper_results_import(*, form, rows: list, allowed_learners, entered_by=None, submitted_at=None) -> list:
+    """Store the answer sheets of a paper form as submitted, scored attempts; all or nothing.
+
+    ``rows`` is a list of ``{"row": n, "username": str, "cells": {position: str}}`` (position 1 is the
+    first printed item; what a cell may hold is in ``assessments.paper``). Every cell, username and
+    learner is checked first; every problem is collected as ``(row, column, message)`` and, if there is
+    any, ``paper.PaperImportError`` carries them all and nothing is written. A row with neither a
+    username nor a cell filled in is ignored (the empty rows of the grid).
+
+    A trainer enters paper results after the session, so the test's availability window, its
+    ``published`` flag and its attempt limit do not apply; a learner gets at most one paper attempt per
+    form. Each attempt (``source="paper"``, ``form_code`` = the form's code, numbered after the learner's
+    other attempts of the test) is scored by the same functions as an online submit. They are not run
+    through ``attempt_submit`` itself because that needs the attempt open first, and a learner may hold
+    an open online attempt of the same test (one open attempt per learner and test is a constraint).
+    ``entered_by`` is the trainer who typed in or imported the sheets; each attempt keeps it.
+    """
+    from django.contrib.auth import get_user_model
+
+    from . import paper
+
+    when = submitted_at or timezone.now()
+    by_position = paper.form_questions(form)
+    usernames = {str(row.get("username") or "").strip() for row in rows} - {""}
+    users = {user.username: user for user in get_user_model().objects.filter(username__in=usernames)}
+    allowed = set(allowed_learners.filter(pk__in=[user.pk for user in users.values()]).values_list("pk", flat=True))
+    entered = set(
+        Attempt.objects.filter(form_code=form.code, source=Attempt.Source.PAPER, user__in=users.values()).values_list(
+            "user_id", flat=True
+        )
+    )
+    problems, sheets, seen = [], [], {}
+    for row in rows:
+        number = row.get("row")
+        username = str(row.get("username") or "").strip()
+        cells = {}
+        for column, text in (row.get("cells") or {}).items():
+            try:
+                position = int(column)
+            except (TypeError, ValueError):
+                position = None
+            if position not in by_position:
+                if str(text or "").strip():
+                    problems.append((number, str(column), str(paper.NO_ITEM % {"count": len(by_position)})))
+                continue
+            cells[position] = text
+        if not username and not any(str(text or "").strip() for text in cells.values()):
+            continue
+        user = users.get(username)
+        if not username:
+            problems.append((number, "username", str(paper.NO_USERNAME)))
+        elif user is None:
+            problems.append((number, "username", str(paper.UNKNOWN_USER % {"username": username})))
+        elif user.pk not in allowed:
+            problems.append((number, "username", str(paper.NOT_YOUR_LEARNER % {"username": username})))
+        elif user.pk in entered:
+            problems.append((number, "username", str(paper.ALREADY_ENTERED % {"username": username, "code": form.code})))
+        elif username in seen:
+            problems.append((number, "username", str(paper.TWICE % {"username": username, "row": seen[username]})))
+        else:
+            seen[username] = number
+        responses = {}
+        for position, question in by_position.items():
+            try:
+                response = paper.cell_response(kind=question.kind, data=question.data, text=cells.get(position))
+                responses[position] = response_validate(kind=question.kind, data=question.data, response=response)
+            except ValueError as error:
+                problems.append((number, str(position), str(error)))
+            except ResponseError as error:
+                problems.append((number, str(position), str(error.message)))
+        sheets.append((user, responses))
+    if problems:
+        raise paper.PaperImportError(problems)
+    max_score = sum((question.points for question in by_position.values()), Decimal(0))
+    attempts = []
+    with transaction.atomic():
+        for user, responses in sheets:
+            used = Attempt.objects.filter(assessment=form.assessment, user=user).aggregate(last=Max("number"))["last"] or 0
+            attempt = Attempt.objects.create(
+                assessment=form.assessment,
+                user=user,
+                number=used + 1,
+                state=Attempt.State.SUBMITTED,
+                source=Attempt.Source.PAPER,
+                form_code=form.code,
+                entered_by=entered_by,
+                language=form.language,
+                seed=form.seed,
+                started_at=when,
+                submitted_at=when,
+                max_score=max_score,
+            )
+            answers = [
+                Answer(
+                    attempt=attempt,
+                    position=position,
+                    question=question,
+                    question_key=question.translation_key,
+                    response=responses[position],
+                    saved_at=when if responses[position] is not None else None,
+                    max_score=question.points,
+                )
+                for position, question in by_position.items()
+            ]
+            for answer in answers:
+                _answer_score(answer)
+            Answer.objects.bulk_create(answers)
+            _attempt_total(attempt, answers)
+            attempt.save(update_fields=["state", "score", "passed"])
+            attempts.append(attempt)
+    return attempts

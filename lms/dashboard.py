@@ -47,7 +47,10 @@ def dashboard_sections(*, user) -> list[Section]:
                 key="sessions",
                 title=_("My sessions"),
                 empty_text=_("No cascade sessions are scheduled yet."),
-                links=[(reverse("cascade:grading_queue"), _("Answers to grade"))],
+                links=[
+                    (reverse("cascade:grading_queue"), _("Answers to grade")),
+                    (reverse("cascade:paper_forms"), _("Tests on paper")),
+                ],
             )
         )
     agencies = people_selectors.managed_agency_list(actor=user)

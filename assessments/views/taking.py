@@ -86,19 +86,22 @@ def _take_context(attempt, items, post):
 @require_POST
 def answer_autosave(request, attempt_id):
     """Save one item as the learner goes (the page's script posts the item's form fields here)."""
-    attempt = _learner_attempt(request, attempt_id)
     try:
         position = int(request.POST.get("position", ""))
     except ValueError:
         return JsonResponse({"error": _("The request is not valid.")}, status=400)
+    answer = selectors.attempt_item_for_learner(user=request.user, attempt_id=attempt_id, position=position)
+    if answer is None:
+        _learner_attempt(request, attempt_id)  # someone else's attempt: 404
+        return JsonResponse({"error": _("The request is not valid.")}, status=400)
+    attempt = answer.attempt
     if attempt.state != Attempt.State.IN_PROGRESS:
         return JsonResponse({"error": str(errors.ATTEMPT_CLOSED), "closed": True}, status=409)
-    items = selectors.attempt_items(attempt=attempt, reveal=False, position=position)
-    if not items:
-        return JsonResponse({"error": _("The request is not valid.")}, status=400)
     try:
-        response = response_from_post(item=items[0], post=request.POST)
-        answer = services.answer_save(user=request.user, attempt_id=attempt.pk, position=position, response=response)
+        response = response_from_post(item=selectors.item_view(answer=answer, attempt=attempt, reveal=False), post=request.POST)
+        answer = services.answer_save(
+            user=request.user, attempt_id=attempt.pk, position=position, response=response, answer=answer
+        )
     except AttemptClosed as error:
         return JsonResponse({"error": str(error.message), "closed": True}, status=409)
     except BadResponse as error:

@@ -358,3 +358,5 @@ def test_autosave_costs_the_same_queries_however_long_the_test(client, fixed_tes
     with CaptureQueriesContext(connection) as large:
         client.post(url, {"position": position, f"q{position}": "a"})
     assert len(large) == len(small)
+    # session, user, the item with its attempt and question, and one conditional update
+    assert len(small) == 4, [query["sql"][:80] for query in small.captured_queries]

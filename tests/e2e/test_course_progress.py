@@ -33,15 +33,15 @@ def test_trainee_reads_two_lessons_in_turkmen(course_server, page, screenshot):
     assert page.locator("[data-trainer-notes]").count() == 0  # trainees do not see trainer notes
     screenshot("10-lesson-tk")
 
-    page.locator("[data-action=mark-done]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("[data-action=mark-done]").click()
     assert progress_of(page) == 25
 
-    page.locator("a.pager__next").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("a.pager__next").click()
     assert "Türkmençe two paragraph one." in page.locator("article.lesson").inner_text()
-    page.locator("[data-action=mark-done]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("[data-action=mark-done]").click()
     assert progress_of(page) == 50
     screenshot("11-lesson-tk-done")
 

@@ -43,8 +43,8 @@ def test_wrong_password_is_explained_in_turkmen(seeded_server, page):
     page.goto(seeded_server.url + "/tk/accounts/login/")
     page.fill("#id_username", "trainee")
     page.fill("#id_password", "not-the-password")
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
     assert page.locator("html").get_attribute("lang") == "tk"
     assert page.locator(".form-errors").is_visible()
     assert "Please enter a correct" not in page.locator(".form-errors").inner_text()

@@ -1,0 +1,285 @@
+"""Paper mode: print a test form as PDF, read typed or uploaded results back into responses.
+
+For sessions without connectivity a trainer prints a ``PaperForm`` (the items drawn once, in one
+language, under a short code), learners mark the answer sheet, and the trainer enters the sheets later
+(the keyboard grid or an XLSX/CSV file). Writing the attempts is ``services.paper_results_import``.
+
+What a cell on the sheet means (options, items and choices are lettered A, B, C… in their stored
+order, so a letter names the same key in every language):
+
+- single: one letter, ``B``;
+- multiple: the letters chosen, ``AC`` (order, spaces and commas ignored);
+- truefalse: ``A`` or ``T`` for true, ``B`` or ``F`` for false (the sheet prints A = true, B = false);
+- matching: one choice letter per item, in item order, ``BAC``; ``-`` for an item left blank;
+- ordering: the item letters in the order given, ``CAB``;
+- short: the text as written.
+
+An empty cell is "not answered". Cyrillic letters that look like Latin ones (А В С Е Н К М О Р Т Х)
+are read as the Latin letter, so a trainer typing on a Russian keyboard layout is understood.
+"""
+
+import csv
+import io
+import re
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .exceptions import AssessmentError
+
+PAPER_KINDS = ("single", "multiple", "truefalse", "matching", "ordering", "short")
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+USERNAME_COLUMN = "username"
+BLANK_MARKS = {"-", "_", "?"}
+_LOOKALIKES = str.maketrans("АВСЕНКМОРТХавсенкмортх", "ABCEHKMOPTXABCEHKMOPTX")
+_SEPARATORS = re.compile(r"[\s,;/.]+")
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no O/0, I/1: codes are read off paper
+
+NO_ITEM = _("The form has no item here: its items are numbered 1 to %(count)s.")
+NO_USERNAME = _("Give the learner's username.")
+UNKNOWN_USER = _("There is no user “%(username)s”.")
+NOT_YOUR_LEARNER = _("“%(username)s” is not one of the learners you may enter results for.")
+ALREADY_ENTERED = _("The results of “%(username)s” on form %(code)s are already entered.")
+TWICE = _("“%(username)s” is already entered in row %(row)s.")
+NOT_ON_PAPER = _("This item cannot be answered on paper.")
+BAD_LETTER = _("“%(letter)s” is not one of the letters of this item (A–%(last)s).")
+ONE_LETTER = _("Write one letter.")
+BAD_TRUEFALSE = _("Write A or T for true, B or F for false.")
+BAD_MATCHING_LENGTH = _("Write one letter for each of the %(count)s items (a dash for an item left blank).")
+NO_HEADER = _("The file has no header row: the first row must be “username, 1, 2, …”.")
+NO_USERNAME_COLUMN = _("The first column of the header must be “username”.")
+UNKNOWN_COLUMN = _("Unknown column “%(column)s”: columns after “username” are item numbers 1, 2, …")
+DUPLICATE_COLUMN = _("Column “%(column)s” appears twice.")
+NOT_A_TABLE = _("The file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8.")
+NO_ITEMS_ON_PAPER = _("No item of this test can be answered on paper (case and open-response items cannot).")
+
+
+class PaperImportError(AssessmentError):
+    """Results that cannot be imported; ``problems`` lists every one as (row, column, message)."""
+
+    def __init__(self, problems):
+        super().__init__(_("The results were not imported: correct the rows listed and try again."))
+        self.problems = problems
+
+
+class PaperFileError(AssessmentError):
+    """An uploaded results file that cannot be read as a table of results."""
+
+
+# --- cells to responses ------------------------------------------------------------------------------
+
+
+def _letters(text: str) -> str:
+    return _SEPARATORS.sub("", text.translate(_LOOKALIKES)).upper()
+
+
+def _pick(letter: str, entries: list):
+    """The key of the entry lettered ``letter``; ``ValueError`` with a message when there is none."""
+    index = LETTERS.find(letter) if len(letter) == 1 else -1
+    if index < 0 or index >= len(entries):
+        raise ValueError(str(BAD_LETTER) % {"letter": letter, "last": LETTERS[len(entries) - 1]})
+    return entries[index]["key"]
+
+
+def cell_response(*, kind: str, data: dict, text):
+    """The response a cell of the answer sheet stands for, before ``scoring.response_validate``.
+
+    Returns None for an empty cell; raises ``ValueError`` (its message is for the trainer) for a
+    cell that names no option.
+    """
+    text = "" if text is None else str(text).strip()
+    if not text:
+        return None
+    if kind == "short":
+        return text
+    if kind not in PAPER_KINDS:
+        raise ValueError(str(NOT_ON_PAPER))
+    letters = _letters(text)
+    if kind == "truefalse":
+        if letters in ("A", "T"):
+            return True
+        if letters in ("B", "F"):
+            return False
+        raise ValueError(str(BAD_TRUEFALSE))
+    if kind == "single":
+        if len(letters) != 1:
+            raise ValueError(str(ONE_LETTER))
+        return _pick(letters, data.get("options") or [])
+    if kind == "multiple":
+        return sorted({_pick(letter, data.get("options") or []) for letter in letters})
+    if kind == "matching":
+        items = data.get("items") or []
+        if len(letters) != len(items):
+            raise ValueError(str(BAD_MATCHING_LENGTH) % {"count": len(items)})
+        return {
+            item["key"]: _pick(letter, data.get("choices") or [])
+            for item, letter in zip(items, letters, strict=True)
+            if letter not in BLANK_MARKS
+        }
+    # ordering: the item letters in the order the learner gave
+    return [_pick(letter, data.get("items") or []) for letter in letters]
+
+
+# --- files -------------------------------------------------------------------------------------------
+
+
+def _table_rows(upload) -> list:
+    raw = upload.read()
+    name = (getattr(upload, "name", "") or "").lower()
+    if raw[:2] == b"PK" or name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
+            return [["" if value is None else str(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
+            raise PaperFileError(NOT_A_TABLE) from error
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PaperFileError(NOT_A_TABLE) from error
+    if "\x00" in text:
+        raise PaperFileError(NOT_A_TABLE)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _whole(value: str) -> int | None:
+    value = value.strip()
+    if value.endswith(".0"):  # a spreadsheet's number 3 read back as "3.0"
+        value = value[:-2]
+    return int(value) if value.isdigit() else None
+
+
+def paper_rows_from_file(upload) -> list:
+    """Read an XLSX or CSV results file into the rows ``services.paper_results_import`` takes.
+
+    The header is ``username, 1, 2, …`` (item positions, any subset in any order); a row's number is
+    its line in the file (the header is line 1). Blank lines are skipped. Raises ``PaperFileError``.
+    """
+    table = _table_rows(upload)
+    while table and not any(cell.strip() for cell in table[0]):
+        table.pop(0)
+    if not table:
+        raise PaperFileError(NO_HEADER)
+    header = [cell.strip() for cell in table[0]]
+    if not header or header[0].lower() != USERNAME_COLUMN:
+        raise PaperFileError(NO_USERNAME_COLUMN)
+    positions = []
+    for column in header[1:]:
+        position = _whole(column)
+        if position is None and not column:
+            positions.append(None)  # an empty trailing header cell of a spreadsheet
+            continue
+        if position is None or position < 1:
+            raise PaperFileError(str(UNKNOWN_COLUMN) % {"column": column})
+        if position in positions:
+            raise PaperFileError(str(DUPLICATE_COLUMN) % {"column": column})
+        positions.append(position)
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any((cell or "").strip() for cell in cells):
+            continue
+        values = {
+            position: (cells[index + 1] if index + 1 < len(cells) else "").strip()
+            for index, position in enumerate(positions)
+            if position is not None
+        }
+        rows.append({"row": number, "username": (cells[0] if cells else "").strip(), "cells": values})
+    return rows
+
+
+# --- the printed form --------------------------------------------------------------------------------
+
+FONT_DIR = Path(settings.BASE_DIR) / "node_modules" / "@fontsource" / "noto-sans"
+FONT_SUBSETS = ("latin", "latin-ext", "cyrillic", "cyrillic-ext")
+_FACE = re.compile(r"/\* noto-sans-(?P<subset>[\w-]+?)-(?P<weight>\d+)-normal \*/\s*(?P<rule>@font-face\s*{[^}]*})")
+
+
+def _font_faces() -> str:
+    """@font-face rules for the Noto Sans files the app ships, by absolute file URL (no network).
+
+    Each subset becomes a family of its own ("Noto Sans latin-ext", …) listed in ``FONT_FAMILY``:
+    WeasyPrint does not choose among faces of one family by ``unicode-range``, and took ş, ň and ž from
+    the Latin subset, which lacks them; with one family per subset, Pango falls back glyph by glyph.
+    """
+    rules = []
+    for weight in (400, 700):
+        css = (FONT_DIR / f"{weight}.css").read_text(encoding="utf-8")
+        for match in _FACE.finditer(css):
+            if match["subset"] in FONT_SUBSETS:
+                rule = match["rule"].replace("url(./files/", f"url({(FONT_DIR / 'files').as_uri()}/")
+                rule = re.sub(r"font-family:\s*'Noto Sans';", f"font-family: 'Noto Sans {match['subset']}';", rule)
+                rules.append(re.sub(r"\s*unicode-range:[^;]*;", "", rule))
+    return "\n".join(rules)
+
+
+FONT_FAMILY = ", ".join(f"'Noto Sans {subset}'" for subset in FONT_SUBSETS) + ", sans-serif"
+
+
+def _qr_svg(code: str) -> str:
+    import segno
+
+    return segno.make(code, error="m").svg_inline(scale=3, omitsize=False)
+
+
+def form_questions(form) -> dict:
+    """``{position: question}`` of ``form``, each question in the form's language (else the source)."""
+    from .services import _questions_in
+
+    keys = [uuid.UUID(str(key)) for key in form.keys]
+    questions = _questions_in(keys=keys, language=form.language)
+    return {position: questions[key] for position, key in enumerate(keys, start=1)}
+
+
+def paper_form_items(form) -> list:
+    """The printed items of ``form``: position, question (in the form's language) and lettered lists."""
+    from wagtail.rich_text import expand_db_html
+
+    from content.sanitize import sanitize_rendered_html
+
+    items = []
+    for position, question in form_questions(form).items():
+        data = question.data if isinstance(question.data, dict) else {}
+
+        def lettered(entries):
+            return [(LETTERS[index], entry.get("text", "")) for index, entry in enumerate(entries or [])]
+
+        items.append(
+            {
+                "position": position,
+                "question": question,
+                "kind": question.kind,
+                "prompt": sanitize_rendered_html(expand_db_html(question.prompt)),
+                "options": lettered(data.get("options")),
+                "items": lettered(data.get("items")),
+                "choices": lettered(data.get("choices")),
+            }
+        )
+    return items
+
+
+def paper_form_pdf(form) -> bytes:
+    """Render ``form`` as a PDF: the items, then an answer sheet with the form code and its QR code."""
+    from weasyprint import HTML
+
+    with translation.override(form.language):
+        context = {
+            "form": form,
+            "title": form.assessment.title,
+            "items": paper_form_items(form),
+            "fonts": _font_faces(),
+            "font_family": FONT_FAMILY,
+            "qr": _qr_svg(form.code),
+            "language": form.language,
+        }
+        html = render_to_string("assessments/paper/form.html", context)
+    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
