@@ -204,7 +204,7 @@ FONT_SUBSETS = ("latin", "latin-ext", "cyrillic", "cyrillic-ext")
 _FACE = re.compile(r"/\* noto-sans-(?P<subset>[\w-]+?)-(?P<weight>\d+)-normal \*/\s*(?P<rule>@font-face\s*{[^}]*})")
 
 
-def _font_faces() -> str:
+def font_faces() -> str:
     """@font-face rules for the Noto Sans files the app ships, by absolute file URL (no network).
 
     Each subset becomes a family of its own ("Noto Sans latin-ext", …) listed in ``FONT_FAMILY``:
@@ -225,7 +225,7 @@ def _font_faces() -> str:
 FONT_FAMILY = ", ".join(f"'Noto Sans {subset}'" for subset in FONT_SUBSETS) + ", sans-serif"
 
 
-def _qr_svg(code: str) -> str:
+def qr_svg(code: str) -> str:
     import segno
 
     return segno.make(code, error="m").svg_inline(scale=3, omitsize=False)
@@ -276,9 +276,9 @@ def paper_form_pdf(form) -> bytes:
             "form": form,
             "title": form.assessment.title,
             "items": paper_form_items(form),
-            "fonts": _font_faces(),
+            "fonts": font_faces(),
             "font_family": FONT_FAMILY,
-            "qr": _qr_svg(form.code),
+            "qr": qr_svg(form.code),
             "language": form.language,
         }
         html = render_to_string("assessments/paper/form.html", context)

@@ -32,7 +32,10 @@ def dashboard_sections(*, user) -> list[Section]:
             title=_("My courses"),
             empty_text=_("You are not enrolled in a course yet."),
             courses=enrolled_courses(user=user),
-            links=[(course_catalogue_url(), _("All courses"))],
+            links=[
+                (course_catalogue_url(), _("All courses")),
+                (reverse("trainers:my_certificates"), _("My certificates")),
+            ],
         ),
         Section(
             key="tests",
@@ -64,6 +67,8 @@ def dashboard_sections(*, user) -> list[Section]:
         if user.has_perm("people.view_profile"):
             section.links.append((reverse("people:list"), _("People")))
         section.links.append((reverse("reports:knowledge_gain"), _("Knowledge gain")))
+        section.links.append((reverse("trainers:registry"), _("Trainer registry")))
+        section.links.append((reverse("trainers:cohort_list"), _("ToT cohorts")))
         sections.append(section)
     if roles & {Role.EDITOR, Role.MANAGER}:
         sections.append(

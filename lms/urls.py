@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from lms import views
 from lms.people import urls as people_urls
 from lms.people.views import accounts as account_views
+from lms.trainers.views import certificates as certificate_views
 
 urlpatterns = [
     path("", views.root_redirect, name="root"),
@@ -32,6 +33,8 @@ urlpatterns += i18n_patterns(
     path("tests/", include("assessments.urls")),
     path("reports/", include("lms.reports.urls")),
     path("training/", include("lms.cascade.urls")),
+    path("trainers/", include("lms.trainers.urls")),
+    path("verify/<str:code>/", certificate_views.verify, name="verify"),
     # Wagtail serves every other path: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

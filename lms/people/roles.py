@@ -78,5 +78,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessments.change_blueprint",
         "assessments.view_blueprint",
         "assessments.view_attempt",
+        "trainers.add_certificationprogramme",
+        "trainers.change_certificationprogramme",
+        "trainers.view_certificationprogramme",
+        "trainers.add_totcohort",
+        "trainers.change_totcohort",
+        "trainers.view_totcohort",
     ],
 }

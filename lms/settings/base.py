@@ -173,6 +173,9 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # xAPI and state reports of the H5P player a learner may send per minute (a player sends a few per answer)
 H5P_RATE_LIMIT = int(os.environ.get("H5P_RATE_LIMIT", "120"))
 
+# Certificate checks (the public /<lang>/verify/<code>/ page) one address may make per minute
+VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "30"))
+
 # Languages: English is the source of the content; Turkmen is the default for people.
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -236,5 +239,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # PDF printing (paper tests, certificates) logs every step at INFO
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from courses import selectors, services
 from courses.exceptions import EnrolmentClosed, NotEnrolled
@@ -42,6 +43,18 @@ def test_marking_every_lesson_done_completes_the_course_once(curriculum, trainee
     assert LessonProgress.objects.filter(user=trainee).count() == 4
     completion = CourseCompletion.objects.get(user=trainee, course_key=curriculum["tot"].translation_key)
     assert completion.completed_at is not None
+
+
+def test_a_completed_course_offers_its_certificate(client, curriculum, trainee):
+    course = curriculum["tot"]
+    services.enrolment_create(user=trainee, course=course)
+    client.force_login(trainee)
+    with translation.override("en"):  # the English course page links in English
+        link = reverse("trainers:course_certificate_pdf", args=[course.translation_key])
+    assert link not in client.get(course.url).content.decode()
+    for lesson in lessons(curriculum, "en"):
+        services.lesson_complete(user=trainee, lesson=lesson)
+    assert link in client.get(course.url).content.decode()
 
 
 def test_reused_lessons_count_in_both_courses(curriculum, trainee):

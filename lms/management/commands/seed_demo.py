@@ -1,4 +1,5 @@
-"""Load the demo: locales, home pages, agencies, regions, units and demo accounts. Safe to re-run."""
+"""Load the demo: locales, home pages, agencies, regions, units, demo accounts, the curriculum, its tests
+and the pool of trainers. Safe to re-run."""
 
 import os
 
@@ -16,6 +17,7 @@ from courses.services import editorial_setup, home_pages_ensure
 from lms.people.seed import demo_people_load, reference_data_load, simulated_cohort_load
 from lms.people.roles import Role
 from lms.people.services import roles_sync
+from lms.trainers.seed import tot_cohorts_seed
 
 DEFAULT_DEMO_PASSWORD = "tot-demo-2026"
 
@@ -47,11 +49,13 @@ class Command(BaseCommand):
         self.stdout.write("Locales, home pages, roles, agencies, regions and units are in place.")
         if reference_only:
             return
-        tot = self._curriculum(home) if not without_curriculum else None
+        courses = self._curriculum(home) if not without_curriculum else None
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         accounts = demo_people_load(password=password)
-        if tot is not None:
-            self._assessments(tot)
+        if courses is not None:
+            tot, refresher = courses
+            pre, post = self._assessments(tot)
+            self._trainers(tot=tot, refresher=refresher, pre=pre, post=post)
         call_command("update_index", verbosity=0)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {password}):"))
@@ -67,13 +71,13 @@ class Command(BaseCommand):
         index = course_seed.course_index_seed(home=home, locales=locales)
         packages = course_seed.h5p_packages_seed(locales=locales)
         tot = course_seed.tot_course_seed(index=index, locales=locales, provisions=provisions, packages=packages)
-        course_seed.refresher_course_seed(index=index, tot=tot, locales=locales)
+        refresher = course_seed.refresher_course_seed(index=index, tot=tot, locales=locales)
         editorial_setup(
             index_pages=list(index.get_translations(inclusive=True)),
             editors=Group.objects.get(name=Role.EDITOR),
             reviewers=Group.objects.get(name=Role.MANAGER),
         )
-        return tot
+        return tot, refresher
 
     def _assessments(self, tot):
         from django.contrib.auth import get_user_model
@@ -85,3 +89,9 @@ class Command(BaseCommand):
         learners = simulated_cohort_load()
         grader = get_user_model().objects.get(username="trainer")
         assessment_seed.cohort_results_seed(learners=learners, pre=pre, post=post, grader=grader)
+        return pre, post
+
+    def _trainers(self, *, tot, refresher, pre, post):
+        statuses = tot_cohorts_seed(tot=tot, refresher=refresher, pre=pre, post=post)
+        summary = ", ".join(f"{count} {status}" for status, count in statuses.items())
+        self.stdout.write(f"ToT cohorts and the pool of trainers are in place ({summary}).")

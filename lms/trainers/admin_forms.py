@@ -1,0 +1,34 @@
+"""Admin forms: courses are chosen by title, and stored by their translation key."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from courses.models import CoursePage
+
+
+def course_choices(*, blank: bool) -> list:
+    pages = CoursePage.objects.filter(locale__language_code="en").order_by("title")
+    choices = [(str(page.translation_key), page.title) for page in pages]
+    return [("", "—"), *choices] if blank else choices
+
+
+class ProgrammeAdminForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course_key"] = forms.TypedChoiceField(
+            label=_("ToT course"), choices=course_choices(blank=False), coerce=str
+        )
+        self.fields["refresher_course_key"] = forms.TypedChoiceField(
+            label=_("refresher course"), choices=course_choices(blank=True), required=False, empty_value=None
+        )
+        for name in ("course_key", "refresher_course_key"):
+            value = getattr(self.instance, name, None)
+            if value:
+                self.initial[name] = str(value)
+
+    def clean_modules(self):
+        modules = self.cleaned_data.get("modules") or []
+        if not isinstance(modules, list) or not all(isinstance(number, int) and number > 0 for number in modules):
+            raise forms.ValidationError(_("Give the module numbers as a list, e.g. [1, 2, 3]."))
+        return sorted(set(modules))

@@ -1,0 +1,354 @@
+"""Certificates: the PDFs (fonts, QR address, one page), who may download them, the holder's list, the
+course certificate issued once, and the public verification page with its rate limit."""
+
+import re
+import zlib
+from datetime import date, timedelta
+from types import SimpleNamespace
+from uuid import uuid4
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from courses.models import CourseCompletion
+from lms.people.roles import Role
+from lms.trainers import certificates
+from lms.trainers.exceptions import COURSE_NOT_COMPLETED
+from lms.trainers.models import Certification, CertificationProgramme, CompletionCertificate
+from lms.trainers.views import certificates as certificate_views
+from tests.factories import person
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+TURKMEN_PROGRAMME = "Adam söwdasyna garşy göreş boýunça tälimçileri taýýarlamak"
+LONG_RUSSIAN_PROGRAMME = (
+    "Подготовка национальных тренеров по противодействию торговле людьми для сотрудников "
+    "правоохранительных органов, прокуратуры, судов, миграционной и пограничной служб"
+)
+
+
+@pytest.fixture
+def programme(db):
+    return CertificationProgramme.objects.create(
+        code="tot",
+        name_en="Training of trainers on combating trafficking in persons",
+        name_ru=LONG_RUSSIAN_PROGRAMME,
+        name_tk=TURKMEN_PROGRAMME,
+        course_key=uuid4(),
+    )
+
+
+@pytest.fixture
+def trainer(agency_a):
+    return person(
+        username="aysirin", roles=[Role.TRAINER], agency=agency_a, first_name="Aýşirin", last_name="Goňşyýewa",
+        email="aysirin@example.org",
+    )
+
+
+def _certification(user, programme, *, status="certified", number="TOT-2025-0001", code="Tk-code_0001", **dates):
+    if status == "candidate":
+        return Certification.objects.create(user=user, programme=programme, agency=user.profile.agency)
+    return Certification.objects.create(
+        user=user,
+        programme=programme,
+        agency=user.profile.agency,
+        status=status,
+        number=number,
+        code=code,
+        certified_on=dates.get("certified_on", TODAY - timedelta(days=100)),
+        valid_until=dates.get("valid_until", TODAY + timedelta(days=600)),
+    )
+
+
+@pytest.fixture
+def certified(trainer, programme):
+    return _certification(trainer, programme)
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch):
+    """Skip WeasyPrint where only who gets a PDF matters."""
+    monkeypatch.setattr(certificates, "certification_pdf", lambda **kwargs: b"%PDF-1.7 fake")
+    monkeypatch.setattr(certificates, "completion_pdf", lambda **kwargs: b"%PDF-1.7 fake")
+
+
+def _pdf_objects(data: bytes) -> dict:
+    """``{number: (dictionary, stream or None)}`` of every object, those packed in object streams too."""
+    objects = {}
+    for match in re.finditer(rb"(\d+) 0 obj\s*", data):
+        start, end = match.end(), data.find(b"endobj", match.end())
+        at = data.find(b"stream", start, end)
+        if at == -1:
+            objects[int(match[1])] = (data[start:end], None)
+            continue
+        head = data[start:at]
+        begin = at + len(b"stream") + (2 if data[at + 6:at + 8] == b"\r\n" else 1)
+        payload = data[begin:begin + int(re.search(rb"/Length (\d+)", head)[1])]
+        if b"/FlateDecode" in head:
+            payload = zlib.decompress(payload)
+        objects[int(match[1])] = (head, payload)
+    for head, payload in list(objects.values()):
+        if b"/Type /ObjStm" in head:
+            first = int(re.search(rb"/First (\d+)", head)[1])
+            numbers = [int(n) for n in payload[:first].split()]
+            offsets = [*numbers[1::2], len(payload) - first]
+            for index, number in enumerate(numbers[0::2]):
+                objects[number] = (payload[first + offsets[index]:first + offsets[index + 1]], None)
+    return objects
+
+
+def _pdf_text(data: bytes) -> tuple[str, int]:
+    """The text a PDF draws, decoded font by font through its ToUnicode maps, and its number of pages.
+
+    ``tests.assessments.test_paper._page_text`` keys glyphs without their font; a page with Latin and
+    Cyrillic subsets of Noto Sans has glyph numbers that collide, so the font has to be followed here.
+    """
+    assert data.startswith(b"%PDF-")
+    assert data.rstrip().endswith(b"%%EOF")
+    objects = _pdf_objects(data)
+    assert any(b"/FontFile" in head for head, _stream in objects.values())  # the shipped Noto Sans is embedded
+    maps = {}
+    for number, (head, _stream) in objects.items():
+        found = re.search(rb"/ToUnicode (\d+) 0 R", head)
+        if found:
+            cmap = objects[int(found[1])][1]
+            maps[number] = {
+                glyph.decode().lower(): bytes.fromhex(text.decode()).decode("utf-16-be")
+                for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S)
+                for glyph, text in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block)
+            }
+    names = {}
+    for head, _stream in objects.values():
+        blocks = re.findall(rb"/Font\s*<<(.*?)>>", head, re.S)
+        blocks += [objects[int(number)][0] for number in re.findall(rb"/Font (\d+) 0 R", head)]
+        for block in blocks:
+            for name, number in re.findall(rb"/([^\s/]+)\s+(\d+) 0 R", block):
+                names[name] = maps.get(int(number), {})
+    shown, glyphs = [], {}
+    for _head, stream in objects.values():
+        if not stream or b"Tf" not in stream:
+            continue
+        for font, array, single in re.findall(
+            rb"/([^\s/\[<]+)\s+[\d.]+\s+Tf|\[(.*?)\]\s*TJ|<([0-9a-fA-F]+)>\s*Tj", stream, re.S
+        ):
+            if font:
+                glyphs = names.get(font, {})
+                continue
+            for hexes in re.findall(rb"<([0-9a-fA-F]+)>", array or b"<" + single + b">"):
+                hexes = hexes.decode().lower()
+                width = 4 if len(hexes) % 4 == 0 else 2
+                shown.append("".join(glyphs.get(hexes[i:i + width], "?") for i in range(0, len(hexes), width)))
+    pages = sum(1 for head, _stream in objects.values() if re.search(rb"/Type\s*/Page\b", head))
+    return "".join(shown), pages
+
+
+# --- the PDFs ------------------------------------------------------------------------------------------
+
+
+def test_the_trainer_downloads_their_certificate_in_turkmen(client, certified):
+    client.force_login(certified.user)
+    response = client.get(reverse("trainers:certification_pdf", args=[certified.pk]) + "?lang=tk")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="certificate-TOT-2025-0001-tk.pdf"' in response["Content-Disposition"]
+    text, pages = _pdf_text(response.content)
+    assert pages == 1
+    assert "TOT-2025-0001" in text
+    assert "http://testserver/tk/verify/Tk-code_0001/" in text
+    assert "Goňşyýewa" in text, text[:400]
+    assert "garşy göreş" in text, text[:400]
+
+
+def test_a_seventy_letter_name_and_a_long_programme_fit_on_one_page(agency_a, programme):
+    name_first, name_last = "Ogulşirin-Aýnagözel Gülälek", "Goňşyýewa-Myratberdiýewa Bägül Ýazmuhammet"
+    long_name = person(
+        username="long", roles=[Role.TRAINER], agency=agency_a, first_name=name_first, last_name=name_last
+    )
+    assert len(long_name.get_full_name()) == 70
+    certification = _certification(long_name, programme, number="TOT-2025-0002", code="Ru-code_0002")
+    assert certificates.fitted_size(long_name.get_full_name(), largest=30, smallest=13, line_mm=235) < 30
+    data = certificates.certification_pdf(
+        certification=certification, language="ru", base_url="https://lms.example.tm/"
+    )
+    text, pages = _pdf_text(data)
+    assert pages == 1
+    assert "TOT-2025-0002" in text
+    assert "https://lms.example.tm/ru/verify/Ru-code_0002/" in text
+    assert "Goňşyýewa-Myratberdiýewa" in text and "правоохранительных органов" in text, text[:400]
+
+
+def test_the_font_size_falls_with_the_length_between_its_bounds():
+    assert certificates.fitted_size("Aýna Orazowa", largest=30, smallest=13, line_mm=235) == 30
+    assert certificates.fitted_size("x" * 70, largest=30, smallest=13, line_mm=235) < 20
+    assert certificates.fitted_size("x" * 500, largest=30, smallest=13, line_mm=235) == 13
+
+
+# --- who may download --------------------------------------------------------------------------------------
+
+
+def test_a_trainee_of_the_same_agency_gets_a_404_for_someone_elses(client, certified, agency_a, fake_pdf):
+    client.force_login(person(username="colleague", roles=[Role.TRAINEE], agency=agency_a))
+    assert client.get(reverse("trainers:certification_pdf", args=[certified.pk])).status_code == 404
+
+
+def test_the_coordinator_of_another_agency_gets_a_404(client, certified, coordinator_b, fake_pdf):
+    client.force_login(coordinator_b)
+    assert client.get(reverse("trainers:certification_pdf", args=[certified.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["manager", "coordinator_a"])
+def test_the_manager_and_the_agencys_coordinator_may(client, certified, who, request, fake_pdf):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("trainers:certification_pdf", args=[certified.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_anonymous_people_are_sent_to_log_in(client, certified):
+    response = client.get(reverse("trainers:certification_pdf", args=[certified.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("status", ["candidate", "revoked"])
+def test_candidates_and_revoked_trainers_have_no_certificate(client, trainer, programme, status, fake_pdf):
+    certification = _certification(trainer, programme, status=status)
+    client.force_login(trainer)
+    assert client.get(reverse("trainers:certification_pdf", args=[certification.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("status", ["expired", "suspended"])
+def test_expired_and_suspended_trainers_still_have_theirs(client, trainer, programme, status, fake_pdf):
+    certification = _certification(trainer, programme, status=status)
+    client.force_login(trainer)
+    assert client.get(reverse("trainers:certification_pdf", args=[certification.pk])).status_code == 200
+
+
+# --- the holder's list and the course certificate -----------------------------------------------------
+
+
+def test_my_certificates_lists_certifications_and_completed_courses(client, certified, curriculum):
+    tot = curriculum["tot"]
+    CourseCompletion.objects.create(user=certified.user, course_key=tot.translation_key)
+    client.force_login(certified.user)
+    response = client.get(reverse("trainers:my_certificates"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "TOT-2025-0001" in page
+    for language in ("tk", "ru", "en"):
+        assert reverse("trainers:certification_pdf", args=[certified.pk]) + f"?lang={language}" in page
+    assert reverse("trainers:course_certificate_pdf", args=[tot.translation_key]) in page
+    assert tot.title in page
+
+
+def test_the_course_certificate_is_refused_before_completion_and_issued_once_after(client, trainer, curriculum):
+    tot = curriculum["tot"]
+    client.force_login(trainer)
+    with translation.override("ru"):
+        url = reverse("trainers:course_certificate_pdf", args=[tot.translation_key])
+        mine = reverse("trainers:my_certificates")
+    assert url.startswith("/ru/")
+
+    response = client.get(url, follow=True)
+    assert response.redirect_chain == [(mine, 302)]
+    with translation.override("ru"):
+        refusal = str(COURSE_NOT_COMPLETED)
+    assert refusal in response.content.decode()
+    assert not CompletionCertificate.objects.exists()
+
+    CourseCompletion.objects.create(user=trainer, course_key=tot.translation_key)
+    first = client.get(url)
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    certificate = CompletionCertificate.objects.get(user=trainer)
+    assert certificate.title_ru and certificate.title_en == tot.title
+    assert f"certificate-{certificate.number}-ru.pdf" in first["Content-Disposition"]
+    text, pages = _pdf_text(first.content)
+    assert pages == 1
+    assert certificate.number in text
+    assert f"http://testserver/ru/verify/{certificate.code}/" in text
+
+    second = client.get(url)
+    assert second.status_code == 200
+    assert CompletionCertificate.objects.get(user=trainer).number == certificate.number
+    assert f"certificate-{certificate.number}-ru.pdf" in second["Content-Disposition"]
+
+
+# --- verification ---------------------------------------------------------------------------------------
+
+
+def _verify(client, code, language="en"):
+    with translation.override(language):
+        return client.get(reverse("verify", args=[code]))
+
+
+@pytest.mark.parametrize(
+    "status, valid_until, shown",
+    [
+        ("certified", TODAY + timedelta(days=30), "Valid"),
+        ("certified", TODAY, "Valid"),
+        ("expired", TODAY - timedelta(days=3), "Expired"),
+        ("certified", TODAY - timedelta(days=1), "Expired"),  # before the daily job marks it
+        ("suspended", TODAY + timedelta(days=30), "Suspended"),
+        ("revoked", TODAY + timedelta(days=30), "Revoked"),
+    ],
+)
+def test_the_verification_page_shows_the_status_and_nothing_private(client, certified, status, valid_until, shown):
+    Certification.objects.filter(pk=certified.pk).update(status=status, valid_until=valid_until)
+    response = _verify(client, certified.code)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert re.search(rf'id="verification-status"><strong>{shown}</strong>', page), page
+    assert "Aýşirin Goňşyýewa" in page
+    assert "TOT-2025-0001" in page
+    assert "Training of trainers on combating trafficking in persons" in page
+    assert valid_until.strftime("%d.%m.%Y") in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert response["X-Robots-Tag"] == "noindex"
+    for private in ("Prosecutor", "Baş prokuratura", "aysirin@example.org", "aysirin"):
+        assert private not in page.replace("Aýşirin", "")
+
+
+def test_the_verification_page_speaks_the_language_of_the_address(client, certified):
+    page = _verify(client, certified.code, language="tk").content.decode()
+    assert TURKMEN_PROGRAMME in page
+
+
+def test_a_candidate_code_and_an_unknown_code_are_not_found(client, trainer, programme):
+    Certification.objects.create(user=trainer, programme=programme, code="candidate-code")
+    for code in ("candidate-code", "no-such-code"):
+        response = _verify(client, code)
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert "No certificate has this code" in page
+        assert "Aýşirin" not in page
+        assert '<meta name="robots" content="noindex">' in page
+
+
+def test_a_certificate_of_completion_is_verified_too(client, trainer):
+    certificate = CompletionCertificate.objects.create(
+        user=trainer, course_key=uuid4(), title_en="Basic course", title_ru="Базовый курс", number="C-2025-00001",
+        code="completion-code", issued_on=date(2025, 3, 1),
+    )
+    page = _verify(client, certificate.code, language="ru").content.decode()
+    assert "Базовый курс" in page and "C-2025-00001" in page and "01.03.2025" in page
+    certificate.revoked = True
+    certificate.save()
+    with translation.override("ru"):
+        revoked = str(Certification.Status.REVOKED.label)
+    assert revoked in _verify(client, certificate.code, language="ru").content.decode()
+
+
+def test_checks_are_rate_limited_per_address(client, settings, monkeypatch):
+    settings.VERIFY_RATE_LIMIT = 3
+    monkeypatch.setattr(certificate_views, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+    for _ in range(3):
+        assert _verify(client, "no-such-code").status_code == 404
+    limited = _verify(client, "no-such-code")
+    assert limited.status_code == 429
+    assert limited["Retry-After"] == "60"
+    assert "Too many checks from your address" in limited.content.decode()
+    # another address is counted on its own
+    with translation.override("en"):
+        url = reverse("verify", args=["no-such-code"])
+    assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 404
