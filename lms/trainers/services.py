@@ -87,7 +87,7 @@ def _event(certification, *, action, actor=None, from_status="", reason="", deta
 
 def _locked(certification: Certification) -> Certification:
     """Re-read the row under a lock so two decisions on one certification cannot interleave."""
-    return Certification.objects.select_for_update().select_related("programme", "cohort", "user").get(
+    return Certification.objects.select_for_update(of=("self",)).select_related("programme", "cohort", "user").get(
         pk=certification.pk
     )
 

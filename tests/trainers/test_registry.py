@@ -55,7 +55,7 @@ def certify(user, programme, *, status=Certification.Status.CERTIFIED, valid_unt
         agency=user.profile.agency,
         status=status,
         number=f"TOT-{number:04d}",
-        code=f"verify-{number}-{uuid4().hex}",
+        code=f"verify-{number}-{uuid4().hex[:20]}",
         certified_on=TODAY - timedelta(days=100),
         valid_until=valid_until or TODAY + timedelta(days=600),
         **fields,
