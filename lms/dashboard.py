@@ -44,6 +44,9 @@ def dashboard_sections(*, user) -> list[Section]:
             tests=list(assessments_for_learner(user=user)),
         ),
     ]
+    session_links = [(reverse("cascade:session_list"), _("Cascade sessions"))]
+    if roles & {Role.COORDINATOR, Role.MANAGER}:
+        session_links.append((reverse("cascade:approval_queue"), _("Sessions to approve")))
     if roles & {Role.TRAINER, Role.COORDINATOR}:
         sections.append(
             Section(
@@ -51,11 +54,13 @@ def dashboard_sections(*, user) -> list[Section]:
                 title=_("My sessions"),
                 empty_text=_("No cascade sessions are scheduled yet."),
                 links=[
+                    *session_links,
                     (reverse("cascade:grading_queue"), _("Answers to grade")),
                     (reverse("cascade:paper_forms"), _("Tests on paper")),
                 ],
             )
         )
+        session_links = []
     agencies = people_selectors.managed_agency_list(actor=user)
     if roles & {Role.COORDINATOR, Role.MANAGER}:
         section = Section(key="agency", title=_("My agency"))
@@ -69,6 +74,8 @@ def dashboard_sections(*, user) -> list[Section]:
         section.links.append((reverse("reports:knowledge_gain"), _("Knowledge gain")))
         section.links.append((reverse("trainers:registry"), _("Trainer registry")))
         section.links.append((reverse("trainers:cohort_list"), _("ToT cohorts")))
+        # a programme manager has no sessions section: their way to the sessions is here
+        section.links.extend(session_links)
         sections.append(section)
     if roles & {Role.EDITOR, Role.MANAGER}:
         sections.append(

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views
+from lms.cascade.views import calendar as cascade_calendar
 from lms.people import urls as people_urls
 from lms.people.views import accounts as account_views
 from lms.trainers.views import certificates as certificate_views
@@ -18,6 +19,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # H5P players and package files, authorised by signed tokens (see content.h5p.tokens)
     path("h5p/", include("content.h5p.urls")),
+    # private iCalendar feeds of cascade sessions (the token is the key; calendar programs cannot log in)
+    path("calendar/<str:token>.ics", cascade_calendar.calendar_feed, name="calendar_feed"),
 ]
 
 if settings.DEBUG:

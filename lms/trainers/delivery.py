@@ -35,10 +35,11 @@ def _nothing_delivered(*, user_ids: Iterable[int], since: date | None, until: da
 _provider: Provider = _nothing_delivered
 
 
-def provider_set(provider: Provider | None) -> None:
-    """Register the function that reports deliveries (None restores "nothing delivered")."""
+def provider_set(provider: Provider | None) -> Provider:
+    """Register the function that reports deliveries (None: "nothing delivered"); return the previous one."""
     global _provider
-    _provider = provider or _nothing_delivered
+    previous, _provider = _provider, provider or _nothing_delivered
+    return previous
 
 
 def deliveries(*, user_ids: Iterable[int], since: date | None = None, until: date | None = None) -> dict[int, Delivery]:

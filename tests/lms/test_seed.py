@@ -6,12 +6,16 @@ from django.core.management import call_command
 from wagtail.models import Locale, Page, Revision, Site
 
 from courses.models import HomePage, LessonPage, ModuleLessonLink, ModulePage
+from lms.cascade.models import Attendance, CascadeSession, SessionEvent, SessionParticipant
 from lms.people.models import Agency, Profile, Region, TrainingUnit
 from lms.people.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-COUNTED = [User, Profile, Agency, Region, TrainingUnit, Group, Locale, Page, Revision, Site]
+COUNTED = [
+    User, Profile, Agency, Region, TrainingUnit, Group, Locale, Page, Revision, Site,
+    CascadeSession, SessionParticipant, Attendance, SessionEvent,
+]
 
 
 def counts():
@@ -36,6 +40,14 @@ def test_seed_twice_gives_the_same_counts(django_capture_on_commit_callbacks):
             LessonPage.objects.filter(locale__language_code="en").count()
         )
     assert ModuleLessonLink.objects.count() >= 8
+    # a season of cascade sessions in every state, and what the demo trainers delivered reaches the trainers app
+    states = set(CascadeSession.objects.values_list("state", flat=True))
+    assert states == {"draft", "submitted", "approved", "delivered", "reported", "cancelled"}
+    from lms.trainers import delivery
+
+    found = delivery.deliveries(user_ids=[User.objects.get(username="trainer").pk])
+    only = next(iter(found.values()))
+    assert only.sessions_led == 1 and only.participants >= 5 and only.mean_gain is not None
 
 
 def seed(*args):

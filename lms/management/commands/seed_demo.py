@@ -17,6 +17,7 @@ from courses.services import editorial_setup, home_pages_ensure
 from lms.people.seed import demo_people_load, reference_data_load, simulated_cohort_load
 from lms.people.roles import Role
 from lms.people.services import roles_sync
+from lms.cascade.seed import sessions_seed
 from lms.trainers.seed import tot_cohorts_seed
 
 DEFAULT_DEMO_PASSWORD = "tot-demo-2026"
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             tot, refresher = courses
             pre, post = self._assessments(tot)
             self._trainers(tot=tot, refresher=refresher, pre=pre, post=post)
+            count = sessions_seed(course_key=tot.translation_key, pre=pre, post=post)
+            self.stdout.write(f"Cascade sessions are in place ({count}).")
         call_command("update_index", verbosity=0)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {password}):"))

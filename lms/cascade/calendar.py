@@ -1,0 +1,62 @@
+"""iCalendar (.ics) feeds of cascade sessions: one event per session day, for a trainer or an agency."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from .models import CalendarFeed, CascadeSession
+
+State = CascadeSession.State
+SHOWN = (State.SUBMITTED, State.RETURNED, State.APPROVED, State.DELIVERED, State.REPORTED, State.CANCELLED)
+ICS_STATUS = {State.SUBMITTED: "TENTATIVE", State.RETURNED: "TENTATIVE", State.CANCELLED: "CANCELLED"}
+
+
+def feed_get(*, trainer=None, agency=None) -> CalendarFeed:
+    """The feed of a trainer or an agency, made on first use."""
+    feed, _created = CalendarFeed.objects.get_or_create(trainer=trainer, agency=agency)
+    return feed
+
+
+def feed_reset(*, feed: CalendarFeed) -> CalendarFeed:
+    """Give the feed a new token: the old address stops working."""
+    from .models import _new_token
+
+    feed.token = _new_token()
+    feed.save(update_fields=["token", "created_at"])
+    return feed
+
+
+def feed_sessions(feed: CalendarFeed):
+    sessions = CascadeSession.objects.filter(state__in=SHOWN).prefetch_related("days").select_related("lead_trainer")
+    if feed.trainer_id:
+        sessions = sessions.filter(Q(lead_trainer_id=feed.trainer_id) | Q(co_trainers=feed.trainer_id))
+    else:
+        sessions = sessions.filter(agency_id=feed.agency_id)
+    return sessions.distinct().order_by("starts_at")
+
+
+def feed_ics(feed: CalendarFeed, *, base_url: str, name: str) -> bytes:
+    """The feed as an RFC 5545 calendar: one VEVENT per day, with a stable UID, in the site's time zone."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Anti-trafficking training LMS//cascade sessions//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    host = base_url.split("//")[-1].split("/")[0] or "lms"
+    stamp = timezone.now()
+    for session in feed_sessions(feed):
+        for day in session.days.all():
+            event = Event()
+            event.add("uid", f"session-{session.pk}-{day.date.isoformat()}@{host}")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", timezone.make_aware(datetime.combine(day.date, day.starts)))
+            event.add("dtend", timezone.make_aware(datetime.combine(day.date, day.ends)))
+            event.add("summary", session.title)
+            event.add("location", session.venue)
+            event.add("status", ICS_STATUS.get(session.state, "CONFIRMED"))
+            event.add("description", f"{session.lead_trainer.get_full_name()} · {base_url.rstrip('/')}/training/sessions/{session.pk}/")
+            calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,197 @@
+"""Forms of the cascade pages. They only collect and clean input: the scheduling rules (certified scope,
+quarter hours, double booking, capacity, agency) are the service's, which refuses with a message."""
+
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from assessments.models import Assessment
+from courses.models import CoursePage
+from courses.selectors import course_nav
+from lms.people.models import TrainingUnit
+from lms.trainers.models import Certification
+
+from .models import CascadeSession
+
+SOURCE_LANGUAGE = "en"
+DAY_INCOMPLETE = _("Give the date and both times, or leave the row empty.")
+
+
+def _person(user) -> str:
+    name = user.get_full_name() or user.username
+    profile = getattr(user, "profile", None)
+    agency = getattr(profile, "agency", None) if profile is not None else None
+    return f"{name} — {agency}" if agency is not None else name
+
+
+class TrainerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return _person(obj)
+
+
+class TestChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.title
+
+
+def course_choices(*, extra_key=None, extra_label="") -> list[tuple[str, str]]:
+    """The live courses as ``(translation_key, title)``, titled in the active language when translated."""
+    sources = list(CoursePage.objects.live().filter(locale__language_code=SOURCE_LANGUAGE).order_by("path"))
+    keys = [page.translation_key for page in sources]
+    titles = dict(
+        CoursePage.objects.live()
+        .filter(translation_key__in=keys, locale__language_code=(get_language() or SOURCE_LANGUAGE)[:2])
+        .values_list("translation_key", "title")
+    )
+    choices = [(str(page.translation_key), titles.get(page.translation_key) or page.title) for page in sources]
+    if extra_key is not None and extra_key not in keys:
+        choices.append((str(extra_key), extra_label or str(extra_key)))
+    return choices
+
+
+def module_choices(*, course_key, certified: list[int]) -> list[tuple[str, str]]:
+    """The course's modules that the certification covers, as ``(number, "number. title")``.
+
+    When the course has no pages here (yet), the certified module numbers themselves."""
+    certified = sorted({int(number) for number in certified or []})
+    nav = course_nav(course_key=course_key) if course_key else None
+    if nav is None or not nav.modules:
+        return [(str(number), _("Module %(number)s") % {"number": number}) for number in certified]
+    return [
+        (str(module.number), f"{module.number}. {module.title}")
+        for module in sorted(nav.modules, key=lambda module: module.number)
+        if module.number in certified
+    ]
+
+
+class SessionForm(forms.Form):
+    """What a trainer gives to schedule a session; the days come in ``DayFormSet``."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    course = forms.ChoiceField(label=_("Course"))
+    modules = forms.MultipleChoiceField(
+        label=_("Modules"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("The modules your certification covers."),
+    )
+    venue = forms.CharField(label=_("Venue"), max_length=200)
+    unit = forms.ModelChoiceField(label=_("Training unit"), queryset=TrainingUnit.objects.none(), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    # no min_value here: the service refuses a capacity below 1 with its own message
+    capacity = forms.IntegerField(label=_("Capacity"), widget=forms.NumberInput(attrs={"min": 1}))
+    co_trainers = TrainerChoiceField(
+        label=_("Co-trainers"), queryset=get_user_model().objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    test_mode = forms.ChoiceField(
+        label=_("Tests"), choices=CascadeSession.TestMode.choices, widget=forms.RadioSelect,
+        initial=CascadeSession.TestMode.ONLINE,
+    )
+    pre_test = TestChoiceField(label=_("Pre-test"), queryset=Assessment.objects.none(), required=False)
+    post_test = TestChoiceField(label=_("Post-test"), queryset=Assessment.objects.none(), required=False)
+
+    def __init__(self, *args, trainer, certification, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        programme = certification.programme
+        self.fields["course"].choices = course_choices(extra_key=programme.course_key, extra_label=programme.name)
+        self.fields["modules"].choices = module_choices(
+            course_key=self._course_key(default=programme.course_key), certified=programme.modules
+        )
+        self.fields["unit"].queryset = (
+            TrainingUnit.objects.filter(agency=agency) if agency is not None else TrainingUnit.objects.none()
+        )
+        self.fields["co_trainers"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                pk__in=Certification.objects.filter(
+                    status=Certification.Status.CERTIFIED, valid_until__gte=timezone.localdate()
+                ).values("user_id"),
+            )
+            .exclude(pk=trainer.pk)
+            .select_related("profile__agency")
+            .order_by("last_name", "first_name", "username")
+        )
+        published = Assessment.objects.filter(published=True).order_by("slug")
+        self.fields["pre_test"].queryset = published.filter(purpose=Assessment.Purpose.PRE)
+        self.fields["post_test"].queryset = published.filter(purpose=Assessment.Purpose.POST)
+
+    def _course_key(self, *, default):
+        """The course whose modules to offer: the one posted, else the initial one, else the programme's."""
+        value = self.data.get(self.add_prefix("course")) if self.is_bound else self.initial.get("course")
+        try:
+            return uuid.UUID(str(value)) if value else default
+        except ValueError:
+            return default
+
+    def clean_course(self):
+        return uuid.UUID(self.cleaned_data["course"])
+
+    def clean_modules(self):
+        return [int(number) for number in self.cleaned_data["modules"]]
+
+    @staticmethod
+    def initial_from(session: CascadeSession) -> dict:
+        return {
+            "title": session.title,
+            "course": str(session.course_key),
+            "modules": [str(number) for number in session.modules],
+            "venue": session.venue,
+            "unit": session.unit_id,
+            "language": session.language,
+            "capacity": session.capacity,
+            "co_trainers": list(session.co_trainers.values_list("pk", flat=True)),
+            "test_mode": session.test_mode,
+            "pre_test": session.pre_test_id,
+            "post_test": session.post_test_id,
+        }
+
+
+class DayForm(forms.Form):
+    """One day of a session; an empty row is skipped."""
+
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    starts = forms.TimeField(
+        label=pgettext_lazy("time of day", "From"), required=False,
+        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+    )
+    ends = forms.TimeField(
+        label=pgettext_lazy("time of day", "To"), required=False,
+        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        given = [data.get(name) for name in ("date", "starts", "ends")]
+        if any(value is not None for value in given) and not all(value is not None for value in given):
+            raise forms.ValidationError(DAY_INCOMPLETE)
+        return data
+
+
+DayFormSet = forms.formset_factory(DayForm, extra=3)
+
+
+class CommentForm(forms.Form):
+    """The comment of a decision on the session page (a return, a send-back and a cancellation need one)."""
+
+    comment = forms.CharField(
+        label=_("Comment or reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed to return a session, to send a report back and to cancel; kept in the history."),
+    )
+
+
+class ReportForm(forms.Form):
+    """The lead trainer's report (the figures are read from the records)."""
+
+    methods = forms.CharField(label=_("Methods used"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    issues = forms.CharField(label=_("Issues met"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    recommendations = forms.CharField(
+        label=_("Recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )

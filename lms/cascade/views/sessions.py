@@ -1,0 +1,492 @@
+"""Cascade sessions: list, scheduling form, the session page with its actions, roster, attendance, report.
+
+The views are thin: who sees a session is ``selectors.session_list``; who may do what, and every rule, is
+in ``services`` (a refusal comes back as ``SessionRefused``/``NotPermitted`` with a message to show).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from courses.selectors import course_nav
+from lms.people import selectors as people_selectors
+from lms.people.models import Profile
+from lms.people.roles import Role
+from lms.trainers import selectors as trainer_selectors
+
+from .. import exceptions as errors
+from .. import selectors, services
+from ..forms import CommentForm, DayFormSet, ReportForm, SessionForm
+from ..models import Attendance, CascadeSession, SessionParticipant
+
+State = CascadeSession.State
+Status = SessionParticipant.Status
+# the marks that count as having attended a day
+ATTENDED = {Attendance.Status.PRESENT, Attendance.Status.LATE}
+
+NOT_CERTIFIED_PAGE = gettext_lazy(
+    "Only a trainer with a valid certification schedules cascade sessions. Ask your training coordinator if "
+    "yours has expired."
+)
+CHOOSE_PERSON = gettext_lazy("Choose a person of the session's agency who is not on the roster yet.")
+
+# what the history calls each recorded action
+EVENT_LABELS = {
+    "scheduled": gettext_lazy("Scheduled"),
+    "changed": gettext_lazy("Changed"),
+    "submit": gettext_lazy("Submitted for approval"),
+    "approve": gettext_lazy("Approved"),
+    "return": gettext_lazy("Returned for changes"),
+    "deliver": gettext_lazy("Marked as delivered"),
+    "report": gettext_lazy("Report submitted"),
+    "report_accepted": gettext_lazy("Report accepted"),
+    "send_back": gettext_lazy("Report sent back"),
+    "cancel": gettext_lazy("Cancelled"),
+}
+
+# the buttons of the session page: action → (service, takes a comment as, label, success message)
+ACTIONS = {
+    "submit": (services.session_submit, None, gettext_lazy("Submit for approval"),
+               gettext_lazy("The session is submitted for approval.")),
+    "approve": (services.session_approve, None, gettext_lazy("Approve"), gettext_lazy("The session is approved.")),
+    "return": (services.session_return, "comment", gettext_lazy("Return with comment"),
+               gettext_lazy("The session is returned to the trainer.")),
+    "deliver": (services.session_deliver, None, gettext_lazy("Mark as delivered"),
+                gettext_lazy("The session is marked as delivered.")),
+    "accept_report": (services.session_report_accept, None, gettext_lazy("Accept the report"),
+                      gettext_lazy("The report is accepted.")),
+    "send_back": (services.session_report_send_back, "comment", gettext_lazy("Send the report back"),
+                  gettext_lazy("The report is sent back to the trainer.")),
+    "cancel": (services.session_cancel, "reason", gettext_lazy("Cancel the session"),
+               gettext_lazy("The session is cancelled.")),
+}
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def _session(request, pk) -> CascadeSession:
+    """A session the user may see; 404 for any other (its existence is not disclosed)."""
+    try:
+        return selectors.session_get(user=request.user, pk=pk)
+    except CascadeSession.DoesNotExist:
+        raise Http404 from None
+
+
+def _may_approve(user) -> bool:
+    return people_selectors.user_sees_all_agencies(user=user) or people_selectors.user_has_role(
+        user=user, role=Role.COORDINATOR
+    )
+
+
+def _is_lead(user, session) -> bool:
+    return session.lead_trainer_id == user.pk
+
+
+# --- list and queue --------------------------------------------------------------------------------------
+
+
+def _with_counts(sessions):
+    return sessions.annotate(
+        enrolled=Count("participants", filter=Q(participants__status=Status.ENROLLED), distinct=True),
+        waitlisted=Count("participants", filter=Q(participants__status=Status.WAITLISTED), distinct=True),
+    )
+
+
+@login_required
+def session_list(request):
+    sessions = _with_counts(selectors.session_list(user=request.user))
+    state = request.GET.get("state", "")
+    if state in State.values:
+        sessions = sessions.filter(state=state)
+    else:
+        state = ""
+    context = {
+        "sessions": sessions.order_by("-starts_at", "-pk"),
+        "states": State.choices,
+        "state": state,
+        "may_schedule": trainer_selectors.active_certification(user=request.user) is not None,
+        "may_approve": _may_approve(request.user),
+    }
+    return render(request, "cascade/session_list.html", context)
+
+
+@login_required
+def approval_queue(request):
+    if not _may_approve(request.user):
+        raise PermissionDenied
+    sessions = _with_counts(selectors.approval_queue(user=request.user)).select_related("report")
+    return render(request, "cascade/approval_queue.html", {"sessions": sessions.order_by("starts_at", "pk")})
+
+
+# --- scheduling ------------------------------------------------------------------------------------------
+
+
+def _not_certified(request):
+    return render(request, "cascade/session_not_certified.html", {"message": NOT_CERTIFIED_PAGE}, status=403)
+
+
+def _schedule(request, *, session=None):
+    """The scheduling form, for a new session or for the lead trainer's draft or returned one."""
+    certification = trainer_selectors.active_certification(user=request.user)
+    if certification is None:
+        return _not_certified(request)
+    agency = people_selectors.user_agency(user=request.user)
+    if session is None:
+        initial = {
+            "course": str(certification.programme.course_key),
+            "language": (get_language() or "en")[:2],
+            "capacity": 20,
+        }
+        days_initial = []
+    else:
+        initial = SessionForm.initial_from(session)
+        days_initial = [{"date": day.date, "starts": day.starts, "ends": day.ends} for day in session.days.all()]
+    data = request.POST if request.method == "POST" else None
+    form = SessionForm(data, initial=initial, trainer=request.user, certification=certification, agency=agency)
+    days = DayFormSet(data, initial=days_initial, prefix="days")
+    if request.method == "POST" and form.is_valid() and days.is_valid():
+        values = form.cleaned_data
+        try:
+            saved = services.session_schedule(
+                actor=request.user,
+                session=session,
+                title=values["title"],
+                course_key=values["course"],
+                modules=values["modules"],
+                days=[
+                    services.Day(row["date"], row["starts"], row["ends"])
+                    for row in days.cleaned_data
+                    if row.get("date") is not None
+                ],
+                venue=values["venue"],
+                capacity=values["capacity"],
+                language=values["language"],
+                unit=values["unit"],
+                co_trainers=list(values["co_trainers"]),
+                test_mode=values["test_mode"],
+                pre_test=values["pre_test"],
+                post_test=values["post_test"],
+            )
+        except errors.CascadeError as error:
+            form.add_error(None, error.message)
+        else:
+            if session is None:
+                messages.success(
+                    request, _("The session is saved as a draft. Submit it for approval when it is ready.")
+                )
+            else:
+                messages.success(request, _("The session is changed."))
+            return redirect("cascade:session_detail", pk=saved.pk)
+    invalid = request.method == "POST"
+    context = {"form": form, "days": days, "session": session}
+    return render(request, "cascade/session_form.html", context, status=400 if invalid else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request):
+    return _schedule(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk):
+    session = _session(request, pk)
+    if not _is_lead(request.user, session):
+        raise PermissionDenied
+    if session.state not in services.EDITABLE:
+        messages.error(request, errors.NOT_EDITABLE)
+        return redirect("cascade:session_detail", pk=session.pk)
+    return _schedule(request, session=session)
+
+
+# --- the session page ------------------------------------------------------------------------------------
+
+
+def _actions(user, session) -> list[dict]:
+    """The buttons ``user`` may press on ``session`` in its state (the services check again)."""
+    lead = _is_lead(user, session)
+    decides = services.may_decide(user=user, session=session)
+    state = session.state
+    accepted = state == State.REPORTED and _report_accepted(session)
+    allowed = {
+        "submit": lead and state in services.TRANSITIONS["submit"][0],
+        "approve": decides and state == State.SUBMITTED,
+        "return": decides and state == State.SUBMITTED,
+        "deliver": lead and state == State.APPROVED,
+        "accept_report": decides and state == State.REPORTED and not accepted,
+        "send_back": decides and state == State.REPORTED and not accepted,
+        "cancel": (lead or decides) and state in services.TRANSITIONS["cancel"][0],
+    }
+    return [
+        {"value": value, "label": label, "needs_comment": comment is not None}
+        for value, (_service, comment, label, _done) in ACTIONS.items()
+        if allowed[value]
+    ]
+
+
+def _report_accepted(session) -> bool:
+    report = _report(session)
+    return bool(report and report.accepted_at)
+
+
+def _report(session):
+    try:
+        return session.report
+    except CascadeSession.report.RelatedObjectDoesNotExist:
+        return None
+
+
+def _modules(session) -> tuple[str, list[tuple[int, str]]]:
+    nav = course_nav(course_key=session.course_key, language=get_language())
+    titles = {module.number: module.title for module in nav.modules} if nav else {}
+    return (nav.title if nav else ""), [(number, titles.get(number, "")) for number in session.modules]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_detail(request, pk):
+    session = _session(request, pk)
+    form = CommentForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        form.is_valid()
+        comment = form.cleaned_data.get("comment", "")
+        if action not in ACTIONS:
+            form.add_error(None, errors.NOT_PERMITTED)
+            status = 400
+        else:
+            service, comment_as, _label, done = ACTIONS[action]
+            kwargs = {comment_as: comment} if comment_as else {}
+            try:
+                service(actor=request.user, session=session, **kwargs)
+            except errors.NotPermitted as error:
+                form.add_error(None, error.message)
+                status = 403
+            except errors.SessionRefused as error:
+                form.add_error(None, error.message)
+                status = 400
+            else:
+                messages.success(request, done)
+                return redirect("cascade:session_detail", pk=session.pk)
+        session = _session(request, pk)
+    course_title, modules = _modules(session)
+    participants = list(session.participants.select_related("user"))
+    may_run = services.may_run(user=request.user, session=session)
+    actions = _actions(request.user, session)
+    context = {
+        "session": session,
+        "course_title": course_title,
+        "modules": modules,
+        "days": list(session.days.all()),
+        "co_trainers": list(session.co_trainers.all()),
+        "enrolled": [place for place in participants if place.status == Status.ENROLLED],
+        "waitlisted": [place for place in participants if place.status == Status.WAITLISTED],
+        "events": [
+            {"event": event, "label": EVENT_LABELS.get(event.action, event.action),
+             "state": State(event.to_state).label if event.to_state in State.values else ""}
+            for event in session.events.select_related("actor")
+        ],
+        "report": _report(session),
+        "actions": actions,
+        "comment_needed": any(action["needs_comment"] for action in actions),
+        "form": form,
+        "is_lead": _is_lead(request.user, session),
+        "may_edit": _is_lead(request.user, session) and session.state in services.EDITABLE,
+        "may_run": may_run,
+        "attendance_open": may_run and session.state in {State.APPROVED, State.DELIVERED},
+        "may_report": _is_lead(request.user, session) and session.state == State.DELIVERED,
+    }
+    return render(request, "cascade/session_detail.html", context, status=status)
+
+
+# --- roster, attendance, report --------------------------------------------------------------------------
+
+
+def _running(request, pk) -> CascadeSession:
+    """A session the user sees (404 otherwise) and runs (403 otherwise)."""
+    session = _session(request, pk)
+    if not services.may_run(user=request.user, session=session):
+        raise PermissionDenied
+    return session
+
+
+def _candidates(session):
+    """People of the session's agency who are not on it, nor its trainers."""
+    taken = [*session.participants.values_list("user_id", flat=True), session.lead_trainer_id,
+             *session.co_trainers.values_list("pk", flat=True)]
+    return (
+        Profile.objects.filter(agency=session.agency, user__is_active=True)
+        .exclude(user_id__in=taken)
+        .select_related("user", "unit")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_roster(request, pk):
+    session = _running(request, pk)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                profile = _candidates(session).filter(user_id=request.POST.get("user") or 0).first()
+                if profile is None:
+                    raise errors.SessionRefused(CHOOSE_PERSON)
+                place = services.participant_add(actor=request.user, session=session, user=profile.user)
+                if place.status == Status.WAITLISTED:
+                    messages.warning(
+                        request,
+                        _("The session is full: %(name)s is on the waiting list.") % {"name": _name(place.user)},
+                    )
+                else:
+                    messages.success(request, _("%(name)s is enrolled.") % {"name": _name(place.user)})
+            elif action == "remove":
+                place = (
+                    session.participants.select_related("user").filter(pk=request.POST.get("participant") or 0).first()
+                )
+                if place is None:
+                    raise Http404
+                moved = services.participant_remove(actor=request.user, session=session, user=place.user)
+                messages.success(request, _("%(name)s is taken off the roster.") % {"name": _name(place.user)})
+                if moved is not None:
+                    messages.success(
+                        request, _("%(name)s moves up from the waiting list.") % {"name": _name(moved.user)}
+                    )
+            else:
+                raise errors.SessionRefused(errors.NOT_PERMITTED)
+        except errors.CascadeError as refused:
+            error = refused.message
+        else:
+            return redirect("cascade:session_roster", pk=session.pk)
+    participants = list(session.participants.select_related("user__profile__unit"))
+    context = {
+        "session": session,
+        "enrolled": [place for place in participants if place.status == Status.ENROLLED],
+        "waitlisted": [place for place in participants if place.status == Status.WAITLISTED],
+        "candidates": _candidates(session) if session.state not in {State.CANCELLED, State.REPORTED} else [],
+        "roster_open": session.state not in {State.CANCELLED, State.REPORTED},
+        "error": error,
+    }
+    return render(request, "cascade/session_roster.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_attendance(request, pk, day_pk):
+    session = _running(request, pk)
+    day = get_object_or_404(session.days, pk=day_pk)
+    enrolled = list(session.participants.filter(status=Status.ENROLLED).select_related("user"))
+    error = ""
+    if request.method == "POST":
+        statuses = {
+            place.pk: request.POST[f"status-{place.pk}"] for place in enrolled if request.POST.get(f"status-{place.pk}")
+        }
+        try:
+            count = services.attendance_record(actor=request.user, session=session, day=day, statuses=statuses)
+        except errors.CascadeError as refused:
+            error = refused.message
+        else:
+            date = formats.date_format(day.date)
+            messages.success(
+                request,
+                ngettext(
+                    "Attendance of %(date)s is saved for %(count)s person.",
+                    "Attendance of %(date)s is saved for %(count)s people.",
+                    count,
+                )
+                % {"date": date, "count": count},
+            )
+            return redirect("cascade:session_attendance", pk=session.pk, day_pk=day.pk)
+    recorded = dict(Attendance.objects.filter(day=day).values_list("participant_id", "status"))
+    if request.method == "POST":
+        recorded.update({place.pk: request.POST.get(f"status-{place.pk}", "") for place in enrolled})
+    closed = ""
+    if session.state not in {State.APPROVED, State.DELIVERED}:
+        closed = errors.ATTENDANCE_CLOSED
+    elif day.date > timezone.localdate():
+        closed = errors.DAY_NOT_YET % {"date": formats.date_format(day.date)}
+    context = {
+        "session": session,
+        "day": day,
+        "days": list(session.days.all()),
+        "rows": [{"place": place, "status": recorded.get(place.pk, "")} for place in enrolled],
+        "statuses": Attendance.Status.choices,
+        "closed": closed,
+        "error": error,
+    }
+    return render(request, "cascade/session_attendance.html", context, status=400 if error else 200)
+
+
+def _attendance_table(session):
+    """Rows of ``(participant, [status per day], days present or late)`` and per-day counts by status."""
+    days = list(session.days.all())
+    places = list(
+        session.participants.filter(status=Status.ENROLLED).select_related("user").prefetch_related("attendance")
+    )
+    counts = {day.pk: {status: 0 for status in Attendance.Status.values} for day in days}
+    rows = []
+    for place in places:
+        marks = {mark.day_id: mark for mark in place.attendance.all()}
+        cells = []
+        for day in days:
+            mark = marks.get(day.pk)
+            if mark is not None:
+                counts[day.pk][mark.status] += 1
+            cells.append(mark)
+        attended = sum(1 for mark in marks.values() if mark.status in ATTENDED)
+        rows.append({"place": place, "cells": cells, "attended": attended})
+    totals = [
+        {"day": day, "counts": [(label, counts[day.pk][value]) for value, label in Attendance.Status.choices]}
+        for day in days
+    ]
+    return days, rows, totals
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_report(request, pk):
+    session = _session(request, pk)
+    if not (_is_lead(request.user, session) or services.may_decide(user=request.user, session=session)):
+        raise PermissionDenied
+    report = _report(session)
+    may_write = _is_lead(request.user, session) and session.state == State.DELIVERED
+    initial = {}
+    if report is not None:
+        initial = {"methods": report.methods, "issues": report.issues, "recommendations": report.recommendations}
+    form = ReportForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.session_report_submit(actor=request.user, session=session, **form.cleaned_data)
+            except errors.CascadeError as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("The report is submitted to your training coordinator."))
+                return redirect("cascade:session_detail", pk=session.pk)
+    days, rows, totals = _attendance_table(session)
+    context = {
+        "session": session,
+        "report": report,
+        "form": form,
+        "may_write": may_write,
+        "days": days,
+        "rows": rows,
+        "totals": totals,
+    }
+    return render(request, "cascade/session_report.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,123 @@
+"""A certified trainer schedules a cascade session for today (in Turkmen) and submits it; the agency's
+coordinator approves it from the approval queue (in Russian); the trainer enrols a participant and takes
+the day's attendance."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from courses.models import CoursePage
+from lms.cascade.models import Attendance, CascadeSession, SessionParticipant
+from lms.trainers.models import Certification, CertificationProgramme
+from tests.e2e.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PASSWORD = "tot-demo-2026"
+TITLE = "Adam söwdasynyň pidalaryny ýüze çykarmak"
+
+
+@pytest.fixture
+def trainer_server(live_server):
+    call_command("seed_demo", "--without-curriculum", verbosity=0)
+    today = timezone.localdate()
+    tot = CoursePage.objects.get(locale__language_code="en", slug="tot")
+    programme = CertificationProgramme.objects.create(
+        code="tot-cjs", name_en="Certified trainer: anti-trafficking", course_key=tot.translation_key,
+        modules=[1, 2, 3, 4],
+    )
+    Certification.objects.create(
+        user=get_user_model().objects.get(username="trainer"), programme=programme, status="certified",
+        number="TOT-E2E-1", code=uuid.uuid4().hex, certified_on=today - timedelta(days=30),
+        valid_until=today + timedelta(days=700),
+    )
+    return live_server
+
+
+def _login(page, server, username, language):
+    page.goto(f"{server.url}/{language}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+
+
+def test_a_session_is_scheduled_approved_and_its_attendance_taken(trainer_server, browser, page, screenshot):
+    server = trainer_server
+    today = timezone.localdate()
+    User = get_user_model()
+
+    # the trainer, in Turkmen, schedules a one-day session for today
+    _login(page, server, "trainer", "tk")
+    page.goto(f"{server.url}/tk/training/sessions/")
+    with page.expect_navigation():
+        page.locator("#schedule-session").click()
+    page.fill("#id_title", TITLE)
+    page.locator("input[name=modules][value='1']").check()
+    page.fill("#id_days-0-date", today.isoformat())
+    page.fill("#id_days-0-starts", "09:00")
+    page.fill("#id_days-0-ends", "17:00")
+    page.fill("#id_venue", "Daşoguz welaýat prokuraturasy")
+    page.fill("#id_capacity", "15")
+    screenshot("50-session-form-tk")
+    with page.expect_navigation():
+        page.locator("#session-form button[type=submit]").click()
+    session = CascadeSession.objects.get(title=TITLE)
+    assert (session.state, session.language, session.modules) == ("draft", "tk", [1])
+    assert session.lead_trainer.username == "trainer" and session.agency.code == "GPO"
+    assert page.locator("[data-state]").first.get_attribute("data-state") == "draft"
+    with page.expect_navigation():
+        page.locator("#session-actions button[value=submit]").click()
+    session.refresh_from_db()
+    assert session.state == "submitted"
+    screenshot("51-session-submitted-tk")
+
+    # the GPO coordinator, in Russian, in a browser of their own, approves it from the queue
+    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
+    coordinator = context.new_page()
+    coordinator.set_default_timeout(15_000)
+    try:
+        _login(coordinator, server, "coordinator", "ru")
+        coordinator.goto(f"{server.url}/ru/training/approvals/")
+        coordinator.screenshot(path=str(SCREENSHOTS / "52-approval-queue-ru.png"), full_page=True)
+        with coordinator.expect_navigation():
+            coordinator.locator(f"#approval-queue [data-session='{session.pk}'] a").click()
+        with coordinator.expect_navigation():
+            coordinator.locator("#session-actions button[value=approve]").click()
+        session.refresh_from_db()
+        assert session.state == "approved"
+        assert coordinator.locator("[data-state]").first.get_attribute("data-state") == "approved"
+        coordinator.screenshot(path=str(SCREENSHOTS / "53-session-approved-ru.png"), full_page=True)
+    finally:
+        context.close()
+
+    # the trainer enrols the demo trainee and takes today's attendance
+    trainee = User.objects.get(username="trainee")
+    page.goto(f"{server.url}/tk/training/sessions/{session.pk}/")
+    with page.expect_navigation():
+        page.locator("#open-roster").click()
+    page.locator("#roster-add select[name=user]").select_option(str(trainee.pk))
+    with page.expect_navigation():
+        page.locator("#roster-add button[type=submit]").click()
+    place = SessionParticipant.objects.get(session=session)
+    assert (place.user, place.status) == (trainee, "enrolled")
+    assert page.locator("#enrolled [data-user=trainee]").count() == 1
+    screenshot("54-session-roster-tk")
+
+    page.goto(f"{server.url}/tk/training/sessions/{session.pk}/")
+    with page.expect_navigation():
+        page.locator("#session-days a").first.click()
+    page.locator(f"input[name=status-{place.pk}][value=present]").check()
+    with page.expect_navigation():
+        page.locator("#attendance button[type=submit]").click()
+    mark = Attendance.objects.get(participant=place)
+    assert (mark.participant, mark.day.date, mark.status) == (place, today, "present")
+    assert page.locator(f"input[name=status-{place.pk}][value=present]").is_checked()
+    screenshot("55-session-attendance-tk")
+    page.goto(f"{server.url}/tk/training/sessions/")
+    assert page.locator(f"#sessions [data-session='{session.pk}'] [data-state]").get_attribute("data-state") == "approved"
+    screenshot("56-session-list-tk")
