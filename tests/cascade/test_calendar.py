@@ -10,7 +10,8 @@ from lms.cascade import calendar, services
 from lms.cascade.models import CalendarFeed
 from lms.cascade.services import Day
 from lms.people.roles import Role
-from tests.cascade.test_services import SOON, certified, programme, schedule, trainer  # noqa: F401 (fixtures)
+from tests.cascade.conftest import SOON, certified
+from tests.cascade.test_services import programme, schedule  # noqa: F401 (programme is a fixture)
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import threading
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,46 +12,20 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Attempt
 from lms.cascade import exceptions, services
-from lms.cascade.models import Attendance, CascadeSession, SessionParticipant, TrainerSlot
+from lms.cascade.models import Attendance, CascadeSession, TrainerSlot
 from lms.cascade.services import Day
 from lms.people.models import TrainingUnit
 from lms.people.roles import Role
 from lms.trainers import delivery
-from lms.trainers.models import Certification, CertificationProgramme
+from lms.trainers.models import CertificationProgramme
+from tests.cascade.conftest import SOON, TODAY, certified
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-SOON = TODAY + timedelta(days=10)
-
-
 @pytest.fixture
 def programme(db):
     return CertificationProgramme.objects.create(code="tot", name_en="Certified trainer", course_key=uuid.uuid4(), modules=[1, 2, 3, 4])
-
-
-def certified(user, programme, *, valid_until=None, number=None):
-    return Certification.objects.create(
-        user=user, programme=programme, status="certified", number=number or f"TOT-{user.pk}",
-        code=f"code-{user.pk}", certified_on=TODAY - timedelta(days=100),
-        valid_until=valid_until or TODAY + timedelta(days=400),
-    )
-
-
-@pytest.fixture
-def trainer(agency_a, programme):
-    user = person(username="aygul", roles=[Role.TRAINER], agency=agency_a, email="aygul@example.org")
-    certified(user, programme)
-    return user
-
-
-@pytest.fixture
-def co_trainer(agency_a, programme):
-    user = person(username="merdan", roles=[Role.TRAINER], agency=agency_a)
-    certified(user, programme)
-    return user
-
 
 def schedule(trainer, programme, *, days=None, **overrides):
     values = {

@@ -7,50 +7,23 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from lms.cascade import exceptions, services
 from lms.cascade.forms import DAY_INCOMPLETE
 from lms.cascade.models import Attendance, CascadeSession, SessionDay, SessionParticipant
 from lms.cascade.services import Day
 from lms.cascade.views.sessions import CHOOSE_PERSON, NOT_CERTIFIED_PAGE
-from lms.people.roles import Role
 from lms.trainers.models import Certification, CertificationProgramme
+from tests.cascade.conftest import SOON, TODAY
 from tests.factories import TrainingUnitFactory, person
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
-SOON = TODAY + timedelta(days=10)
-
 
 @pytest.fixture
 def programme(curriculum):
     return CertificationProgramme.objects.create(
         code="tot", name_en="Certified trainer", course_key=curriculum["tot"].translation_key, modules=[1, 2, 3, 4]
     )
-
-
-def certified(user, programme, *, valid_until=None):
-    return Certification.objects.create(
-        user=user, programme=programme, status="certified", number=f"TOT-{user.pk}", code=f"code-{user.pk}",
-        certified_on=TODAY - timedelta(days=100), valid_until=valid_until or TODAY + timedelta(days=400),
-    )
-
-
-@pytest.fixture
-def trainer(agency_a, programme):
-    user = person(username="aygul", roles=[Role.TRAINER], agency=agency_a, language="en")
-    certified(user, programme)
-    return user
-
-
-@pytest.fixture
-def co_trainer(agency_a, programme):
-    user = person(username="merdan", roles=[Role.TRAINER], agency=agency_a)
-    certified(user, programme)
-    return user
-
 
 @pytest.fixture
 def trainees(agency_a):
