@@ -125,12 +125,11 @@ class Verification:
     trainer: bool  # a certified trainer's certificate (else one of completion)
 
 
-def verification_status(*, status: str, valid_until: date | None, today: date) -> str:
-    """The status a verifier is told: a certified trainer whose validity has passed is expired already,
-    before the daily job marks the row."""
-    if status == Status.CERTIFIED:
-        return "valid" if valid_until is None or valid_until >= today else "expired"
-    return status
+def verification_status(*, certification: Certification, today: date) -> str:
+    """The status a verifier is told: "valid" for a certified trainer within the validity, else the status
+    as it stands today (``Certification.status_on``)."""
+    status = certification.status_on(today)
+    return "valid" if status == Status.CERTIFIED else status
 
 
 def _status_label(status: str) -> str:
@@ -151,7 +150,7 @@ def certificate_verify(*, code: str, today: date | None = None) -> Verification 
     )
     completion = CompletionCertificate.objects.filter(code=code).select_related("user").first()
     if certification is not None:
-        status = verification_status(status=certification.status, valid_until=certification.valid_until, today=today)
+        status = verification_status(certification=certification, today=today)
         return Verification(
             name=_full_name(certification.user),
             status=status,
@@ -193,7 +192,7 @@ def my_certificate_list(*, user, language: str) -> dict:
     certifications = []
     rows = Certification.objects.filter(user=user).select_related("programme").order_by("programme__code")
     for certification in rows:
-        status = verification_status(status=certification.status, valid_until=certification.valid_until, today=today)
+        status = verification_status(certification=certification, today=today)
         certifications.append(
             {
                 "certification": certification,

@@ -178,6 +178,13 @@ class Certification(models.Model):
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.username} — {self.programme}"
 
+    def status_on(self, day) -> str:
+        """The status as it stands on ``day``: certified past its validity reads as expired already,
+        before the daily job records it."""
+        if self.status == self.Status.CERTIFIED and self.valid_until is not None and self.valid_until < day:
+            return self.Status.EXPIRED
+        return self.status
+
 
 class CertificationEvent(models.Model):
     """The audit trail of a certification: who did what, when and why (never edited)."""

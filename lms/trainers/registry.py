@@ -47,14 +47,7 @@ REGISTRY_COLUMNS = (
 
 def effective_status(*, certification: Certification, on: date | None = None) -> str:
     """Return the status as it stands on ``on`` (today): certified past its validity reads as expired."""
-    on = on or timezone.localdate()
-    if (
-        certification.status == Status.CERTIFIED
-        and certification.valid_until is not None
-        and certification.valid_until < on
-    ):
-        return Status.EXPIRED
-    return certification.status
+    return certification.status_on(on or timezone.localdate())
 
 
 def _profile(user) -> Profile | None:
