@@ -1,7 +1,6 @@
 """Enrolment, lesson completion and search. Thin: the rules are in services and selectors."""
 
 import json
-import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Locale, Page
+
+from content.ratelimit import minute_budget_spent
 
 from . import selectors, services
 from .exceptions import ActivityNotAllowed, CourseError
@@ -79,16 +80,8 @@ def search(request):
 
 def _h5p_payload(request, *, limit: int):
     """Parse a JSON report of the player bridge, or return the error response to send."""
-    from django.core.cache import cache
-
-    key = f"courses:h5p-rate:{request.user.pk}:{int(time.time() // 60)}"
-    count = cache.get_or_set(key, 0, 90)
-    if count >= settings.H5P_RATE_LIMIT:
+    if minute_budget_spent(f"courses:h5p-rate:{request.user.pk}", limit=settings.H5P_RATE_LIMIT):
         return None, JsonResponse({"error": _("Too many reports; try again in a minute.")}, status=429)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 90)
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

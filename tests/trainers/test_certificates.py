@@ -16,7 +16,7 @@ from lms.people.roles import Role
 from lms.trainers import certificates
 from lms.trainers.exceptions import COURSE_NOT_COMPLETED
 from lms.trainers.models import Certification, CertificationProgramme, CompletionCertificate
-from lms.trainers.views import certificates as certificate_views
+from content import ratelimit
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -341,7 +341,7 @@ def test_a_certificate_of_completion_is_verified_too(client, trainer):
 
 def test_checks_are_rate_limited_per_address(client, settings, monkeypatch):
     settings.VERIFY_RATE_LIMIT = 3
-    monkeypatch.setattr(certificate_views, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
     for _ in range(3):
         assert _verify(client, "no-such-code").status_code == 404
     limited = _verify(client, "no-such-code")

@@ -3,17 +3,16 @@ and the public page that verifies a code. The rules are in ``lms.trainers.certif
 services."""
 
 import re
-import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from content.ratelimit import minute_budget_spent
 from courses.models import CoursePage
 from lms.people.auth import client_ip
 
@@ -75,23 +74,10 @@ def course_certificate_pdf(request, course_key):
     return _pdf(data, number=certificate.number, language=language)
 
 
-def _over_limit(request) -> bool:
-    """Count a check from the client's address; True when it has made too many this minute."""
-    key = f"trainers:verify-rate:{client_ip(request)}:{int(time.time() // 60)}"
-    count = cache.get_or_set(key, 0, 90)
-    if count >= settings.VERIFY_RATE_LIMIT:
-        return True
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 90)
-    return False
-
-
 def verify(request, code):
     """Public: what a certificate's QR code leads to. Shows the holder's name, status, validity, programme
     or course and number, nothing else; an unknown code gets the same page with status 404."""
-    if _over_limit(request):
+    if minute_budget_spent(f"trainers:verify-rate:{client_ip(request)}", limit=settings.VERIFY_RATE_LIMIT):
         response = render(request, "trainers/certificate/verify.html", {"message": TOO_MANY_CHECKS}, status=429)
         response["Retry-After"] = "60"
     else:
