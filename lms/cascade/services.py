@@ -11,19 +11,17 @@ A trainer is booked in 15-minute slots (``TrainerSlot``, unique per trainer and 
 refuses a second session at overlapping times even when two bookings arrive at the same moment.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 
 from lms.people import selectors as people_selectors
+from lms.people.mail import mail_in_language
 from lms.people.models import Profile, TrainingUnit
 from lms.people.roles import Role
 from lms.trainers import selectors as trainer_selectors
@@ -31,7 +29,6 @@ from lms.trainers import selectors as trainer_selectors
 from . import exceptions as errors
 from .models import Attendance, CascadeSession, SessionDay, SessionEvent, SessionParticipant, SessionReport, TrainerSlot
 
-log = logging.getLogger(__name__)
 
 State = CascadeSession.State
 SLOT = timedelta(minutes=15)
@@ -217,8 +214,7 @@ def session_schedule(
 
 
 def _coordinators(session):
-    User = get_user_model()
-    return list(User.objects.filter(is_active=True, groups__name=Role.COORDINATOR, profile__agency=session.agency))
+    return people_selectors.agency_coordinator_list(agency_id=session.agency_id)
 
 
 def may_decide(*, user, session) -> bool:
@@ -399,18 +395,15 @@ def _notify(*, session, action, actor, comment="") -> None:
         recipients = [session.lead_trainer, *_coordinators(session)]
     else:
         recipients = [session.lead_trainer]
-    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    context = {
+        "session": session, "action": action, "actor": _name(actor) if actor else "", "comment": comment,
+        "state": State(session.state).label,
+        "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("cascade:session_detail", args=[session.pk]),
+    }
     for recipient in {user.pk: user for user in recipients if user.email and user.pk != getattr(actor, "pk", None)}.values():
-        language = (getattr(getattr(recipient, "profile", None), "language", "") or settings.LANGUAGE_CODE)[:2]
-        with translation.override(language):
-            context = {
-                "session": session, "action": action, "actor": _name(actor) if actor else "",
-                "comment": comment, "state": State(session.state).label,
-                "url": url + reverse("cascade:session_detail", args=[session.pk]),
-            }
-            subject = render_to_string("cascade/email/state_subject.txt", context).strip()
-            body = render_to_string("cascade/email/state_body.txt", context)
-        try:
-            send_mail(subject, body, None, [recipient.email])
-        except Exception:
-            log.exception("Session notice to %s failed", recipient.email)
+        mail_in_language(
+            recipient=recipient,
+            subject_template="cascade/email/state_subject.txt",
+            body_template="cascade/email/state_body.txt",
+            context=context,
+        )

@@ -106,3 +106,13 @@ def preferred_language_get(*, request) -> str:
         except LookupError:
             continue
     return settings.DEFAULT_USER_LANGUAGE
+
+
+def agency_coordinator_list(*, agency_id: int | None) -> list[User]:
+    """The active training coordinators of an agency (none for no agency), with their profiles."""
+    if agency_id is None:
+        return []
+    return list(
+        User.objects.filter(is_active=True, groups__name=Role.COORDINATOR, profile__agency_id=agency_id)
+        .select_related("profile")
+    )

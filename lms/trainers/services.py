@@ -12,20 +12,17 @@ Allowed moves (anything else is refused with ``TransitionRefused``)::
 """
 
 import calendar
-import logging
 import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 
 from lms.people import selectors as people_selectors
+from lms.people.mail import mail_in_language
 from lms.people.models import Profile
 from lms.people.roles import Role
 
@@ -40,7 +37,6 @@ from .models import (
     ToTCohort,
 )
 
-log = logging.getLogger(__name__)
 
 Status = Certification.Status
 Action = CertificationEvent.Action
@@ -311,22 +307,6 @@ def certifications_expire(*, today: date | None = None) -> int:
 # --- reminders -------------------------------------------------------------------------------------------
 
 
-def _coordinators_of(agency_id):
-    if agency_id is None:
-        return []
-    User = get_user_model()
-    return list(
-        User.objects.filter(
-            is_active=True, groups__name=Role.COORDINATOR, profile__agency_id=agency_id
-        ).select_related("profile")
-    )
-
-
-def _language_of(user) -> str:
-    profile = getattr(user, "profile", None)
-    return (getattr(profile, "language", "") or settings.LANGUAGE_CODE)[:2]
-
-
 def expiry_reminders_send(*, today: date | None = None) -> int:
     """E-mail the trainer and their agency's coordinators 60 and 30 days before a validity ends.
 
@@ -356,7 +336,8 @@ def expiry_reminders_send(*, today: date | None = None) -> int:
                 _event(certification, action=Action.REMINDED, from_status=certification.status, details={"days": lead})
         except IntegrityError:
             continue  # a run at the same moment sent it
-        recipients = [certification.user, *_coordinators_of(getattr(certification.user.profile, "agency_id", None))]
+        agency_id = getattr(certification.user.profile, "agency_id", None)
+        recipients = [certification.user, *people_selectors.agency_coordinator_list(agency_id=agency_id)]
         for recipient in recipients:
             if recipient.email:
                 _remind(recipient=recipient, certification=certification, days_left=days_left)
@@ -365,22 +346,18 @@ def expiry_reminders_send(*, today: date | None = None) -> int:
 
 
 def _remind(*, recipient, certification, days_left: int) -> None:
-    language = _language_of(recipient)
-    with translation.override(language):
-        context = {
-            "recipient": recipient,
+    mail_in_language(
+        recipient=recipient,
+        subject_template="trainers/email/expiry_subject.txt",
+        body_template="trainers/email/expiry_body.txt",
+        context={
             "certification": certification,
             "trainer": _name(certification.user),
             "days_left": days_left,
             "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
             + reverse("trainers:certification_detail", args=[certification.pk]),
-        }
-        subject = render_to_string("trainers/email/expiry_subject.txt", context).strip()
-        body = render_to_string("trainers/email/expiry_body.txt", context)
-    try:
-        send_mail(subject, body, None, [recipient.email])
-    except Exception:  # a mail server that is down must not stop the other reminders
-        log.exception("Expiry reminder to %s failed", recipient.email)
+        },
+    )
 
 
 def daily_run(*, today: date | None = None) -> dict:
