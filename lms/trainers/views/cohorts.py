@@ -73,15 +73,11 @@ def cohort_detail(request, code):
     context = {
         "cohort": cohort,
         "rows": rows,
-        "may_nominate": may_nominate and cohort.ends_on >= _today(),
+        "may_nominate": may_nominate and cohort.ends_on >= timezone.localdate(),
         "nominable": selectors.nominable_people(actor=request.user, cohort=cohort) if may_nominate else [],
         "errors": errors,
     }
     return render(request, "trainers/cohort_detail.html", context, status=400 if errors else 200)
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _certification(request, pk) -> Certification:
