@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Assessment
+from assessments.models import Assessment, PaperForm
 from lms.people.models import Agency, Region, TrainingUnit
 
 LANGUAGE_CHOICES = settings.LANGUAGES
@@ -66,6 +66,14 @@ class CascadeSession(models.Model):
     post_test = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("post-test")
     )
+    # completion rule: a participant completes with attendance on at least this share of the days (per cent)
+    # and the post-test taken
+    min_attendance = models.PositiveSmallIntegerField(
+        _("attendance needed for completion (%)"), default=80,
+        help_text=_("Share of the session's days a participant attends (present or late) to complete it."),
+    )
+    # the printed forms of the session's tests (paper mode), made from the session's tests page
+    paper_forms = models.ManyToManyField(PaperForm, blank=True, related_name="+", verbose_name=_("paper forms"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     # first and last moment of the session's days (kept by the service, for calendars and overlaps)
     starts_at = models.DateTimeField(_("starts"))
@@ -82,6 +90,9 @@ class CascadeSession(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="cascade_session_capacity"),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="cascade_session_order"),
+            models.CheckConstraint(
+                condition=Q(min_attendance__gte=1, min_attendance__lte=100), name="cascade_session_min_attendance"
+            ),
         ]
         indexes = [models.Index(fields=["agency", "state", "starts_at"])]
 
@@ -197,3 +208,80 @@ class CalendarFeed(models.Model):
                 name="cascade_feed_one_owner",
             )
         ]
+
+
+class TrainingPlan(models.Model):
+    """An agency's annual plan of on-the-job training, for the whole agency or one of its units.
+
+    Targets are counts for the year; ``modules`` are the curriculum modules (numbers of the national
+    course) the plan means to cover. Delivered cascade sessions and OJT records count towards it.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="training_plans", verbose_name=_("agency"))
+    unit = models.ForeignKey(
+        TrainingUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="training_plans",
+        verbose_name=_("training unit"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    target_sessions = models.PositiveIntegerField(_("sessions"), default=0)
+    target_staff = models.PositiveIntegerField(_("staff trained"), default=0)
+    target_hours = models.PositiveIntegerField(_("training hours"), default=0)
+    modules = models.JSONField(_("topics (modules)"), default=list, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("training plan")
+        verbose_name_plural = _("training plans")
+        ordering = ["-year", "agency", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year"], condition=Q(unit__isnull=True), name="cascade_plan_once_per_agency"
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "year", "unit"], condition=Q(unit__isnull=False), name="cascade_plan_once_per_unit"
+            ),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="cascade_plan_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.year}"
+
+
+class OJTRecord(models.Model):
+    """One piece of on-the-job training of a staff member: topic, date, hours, who taught, the evidence."""
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", _("Entered")
+        IMPORTED = "imported", _("Imported")
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="ojt_records", verbose_name=_("agency"))
+    unit = models.ForeignKey(
+        TrainingUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="ojt_records",
+        verbose_name=_("training unit"),
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ojt_records", verbose_name=_("staff member")
+    )
+    topic = models.CharField(_("topic"), max_length=200)
+    module = models.PositiveSmallIntegerField(_("module"), null=True, blank=True)
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    instructor = models.CharField(_("instructor or mentor"), max_length=200)
+    evidence = models.TextField(_("evidence"), blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENTERED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("on-the-job training record")
+        verbose_name_plural = _("on-the-job training records")
+        ordering = ["-date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=24), name="cascade_ojt_hours"),
+        ]
+        indexes = [models.Index(fields=["agency", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.date})"
