@@ -72,8 +72,13 @@ def pre_post_seed(*, course_key) -> tuple:
     return tuple(tests)
 
 
-def cohort_results_seed(*, learners, pre: Assessment, post: Assessment, grader, seed: int = 129) -> int:
+def cohort_results_seed(
+    *, learners, pre: Assessment, post: Assessment, grader, seed: int | str = 129, pre_at=None, post_at=None
+) -> int:
     """Pre- and post-test results for ``learners``, in each learner's language; ``grader`` grades open responses.
+
+    The pre-test is sat around ``pre_at`` and the post-test around ``post_at`` (30 and 25 days ago by
+    default), each learner a few hours apart.
 
     Each learner answers an item right with a probability drawn around 45% before the course and 75%
     after it (a few learners do not improve), so the dashboard has realistic spread. Returns how many
@@ -88,8 +93,11 @@ def cohort_results_seed(*, learners, pre: Assessment, post: Assessment, grader, 
         language = getattr(getattr(user, "profile", None), "language", "") or LANGUAGES[index % 3]
         ability = rng.uniform(0.25, 0.65)
         growth = rng.uniform(-0.05, 0.4)
-        for test, chance, days_ago in ((pre, ability, 30), (post, min(0.97, ability + growth), 25)):
-            when = now - timedelta(days=days_ago, minutes=rng.randint(0, 600))
+        for test, chance, at in (
+            (pre, ability, pre_at or now - timedelta(days=30)),
+            (post, min(0.97, ability + growth), post_at or now - timedelta(days=25)),
+        ):
+            when = at - timedelta(minutes=rng.randint(0, 600))
             attempt = services.attempt_start(user=user, assessment=test, language=language, now=when)
             for answer in attempt.answers.select_related("question"):
                 question = answer.question

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from assessments.seed import cohort_results_seed
 from lms.people.models import TrainingUnit
 
 from . import services
@@ -68,7 +69,7 @@ def sessions_seed(*, course_key, pre=None, post=None, today=None) -> int:
             venue=row["venue"],
             capacity=row["capacity"],
             language=row["language"],
-            unit=TrainingUnit.objects.get(agency=agency, code=row["unit"]),
+            unit=TrainingUnit.objects.get(agency=agency, code=row["unit"]) if row["unit"] else None,
             co_trainers=list(User.objects.filter(username__in=row["co_trainers"])),
             pre_test=pre if row["tests"] else None,
             post_test=post if row["tests"] else None,
@@ -78,8 +79,12 @@ def sessions_seed(*, course_key, pre=None, post=None, today=None) -> int:
             people += list(
                 User.objects.filter(username__startswith="cohort.", profile__agency=agency).order_by("username")
             )
+        if row.get("staff"):
+            people += _staff(agency=agency, **row["staff"])
         for person in people[: row["capacity"]]:
             services.participant_add(actor=lead, session=session, user=person)
+        if row.get("results") and pre is not None and post is not None:
+            _results(session=session, lead=lead, pre=pre, post=post)
         state = row["state"]
         if state == "cancelled":
             services.session_cancel(actor=lead, session=session, reason=row["cancel_reason"])
@@ -96,6 +101,24 @@ def sessions_seed(*, course_key, pre=None, post=None, today=None) -> int:
                 services.session_report_accept(actor=coordinator, session=session)
         _date_events(session)
     return CascadeSession.objects.count()
+
+
+def _staff(*, agency, region: str, count: int, **position) -> list:
+    """Agency staff of a velayat (``lms.people.seed.agency_staff_load``), ``count`` of them from ``from``."""
+    start = position.get("from", 0)
+    staff = get_user_model().objects.filter(
+        username__startswith="staff.", profile__agency=agency, profile__region__code=region
+    ).order_by("username")
+    return list(staff[start : start + count])
+
+
+def _results(*, session, lead, pre, post) -> None:
+    """Participants sit the pre-test the day before the session and the post-test after its last day."""
+    learners = [place.user for place in session.participants.filter(status=SessionParticipant.Status.ENROLLED)]
+    cohort_results_seed(
+        learners=learners, pre=pre, post=post, grader=lead, seed=session.title,
+        pre_at=session.starts_at - timedelta(hours=18), post_at=session.ends_at + timedelta(hours=10),
+    )
 
 
 def _attendance(*, session, lead) -> None:

@@ -115,3 +115,47 @@ def simulated_cohort_load(*, count: int = 40) -> list[User]:
         }
         learners.append(_person_save(row, password=None))
     return learners
+
+
+STAFF_FIRST = COHORT_FIRST
+STAFF_LAST = {
+    "female": ["Atayewa", "Berdiýewa", "Hojayewa", "Meredowa", "Saparowa", "Täçmyradowa", "Welmyradowa", "Ýazmyradowa"],
+    "male": ["Atayew", "Berdiýew", "Hojayew", "Meredow", "Saparow", "Täçmyradow", "Welmyradow", "Ýazmyradow"],
+}
+# agency → [(unit code or None, region code, how many)]: the staff that cascade sessions of the demo train
+STAFF_PLACES = {
+    "GPO": [("dashoguz", "TM-D", 40), ("balkan", "TM-B", 30), ("ahal", "TM-A", 6), ("lebap", "TM-L", 6),
+            ("mary", "TM-M", 6)],
+    "MIA": [(None, "TM-D", 10), (None, "TM-B", 10), ("lebap", "TM-L", 8), ("mary", "TM-M", 8)],
+}
+STAFF_POSITIONS = {
+    "GPO": ["Prosecutor", "Senior prosecutor", "Assistant prosecutor", "Investigator"],
+    "MIA": ["Police investigator", "District police inspector", "Operational officer", "Patrol officer"],
+}
+
+
+@transaction.atomic
+def agency_staff_load() -> list[User]:
+    """Staff of the GPO and the MIA in several velayats (no login), the participants of the demo's season
+    of cascade sessions; usernames ``staff.gpo.dashoguz.01`` etc. so a second run finds them again."""
+    staff = []
+    for agency, places in STAFF_PLACES.items():
+        number = 0
+        for unit, region, count in places:
+            for index in range(1, count + 1):
+                number += 1
+                gender = "female" if (number + index) % 5 in (0, 2) else "male"
+                place = unit or region.lower().replace("tm-", "region-")
+                row = {
+                    "username": f"staff.{agency.lower()}.{place}.{index:02d}",
+                    "first_name": STAFF_FIRST[gender][(number * 3) % 10],
+                    "last_name": STAFF_LAST[gender][(number * 5 + index) % 8],
+                    "agency": agency,
+                    "unit": unit,
+                    "region": region,
+                    "position": STAFF_POSITIONS[agency][number % 4],
+                    "gender": gender,
+                    "language": "ru" if number % 4 == 0 else "tk",
+                }
+                staff.append(_person_save(row, password=None))
+    return staff

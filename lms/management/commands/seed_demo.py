@@ -14,7 +14,7 @@ from assessments import seed as assessment_seed
 from content.seed.loader import home_texts
 from courses import seed as course_seed
 from courses.services import editorial_setup, home_pages_ensure
-from lms.people.seed import demo_people_load, reference_data_load, simulated_cohort_load
+from lms.people.seed import agency_staff_load, demo_people_load, reference_data_load, simulated_cohort_load
 from lms.people.roles import Role
 from lms.people.services import roles_sync
 from lms.cascade.seed import sessions_seed
@@ -57,6 +57,7 @@ class Command(BaseCommand):
             tot, refresher = courses
             pre, post = self._assessments(tot)
             self._trainers(tot=tot, refresher=refresher, pre=pre, post=post)
+            agency_staff_load()
             count = sessions_seed(course_key=tot.translation_key, pre=pre, post=post)
             self.stdout.write(f"Cascade sessions are in place ({count}).")
         call_command("update_index", verbosity=0)
