@@ -5,8 +5,10 @@ deadline, the shape of each response, the idempotence of a submit. Keys never le
 review allows it; that is the selectors' business.
 """
 
+import copy
 import random
 import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -281,6 +283,37 @@ def rubric_grade(*, answer_id: int, awards: dict, grader) -> Answer:
     return answer
 
 
+@dataclass(frozen=True)
+class RegradeResult:
+    """What a regrade changed: answers rescored and the attempts they belong to."""
+
+    answers: int
+    attempts: int
+
+
+@dataclass(frozen=True)
+class RegradeRow:
+    """One attempt a regrade would change: its total before and after (``None`` while awaiting grading)."""
+
+    attempt: Attempt
+    old_score: Decimal | None
+    new_score: Decimal | None
+    old_passed: bool | None
+    new_passed: bool | None
+
+
+@dataclass(frozen=True)
+class RegradePreview:
+    """What ``question_regrade`` would change now, computed without writing (for a confirmation page)."""
+
+    answers_total: int
+    answers_changed: int
+    attempts_changed: int
+    paper_changed: int
+    to_grading: int
+    rows: list = field(default_factory=list)
+
+
 @transaction.atomic
 def question_regrade(*, question_key, actor, note: str = "") -> int:
     """Rescore every submitted answer to a question after its key was corrected; audit each change.
@@ -288,6 +321,12 @@ def question_regrade(*, question_key, actor, note: str = "") -> int:
     Answers keep the version of the question they were given (their language), so each is rescored
     against its own row's (corrected) key. Returns the number of answers whose score changed.
     """
+    return question_regrade_apply(question_key=question_key, actor=actor, note=note).answers
+
+
+@transaction.atomic
+def question_regrade_apply(*, question_key, actor, note: str = "") -> RegradeResult:
+    """``question_regrade``, also counting the attempts whose answers changed (the admin says both)."""
     changed = 0
     answers = (
         Answer.objects.select_for_update()
@@ -298,12 +337,9 @@ def question_regrade(*, question_key, actor, note: str = "") -> int:
     touched = {}
     for answer in answers:
         old, was_pending = answer.score, answer.needs_grading
-        try:
-            _answer_score(answer)
-        except ResponseError:
+        if _answer_rescore(answer):
             # the rubric's criteria changed under the trainer's grades: back to the grading queue
             answer.rubric_scores.all().delete()
-            answer.score, answer.parts, answer.needs_grading = None, {}, True
         if answer.score != old or answer.needs_grading != was_pending:
             answer.save(update_fields=["score", "parts", "needs_grading"])
             ScoreChange.objects.create(
@@ -313,7 +349,59 @@ def question_regrade(*, question_key, actor, note: str = "") -> int:
             changed += 1
     for attempt in touched.values():
         _attempt_rescore(attempt)
-    return changed
+    return RegradeResult(answers=changed, attempts=len(touched))
+
+
+def question_regrade_preview(*, question_key, rows: int = 10) -> RegradePreview:
+    """What ``question_regrade`` would change, by the same rules, without writing anything.
+
+    The editor confirms a regrade on this: how many answers and attempts change, and the totals before
+    and after of the first ``rows`` attempts (oldest first). Two queries, and one for the rows' answers.
+    """
+    answers = list(
+        Answer.objects.select_related("question", "attempt__assessment", "attempt__user")
+        .prefetch_related("rubric_scores")
+        .filter(question_key=question_key)
+        .exclude(attempt__state=Attempt.State.IN_PROGRESS)
+        .order_by("attempt__submitted_at", "attempt_id")
+    )
+    changed, to_grading = {}, 0
+    for answer in answers:
+        old, was_pending = answer.score, answer.needs_grading
+        _answer_rescore(answer)
+        if answer.score != old or answer.needs_grading != was_pending:
+            changed[answer.pk] = answer
+            to_grading += answer.needs_grading and not was_pending
+    attempts = list({answer.attempt_id: answer.attempt for answer in changed.values()}.values())
+    shown = attempts[:rows]
+    siblings = {}
+    for sibling in Answer.objects.filter(attempt__in=shown).only("pk", "attempt_id", "score", "needs_grading"):
+        siblings.setdefault(sibling.attempt_id, []).append(changed.get(sibling.pk, sibling))
+    preview_rows = []
+    for attempt in shown:
+        after = copy.copy(attempt)
+        _attempt_total(after, siblings.get(attempt.pk, []))
+        preview_rows.append(
+            RegradeRow(attempt=attempt, old_score=attempt.score, new_score=after.score, old_passed=attempt.passed, new_passed=after.passed)
+        )
+    return RegradePreview(
+        answers_total=len(answers),
+        answers_changed=len(changed),
+        attempts_changed=len(attempts),
+        paper_changed=sum(1 for answer in changed.values() if answer.attempt.source == Attempt.Source.PAPER),
+        to_grading=to_grading,
+        rows=preview_rows,
+    )
+
+
+def _answer_rescore(answer: Answer) -> bool:
+    """Rescore ``answer`` in memory; True when its rubric grades no longer fit the criteria (regrade them)."""
+    try:
+        _answer_score(answer)
+    except ResponseError:
+        answer.score, answer.parts, answer.needs_grading = None, {}, True
+        return True
+    return False
 
 
 def _attempt_rescore(attempt: Attempt, *, graded: bool = False) -> None:

@@ -1,21 +1,49 @@
 """Admin wiring for the question bank, tests and blueprints (menus and viewsets only)."""
 
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem as ListMenuItem
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from .admin_forms import QuestionAdminForm
+from .admin_forms import QuestionAdminForm, QuestionDataPanel
 from .models import Assessment, Blueprint, Question
-from .views import question_import
+from .views import question_import, question_regrade
+
+REGRADE_LABEL = _("Regrade answers")
+
+
+def _regrade_url(question) -> str:
+    return reverse("wagtailsnippets_assessments_question:regrade", args=[question.pk])
+
+
+class QuestionIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if question_regrade.may_regrade(self.request.user):
+            buttons.append(ListMenuItem(REGRADE_LABEL, url=_regrade_url(instance), icon_name="rotate", priority=40))
+        return buttons
+
+
+class QuestionEditView(EditView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if question_regrade.may_regrade(self.request.user):
+            buttons.append(Button(REGRADE_LABEL, url=_regrade_url(self.object), icon_name="rotate", priority=40))
+        return buttons
 
 
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
+    index_view_class = QuestionIndexView
+    edit_view_class = QuestionEditView
     menu_label = _("Questions")
     list_display = ["title", "kind", "module", "objective", "difficulty", "forms", "active"]
     list_filter = ["locale", "kind", "module", "difficulty", "active"]
@@ -27,13 +55,19 @@ class QuestionViewSet(SnippetViewSet):
             FieldRowPanel([FieldPanel("kind"), FieldPanel("points"), FieldPanel("difficulty")]),
             FieldRowPanel([FieldPanel("module"), FieldPanel("objective"), FieldPanel("forms")]),
             FieldPanel("prompt"),
-            FieldPanel("data"),
+            QuestionDataPanel(heading=_("answers and key")),
             FieldPanel("feedback"),
             FieldPanel("active"),
             FieldPanel("editor_note"),
         ],
         base_form_class=QuestionAdminForm,
     )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(f"regrade/<{self.pk_path_converter}:pk>/", question_regrade.question_regrade, name="regrade"),
+        ]
 
 
 class BlueprintViewSet(SnippetViewSet):
