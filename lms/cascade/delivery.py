@@ -5,7 +5,8 @@ enrolled ones; hours are the lengths of its days. The knowledge gain is the mean
 participants with a matched pre/post pair on the session's tests (``assessments.analytics``): the
 attempts that belong to a session are those of its participants on its pre-test from
 ``PRE_WINDOW`` before the first day to the last day, and on its post-test from the first day to
-``POST_WINDOW`` after the last day.
+``POST_WINDOW`` after the last day. ``session_attempts`` is the one reading of those windows: the gains
+here, the session's tests page and its report figures (``figures``) all go through it.
 """
 
 from collections import defaultdict
@@ -15,7 +16,7 @@ import pandas as pd
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments.analytics import learner_gains
+from assessments.analytics import ATTEMPT_COLUMNS, learner_gains
 from assessments.models import Attempt
 from lms.trainers.delivery import Delivery
 
@@ -30,28 +31,38 @@ def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def session_gains(sessions) -> dict[int, list[float]]:
-    """Each session's participants' normalised gains (those with both tests), in one query."""
-    sessions = [s for s in sessions if s.pre_test_id and s.post_test_id]
+def session_attempts(sessions, *, states=FINISHED) -> list[dict]:
+    """The attempts that belong to each session (its tests, its enrolled participants, the windows above).
+
+    One row per attempt and session: ``session_id``, ``attempt_id``, ``learner_id``, ``phase`` ("pre" or
+    "post"), ``score``, ``max_score``, ``submitted_at``, ``source`` ("online" or "paper") and ``state``;
+    two queries for any number of sessions. Pre-test attempts count from ``PRE_WINDOW`` before the first
+    day to the last day, post-test attempts from the first day to ``POST_WINDOW`` after the last; when a
+    session's pre- and post-test are the same test, an attempt within both windows counts as the pre-test.
+    Only attempts in ``states`` (finished ones by default) are read.
+    """
+    sessions = [s for s in sessions if s.pre_test_id or s.post_test_id]
     if not sessions:
-        return {}
+        return []
     enrolled = defaultdict(set)
     for session_id, user_id in SessionParticipant.objects.filter(
         session__in=sessions, status=SessionParticipant.Status.ENROLLED
     ).values_list("session_id", "user_id"):
         enrolled[session_id].add(user_id)
     users = set().union(*enrolled.values()) if enrolled else set()
+    if not users:
+        return []
     tests = {s.pre_test_id for s in sessions} | {s.post_test_id for s in sessions}
     attempts = list(
-        Attempt.objects.filter(user_id__in=users, assessment_id__in=tests, state__in=FINISHED).values(
-            "pk", "user_id", "assessment_id", "score", "max_score", "submitted_at"
-        )
+        Attempt.objects.filter(
+            user_id__in=users, assessment_id__in=tests - {None}, state__in=states, submitted_at__isnull=False
+        ).values("pk", "user_id", "assessment_id", "score", "max_score", "submitted_at", "source", "state")
     )
     rows = []
     for session in sessions:
         first, last = session.starts_at, session.ends_at
         for attempt in attempts:
-            if attempt["user_id"] not in enrolled[session.pk] or not attempt["max_score"]:
+            if attempt["user_id"] not in enrolled[session.pk]:
                 continue
             when = attempt["submitted_at"]
             if attempt["assessment_id"] == session.pre_test_id and first - PRE_WINDOW <= when <= last:
@@ -61,14 +72,40 @@ def session_gains(sessions) -> dict[int, list[float]]:
             else:
                 continue
             rows.append({
-                "attempt_id": attempt["pk"], "learner_id": attempt["user_id"], "phase": phase,
-                "pairing": str(session.pk), "score": float(attempt["score"] or 0),
-                "max_score": float(attempt["max_score"]), "submitted_at": when,
+                "session_id": session.pk, "attempt_id": attempt["pk"], "learner_id": attempt["user_id"],
+                "phase": phase, "score": attempt["score"], "max_score": attempt["max_score"], "submitted_at": when,
+                "source": attempt["source"], "state": attempt["state"],
             })
-    if not rows:
-        return {}
-    frame = pd.DataFrame(rows)
+    return rows
+
+
+def gain_frame(rows) -> pd.DataFrame:
+    """The ``attempts`` frame of ``assessments.analytics`` for rows of ``session_attempts``, paired per session.
+
+    Only finished attempts with points to score count (a test without items measures nothing).
+    """
+    frame = pd.DataFrame(
+        [
+            {
+                "attempt_id": row["attempt_id"], "learner_id": row["learner_id"], "phase": row["phase"],
+                "pairing": str(row["session_id"]), "score": float(row["score"] or 0),
+                "max_score": float(row["max_score"]), "submitted_at": row["submitted_at"],
+            }
+            for row in rows
+            if row["state"] in FINISHED and row["max_score"]
+        ],
+        columns=list(ATTEMPT_COLUMNS),
+    )
     frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
+    return frame
+
+
+def session_gains(sessions) -> dict[int, list[float]]:
+    """Each session's participants' normalised gains (those with both tests), in two queries."""
+    sessions = [s for s in sessions if s.pre_test_id and s.post_test_id]
+    frame = gain_frame(session_attempts(sessions))
+    if frame.empty:
+        return {}
     gains = learner_gains(frame)
     result = defaultdict(list)
     for pairing, gain in zip(gains["pairing"], gains["normalised_gain"]):

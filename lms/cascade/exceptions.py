@@ -39,8 +39,99 @@ COMMENT_REQUIRED = _("Write a comment: it is kept in the session's history and s
 NOT_STARTED = _("A session is marked as delivered once it has started.")
 METHODS_REQUIRED = _("Describe the methods used.")
 ROSTER_CLOSED = _("The roster of a cancelled or reported session cannot change.")
+CHOOSE_PERSON = _("Choose a person of the session's agency who is not on the roster yet.")
 NOT_OF_AGENCY = _("%(name)s is not in the session's agency.")
 ATTENDANCE_CLOSED = _("Attendance is taken for approved and delivered sessions.")
 DAY_NOT_YET = _("Attendance of %(date)s can be taken from that day on.")
 BAD_ATTENDANCE = _("The attendance sheet is not valid: reload the page and try again.")
 REPORT_ACCEPTED = _("The report is already accepted.")
+# uploads (roster and OJT imports)
+FILE_TOO_BIG = _("The file is larger than %(size)s MB.")
+FILE_TOO_MANY_ROWS = _("The file has more than %(count)s rows: split it into smaller files.")
+UNKNOWN_UNIT = _("No training unit “%(value)s” in %(agency)s.")
+
+
+# --- on-the-job training (plans and records; lms/cascade/ojt) ----------------------------------------------
+
+
+class OJTRefused(CascadeError):
+    """A rule of training plans or on-the-job training records refuses the change."""
+
+
+class OJTFileRefused(OJTRefused):
+    """An uploaded OJT file that cannot be read as a whole (not XLSX, too large, no header, no rows)."""
+
+
+PLAN_YEAR = _("The year must be between %(first)s and %(last)s.")
+PLAN_TARGET_NEGATIVE = _("Targets cannot be negative.")
+PLAN_MODULES_OUTSIDE = _("Module(s) %(modules)s are not modules of the national course.")
+PLAN_UNIT_OF_OTHER_AGENCY = UNIT_OF_OTHER_AGENCY
+PLAN_EXISTS = _("%(agency)s already has a plan for %(year)s for this unit (or the whole agency): change that one.")
+OJT_STAFF_NOT_OF_AGENCY = _("%(name)s is not on the staff of %(agency)s.")
+OJT_HOURS = _("Hours must be more than 0 and at most 24.")
+OJT_FUTURE_DATE = _("The date cannot be in the future.")
+OJT_TOPIC_REQUIRED = _("Give the topic.")
+OJT_INSTRUCTOR_REQUIRED = _("Give the instructor or mentor.")
+OJT_MODULE_OUTSIDE = _("Module %(module)s is not a module of the national course.")
+OJT_FILE_TOO_BIG = FILE_TOO_BIG
+OJT_TOO_MANY_ROWS = FILE_TOO_MANY_ROWS
+OJT_NOT_XLSX = _("This is not an XLSX workbook: save the sheet as .xlsx and try again.")
+OJT_NO_HEADER = _("The first row must name the columns: staff, date, hours, topic (and module, instructor, evidence, unit).")
+OJT_MISSING_COLUMNS = _("The columns %(columns)s are missing.")
+OJT_NO_ROWS = _("The file has no records.")
+OJT_UNKNOWN_STAFF = _("No person with the username or e-mail “%(value)s”.")
+OJT_BAD_DATE = _("“%(value)s” is not a date (write it as YYYY-MM-DD or DD.MM.YYYY).")
+OJT_BAD_HOURS = _("“%(value)s” is not a number of hours.")
+OJT_BAD_MODULE = _("“%(value)s” is not a module number.")
+OJT_UNKNOWN_UNIT = UNKNOWN_UNIT
+OJT_STAFF_REQUIRED = _("Give the staff member's username or e-mail.")
+
+
+# --- session tests (paper forms made from the session's tests page) ---------------------------------------
+
+NOT_PAPER_MODE = _("The session's tests are taken online: paper forms are made for sessions that test on paper.")
+NO_PRE_TEST = _("The session has no pre-test.")
+NO_POST_TEST = _("The session has no post-test.")
+FORMS_CLOSED = _("Paper forms are not made for a cancelled session.")
+
+
+# --- roster import and completion (lms/cascade/roster_import.py, lms/cascade/completion.py) ---------------
+
+
+class RosterFileRefused(CascadeError):
+    """An uploaded roster file that cannot be read as a table of people (wrong type, empty, too large)."""
+
+
+class RosterRowsRefused(CascadeError):
+    """A roster file with bad rows; ``problems`` lists every one as (row, column, message) and nothing is imported."""
+
+    def __init__(self, problems):
+        super().__init__(ROSTER_NOT_IMPORTED)
+        self.problems = problems
+
+
+MIN_ATTENDANCE = _("The attendance needed for completion is a percentage from 1 to 100.")
+CERTIFICATES_NOT_YET = _("Certificates are issued once the session is delivered.")
+ROSTER_NOT_IMPORTED = _("Nobody was imported: correct the rows listed and upload the file again.")
+ROSTER_NOT_A_TABLE = _("The file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8.")
+ROSTER_EMPTY = _("The file is empty.")
+ROSTER_NO_PEOPLE = _("The file has no rows of people under its header.")
+ROSTER_TOO_BIG = FILE_TOO_BIG
+ROSTER_TOO_MANY_ROWS = FILE_TOO_MANY_ROWS
+ROSTER_MISSING_COLUMNS = _("The header row has no column %(columns)s (see the template).")
+ROSTER_DUPLICATE_COLUMN = _("Column “%(column)s” appears twice.")
+ROSTER_REQUIRED = _("This column is required.")
+ROSTER_REQUIRED_NEW = _("Required for a new account.")
+ROSTER_BAD_EMAIL = _("“%(value)s” is not an e-mail address.")
+ROSTER_BAD_USERNAME = _("“%(value)s” is not a valid username (letters, digits and @ . + - _ only, at most 150).")
+ROSTER_BAD_GENDER = _("“%(value)s” is not a gender: write male or female.")
+ROSTER_UNKNOWN_UNIT = UNKNOWN_UNIT
+ROSTER_UNKNOWN_REGION = _("No region “%(value)s” (write its ISO code, e.g. TM-B, or its name).")
+ROSTER_BAD_LANGUAGE = _("“%(value)s” is not a language of the site (en, ru or tk).")
+ROSTER_OTHER_AGENCY = _("“%(value)s” is a person of another agency: only people of %(agency)s go on this roster.")
+ROSTER_NO_AGENCY = _("“%(value)s” is not in %(agency)s.")
+ROSTER_INACTIVE = _("The account “%(value)s” is deactivated.")
+ROSTER_EMAIL_SHARED = _("Several accounts have the e-mail “%(value)s”: give the username instead.")
+ROSTER_SAME_PERSON = _("The same person as in row %(row)s.")
+ROSTER_TRAINER = _("“%(value)s” trains this session and cannot be its participant.")
+ROSTER_TAKEN_MEANWHILE = _("A username of the file was taken a moment ago. Upload the file again.")

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -20,6 +21,7 @@ from lms.trainers.models import Certification
 from .models import CascadeSession
 
 SOURCE_LANGUAGE = "en"
+MIN_ATTENDANCE_DEFAULT = CascadeSession._meta.get_field("min_attendance").default
 DAY_INCOMPLETE = _("Give the date and both times, or leave the row empty.")
 
 
@@ -84,6 +86,13 @@ class SessionForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     # no min_value here: the service refuses a capacity below 1 with its own message
     capacity = forms.IntegerField(label=_("Capacity"), widget=forms.NumberInput(attrs={"min": 1}))
+    # no min/max here either: the service refuses a share outside 1–100 with its own message
+    min_attendance = forms.IntegerField(
+        label=capfirst(CascadeSession._meta.get_field("min_attendance").verbose_name),
+        help_text=CascadeSession._meta.get_field("min_attendance").help_text,
+        required=False, initial=MIN_ATTENDANCE_DEFAULT,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 100}),
+    )
     co_trainers = TrainerChoiceField(
         label=_("Co-trainers"), queryset=get_user_model().objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -135,6 +144,11 @@ class SessionForm(forms.Form):
     def clean_modules(self):
         return [int(number) for number in self.cleaned_data["modules"]]
 
+    def clean_min_attendance(self):
+        """Left empty: the usual share."""
+        value = self.cleaned_data["min_attendance"]
+        return MIN_ATTENDANCE_DEFAULT if value is None else value
+
     @staticmethod
     def initial_from(session: CascadeSession) -> dict:
         return {
@@ -145,6 +159,7 @@ class SessionForm(forms.Form):
             "unit": session.unit_id,
             "language": session.language,
             "capacity": session.capacity,
+            "min_attendance": session.min_attendance,
             "co_trainers": list(session.co_trainers.values_list("pk", flat=True)),
             "test_mode": session.test_mode,
             "pre_test": session.pre_test_id,
@@ -194,4 +209,15 @@ class ReportForm(forms.Form):
     issues = forms.CharField(label=_("Issues met"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     recommendations = forms.CharField(
         label=_("Recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class RosterImportForm(forms.Form):
+    """The roster file to import (its reading and every check are ``roster_import``'s)."""
+
+    file = forms.FileField(
+        label=_("Roster file (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
     )

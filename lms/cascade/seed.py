@@ -16,7 +16,7 @@ from django.utils import timezone
 from assessments.seed import cohort_results_seed
 from lms.people.models import TrainingUnit
 
-from . import services
+from . import completion, services
 from .models import CascadeSession, SessionEvent, SessionParticipant
 from .services import Day
 
@@ -100,6 +100,9 @@ def sessions_seed(*, course_key, pre=None, post=None, today=None) -> int:
             if row.get("report_accepted"):
                 services.session_report_accept(actor=coordinator, session=session)
         _date_events(session)
+    # certificates of completion of the reported sessions, through the same rule as the roster page's button
+    for session in CascadeSession.objects.filter(state=CascadeSession.State.REPORTED).select_related("lead_trainer"):
+        completion.session_certificates_issue(actor=session.lead_trainer, session=session, today=today)
     return CascadeSession.objects.count()
 
 

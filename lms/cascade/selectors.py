@@ -1,7 +1,8 @@
 """Who a trainer or coordinator works with, and which cascade sessions a user may see.
 
-A trainer still grades the learners of their own agency and a programme manager everyone's; narrowing a
-trainer to the learners of their own sessions is the next step of the cascade issue.
+A trainer grades and enters the answer sheets of the learners they teach: the participants of the
+sessions they lead or co-lead. A training coordinator does so for everyone of their agency and a
+programme manager for everyone.
 """
 
 from django.contrib.auth import get_user_model
@@ -13,20 +14,35 @@ from lms.people.roles import Role
 
 
 def gradable_learners(*, user):
-    """The users whose open responses ``user`` may grade (a queryset), or an empty one."""
+    """The users whose answers ``user`` may grade and whose paper answer sheets they may enter (a queryset).
+
+    A programme manager: everyone. A training coordinator: the people of their agency. Whoever leads or
+    co-leads sessions (a trainer): the enrolled participants of those sessions that are not cancelled,
+    not every colleague of their agency, whose results are not theirs to judge. A coordinator who also
+    trains gets both; anyone else gets an empty queryset.
+    """
+    from .models import CascadeSession, SessionParticipant
+
     User = get_user_model()
     if people_selectors.user_sees_all_agencies(user=user):
         return User.objects.all()
-    roles = people_selectors.user_roles(user=user)
-    if not roles & {Role.TRAINER, Role.COORDINATOR}:
+    if not user.is_authenticated:
         return User.objects.none()
-    agency = people_selectors.user_agency(user=user)
-    if agency is None:
-        return User.objects.none()
-    return User.objects.filter(pk__in=Profile.objects.filter(agency=agency).values("user_id"))
+    taught = (
+        SessionParticipant.objects.filter(status=SessionParticipant.Status.ENROLLED)
+        .filter(Q(session__lead_trainer=user) | Q(session__co_trainers=user))
+        .exclude(session__state=CascadeSession.State.CANCELLED)
+    )
+    scope = Q(pk__in=taught.values("user_id"))
+    if people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
+        agency = people_selectors.user_agency(user=user)
+        if agency is not None:
+            scope |= Q(pk__in=Profile.objects.filter(agency=agency).values("user_id"))
+    return User.objects.filter(scope)
 
 
 def may_grade(*, user) -> bool:
+    """Whether ``user`` has a grading queue and paper forms at all (whose learners: ``gradable_learners``)."""
     return people_selectors.user_sees_all_agencies(user=user) or bool(
         people_selectors.user_roles(user=user) & {Role.TRAINER, Role.COORDINATOR}
     )
@@ -58,6 +74,19 @@ def session_get(*, user, pk: int):
     return session_list(user=user).get(pk=pk)
 
 
+def roster_candidate_list(*, session):
+    """The people who may be added to ``session``'s roster: active people of its agency who are not on it,
+    nor its trainers (a queryset of profiles, by name). The web's roster page and the API offer the same."""
+    taken = [*session.participants.values_list("user_id", flat=True), session.lead_trainer_id,
+             *session.co_trainers.values_list("pk", flat=True)]
+    return (
+        Profile.objects.filter(agency=session.agency, user__is_active=True)
+        .exclude(user_id__in=taken)
+        .select_related("user", "unit")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
 def approval_queue(*, user):
     """Sessions waiting for the user's decision (submitted sessions or reports of their agency)."""
     from .models import CascadeSession
@@ -71,3 +100,31 @@ def approval_queue(*, user):
             return sessions.none()
         sessions = sessions.filter(agency=agency)
     return sessions.exclude(state=CascadeSession.State.REPORTED, report__accepted_at__isnull=False)
+
+
+# --- calendar --------------------------------------------------------------------------------------------
+
+
+def session_day_list(*, user, start, end, agency=None, region=None, trainer=None):
+    """The days from ``start`` to ``end`` (inclusive) of the sessions the user may see, for the calendars.
+
+    One query: each day with its session, agency, region and lead trainer. ``session_list`` is the
+    permission, so a filter (agency, region, or a trainer who leads or co-leads) only narrows what the
+    user sees anyway; another agency's id finds nothing.
+    """
+    from .models import CascadeSession, SessionDay
+
+    sessions = session_list(user=user)
+    if agency is not None:
+        sessions = sessions.filter(agency=agency)
+    if region is not None:
+        sessions = sessions.filter(region=region)
+    if trainer is not None:
+        sessions = sessions.filter(
+            pk__in=CascadeSession.objects.filter(Q(lead_trainer=trainer) | Q(co_trainers=trainer)).values("pk")
+        )
+    return (
+        SessionDay.objects.filter(session__in=sessions.values("pk"), date__gte=start, date__lte=end)
+        .select_related("session__agency", "session__region", "session__lead_trainer")
+        .order_by("date", "starts", "session__title", "session_id")
+    )

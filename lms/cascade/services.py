@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from assessments import services as assessment_services
+from assessments.exceptions import AssessmentError
 from lms.people import selectors as people_selectors
 from lms.people.mail import mail_in_language
 from lms.people.models import Profile, TrainingUnit
@@ -141,6 +143,7 @@ def session_schedule(
     test_mode: str = CascadeSession.TestMode.ONLINE,
     pre_test=None,
     post_test=None,
+    min_attendance: int = 80,
     agency=None,
     session: CascadeSession | None = None,
 ) -> CascadeSession:
@@ -149,8 +152,8 @@ def session_schedule(
     Refused with ``SessionRefused`` and a message in the user's language: the trainer (or a co-trainer)
     is not certified or their certification does not cover the session's days; another agency; a unit
     of another agency; no day, a day that ends before it starts, times off the quarter-hour grid;
-    capacity below 1; modules outside the trainer's certified scope; a trainer booked at overlapping
-    times.
+    capacity below 1; attendance needed for completion outside 1–100 per cent; modules outside the
+    trainer's certified scope; a trainer booked at overlapping times.
     """
     if session is not None and (session.lead_trainer_id != actor.pk or session.state not in EDITABLE):
         raise errors.SessionRefused(errors.NOT_EDITABLE)
@@ -167,6 +170,12 @@ def session_schedule(
         capacity = 0
     if capacity < 1:
         raise errors.SessionRefused(errors.CAPACITY)
+    try:
+        min_attendance = int(min_attendance)
+    except (TypeError, ValueError):
+        min_attendance = 0
+    if not 1 <= min_attendance <= 100:
+        raise errors.SessionRefused(errors.MIN_ATTENDANCE)
     modules = sorted({int(number) for number in modules})
     if not modules:
         raise errors.SessionRefused(errors.NO_MODULES)
@@ -187,6 +196,7 @@ def session_schedule(
         "language": language,
         "venue": venue.strip(),
         "capacity": capacity,
+        "min_attendance": min_attendance,
         "test_mode": test_mode,
         "pre_test": pre_test,
         "post_test": post_test,
@@ -382,6 +392,38 @@ def attendance_record(*, actor, session, day: SessionDay, statuses: dict) -> int
         )
         count += 1
     return count
+
+
+# --- session tests ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_paper_form_create(*, actor, session, phase: str):
+    """Print a form of the session's pre-test (``phase="pre"``) or post-test in the session's language.
+
+    For the people who run a session that tests on paper; the form is kept among the session's paper
+    forms, so whoever runs the session may print it and enter its answer sheets. The returned form carries
+    ``skipped`` (items that cannot be answered on paper) as ``assessments.services.paper_form_create``
+    does. Refused (``SessionRefused``): online tests, a cancelled session, no test for that phase, or a
+    test with nothing to print.
+    """
+    if not may_run(user=actor, session=session):
+        raise errors.NotPermitted(errors.NOT_PERMITTED)
+    if session.test_mode != CascadeSession.TestMode.PAPER:
+        raise errors.SessionRefused(errors.NOT_PAPER_MODE)
+    if session.state == State.CANCELLED:
+        raise errors.SessionRefused(errors.FORMS_CLOSED)
+    if phase not in {"pre", "post"}:
+        raise errors.SessionRefused(errors.NOT_PERMITTED)
+    test = session.pre_test if phase == "pre" else session.post_test
+    if test is None:
+        raise errors.SessionRefused(errors.NO_PRE_TEST if phase == "pre" else errors.NO_POST_TEST)
+    try:
+        form = assessment_services.paper_form_create(assessment=test, language=session.language, user=actor)
+    except AssessmentError as error:
+        raise errors.SessionRefused(error.message) from None
+    session.paper_forms.add(form)
+    return form
 
 
 # --- notifications ---------------------------------------------------------------------------------------

@@ -368,6 +368,45 @@ def daily_run(*, today: date | None = None) -> dict:
 # --- certificates of completion --------------------------------------------------------------------------
 
 
+def completion_certificate_create(
+    *, user, kind: str, titles: dict, today: date, course_key=None, session_id: int | None = None
+) -> tuple[CompletionCertificate, bool]:
+    """Create a certificate of completion with the year's next number and a fresh verification code.
+
+    Return ``(certificate, created)``: the user's certificate of that course or session when they have one
+    already (also when a second request issues it at the same moment). ``titles`` holds the title as
+    issued in ``en``, ``ru`` and ``tk``. Shared by course certificates and the cascade app's session
+    certificates, so both kinds are numbered in one series and verify alike.
+    """
+    key = {"course_key": course_key} if kind == CompletionCertificate.Kind.COURSE else {"session_id": session_id}
+    same = CompletionCertificate.objects.filter(user=user, kind=kind, **key)
+    existing = same.first()
+    if existing is not None:
+        return existing, False
+    for _try in range(5):
+        try:
+            with transaction.atomic():
+                prefix = f"C-{today.year}-"
+                count = CompletionCertificate.objects.filter(number__startswith=prefix).count()
+                return CompletionCertificate.objects.create(
+                    user=user,
+                    kind=kind,
+                    course_key=course_key,
+                    session_id=session_id,
+                    title_en=titles.get("en", ""),
+                    title_ru=titles.get("ru", ""),
+                    title_tk=titles.get("tk", ""),
+                    number=f"{prefix}{count + 1:05d}",
+                    code=secrets.token_urlsafe(18),
+                    issued_on=today,
+                ), True
+        except IntegrityError:
+            existing = same.first()
+            if existing is not None:
+                return existing, False
+    raise errors.TransitionRefused(errors.TRY_AGAIN)
+
+
 def course_certificate_issue(*, user, course, today: date | None = None) -> CompletionCertificate:
     """Issue (once) the certificate of completion of a course the user completed.
 
@@ -384,26 +423,11 @@ def course_certificate_issue(*, user, course, today: date | None = None) -> Comp
     if not CourseCompletion.objects.filter(user=user, course_key=course.translation_key).exists():
         raise errors.RequirementsNotMet(errors.COURSE_NOT_COMPLETED)
     titles = {page.locale.language_code: page.title for page in course.get_translations(inclusive=True).select_related("locale")}
-    for _try in range(5):
-        try:
-            with transaction.atomic():
-                prefix = f"C-{today.year}-"
-                count = CompletionCertificate.objects.filter(number__startswith=prefix).count()
-                return CompletionCertificate.objects.create(
-                    user=user,
-                    kind=CompletionCertificate.Kind.COURSE,
-                    course_key=course.translation_key,
-                    title_en=titles.get("en") or course.title,
-                    title_ru=titles.get("ru", ""),
-                    title_tk=titles.get("tk", ""),
-                    number=f"{prefix}{count + 1:05d}",
-                    code=secrets.token_urlsafe(18),
-                    issued_on=today,
-                )
-        except IntegrityError:
-            existing = CompletionCertificate.objects.filter(
-                user=user, kind=CompletionCertificate.Kind.COURSE, course_key=course.translation_key
-            ).first()
-            if existing is not None:
-                return existing
-    raise errors.TransitionRefused(errors.TRY_AGAIN)
+    certificate, _created = completion_certificate_create(
+        user=user,
+        kind=CompletionCertificate.Kind.COURSE,
+        course_key=course.translation_key,
+        titles={**titles, "en": titles.get("en") or course.title},
+        today=today,
+    )
+    return certificate

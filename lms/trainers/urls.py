@@ -13,5 +13,6 @@ urlpatterns = [
     path("certifications/<int:pk>/evaluate/", cohorts.evaluation_create, name="evaluation_create"),
     path("certifications/<int:pk>/certificate.pdf", certificates.certification_pdf, name="certification_pdf"),
     path("certificates/", certificates.my_certificates, name="my_certificates"),
+    path("certificates/<int:pk>.pdf", certificates.completion_certificate_pdf, name="completion_certificate_pdf"),
     path("certificates/course/<uuid:course_key>.pdf", certificates.course_certificate_pdf, name="course_certificate_pdf"),
 ]

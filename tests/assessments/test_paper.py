@@ -48,7 +48,8 @@ def form(bank):
 
 @pytest.fixture
 def trainer(agency_a):
-    return person(username="trainer.a", roles=[Role.TRAINER], agency=agency_a)
+    # also the agency's coordinator, who enters anyone of agency A (a trainer alone: their sessions' participants)
+    return person(username="trainer.a", roles=[Role.TRAINER, Role.COORDINATOR], agency=agency_a)
 
 
 def _row(number, username, cells):

@@ -1,11 +1,17 @@
-"""Paper mode for sessions without connectivity: print a test form, then enter the answer sheets."""
+"""Paper mode for sessions without connectivity: print a test form, then enter the answer sheets.
+
+Who may print and fill in which form is ``_forms``; whose sheets may be entered is
+``selectors.gradable_learners``, passed to the import as a queryset so the rule holds in the query.
+"""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -14,8 +20,11 @@ from assessments import paper
 from assessments import services as assessment_services
 from assessments.exceptions import AssessmentError
 from assessments.models import Assessment, Attempt, PaperForm
+from lms.people import selectors as people_selectors
+from lms.people.roles import Role
 
 from .. import selectors
+from ..models import CascadeSession
 
 EMPTY_ROWS = 10
 MAX_ROWS = 300
@@ -27,8 +36,64 @@ def _check(request):
 
 
 def _forms(user):
-    """The paper forms ``user`` may print and enter: made by people of their agency (all for managers)."""
-    return PaperForm.objects.filter(created_by__in=selectors.gradable_learners(user=user)).select_related("assessment")
+    """The paper forms ``user`` may print and enter (a queryset).
+
+    Their own; those of the sessions they lead or co-lead; for a training coordinator also those made by
+    people of their agency or attached to their agency's sessions; every form for a programme manager.
+    Whose sheets may be entered on a form is a separate rule (``selectors.gradable_learners``).
+    """
+    forms = PaperForm.objects.select_related("assessment")
+    if people_selectors.user_sees_all_agencies(user=user):
+        return forms
+    attached = CascadeSession.paper_forms.through.objects
+    run = CascadeSession.objects.filter(Q(lead_trainer=user) | Q(co_trainers=user))
+    scope = Q(created_by=user) | Q(pk__in=attached.filter(cascadesession__in=run).values("paperform_id"))
+    if people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
+        agency = people_selectors.user_agency(user=user)
+        if agency is not None:
+            scope |= Q(created_by__profile__agency=agency)
+            scope |= Q(pk__in=attached.filter(cascadesession__agency=agency).values("paperform_id"))
+    return forms.filter(scope)
+
+
+def form_made_messages(request, form) -> None:
+    """Tell the user a paper form is ready, and how many items were left out of it (the session's tests
+    page says the same)."""
+    if form.skipped:
+        count = len(form.skipped)
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s item cannot be answered on paper (case or open response) and was left out.",
+                "%(count)s items cannot be answered on paper (case or open response) and were left out.",
+                count,
+            )
+            % {"count": count},
+        )
+    messages.success(request, _("Form %(code)s is ready to print.") % {"code": form.code})
+
+
+def _written_at(form):
+    """When the sheets of a session's pre- or post-test form were written, for the session's attempt windows.
+
+    Sheets are often typed in days after the session; stored with the moment of typing, a pre-test
+    entered after the last day would fall outside the pre-test window (``lms.cascade.delivery``) and a
+    post-test entered before its pre-test would not pair. So a form attached to a session counts as
+    written at the session's start (pre-test) or end (post-test), or now if that is earlier. ``None``
+    (now) for any other form, or when the session's two tests are the same test.
+    """
+    session = (
+        CascadeSession.objects.filter(paper_forms=form)
+        .only("starts_at", "ends_at", "pre_test_id", "post_test_id")
+        .first()
+    )
+    if session is None or session.pre_test_id == session.post_test_id:
+        return None
+    if form.assessment_id == session.pre_test_id:
+        return min(timezone.now(), session.starts_at)
+    if form.assessment_id == session.post_test_id:
+        return min(timezone.now(), session.ends_at)
+    return None
 
 
 @login_required
@@ -49,20 +114,9 @@ def paper_forms(request):
             except AssessmentError as error:
                 errors.append(error.message)
             else:
-                if form.skipped:
-                    count = len(form.skipped)
-                    messages.warning(
-                        request,
-                        ngettext(
-                            "%(count)s item cannot be answered on paper (case or open response) and was left out.",
-                            "%(count)s items cannot be answered on paper (case or open response) and were left out.",
-                            count,
-                        )
-                        % {"count": count},
-                    )
-                messages.success(request, _("Form %(code)s is ready to print.") % {"code": form.code})
+                form_made_messages(request, form)
                 return redirect("cascade:paper_forms")
-    # forms made by the people this user works with (their agency; everyone for programme managers)
+    # the user's own forms, their sessions' and (coordinators) their agency's; everyone's for programme managers
     recent = _forms(request.user).order_by("-created_at")[:30]
     context = {"tests": tests, "languages": settings.LANGUAGES, "forms": recent, "errors": errors}
     return render(request, "cascade/paper_forms.html", context, status=400 if errors else 200)
@@ -110,7 +164,8 @@ def paper_enter(request, code):
             else:
                 rows = _posted_rows(request, positions)
             attempts = assessment_services.paper_results_import(
-                form=form, rows=rows, allowed_learners=learners, entered_by=request.user
+                form=form, rows=rows, allowed_learners=learners, entered_by=request.user,
+                submitted_at=_written_at(form),
             )
         except paper.PaperImportError as error:
             errors.append(error.message)

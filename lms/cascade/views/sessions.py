@@ -18,12 +18,12 @@ from django.views.decorators.http import require_http_methods
 
 from courses.selectors import course_nav
 from lms.people import selectors as people_selectors
-from lms.people.models import Profile
 from lms.people.roles import Role
 from lms.trainers import selectors as trainer_selectors
 
+from .. import completion
 from .. import exceptions as errors
-from .. import selectors, services
+from .. import figures, selectors, services
 from ..forms import CommentForm, DayFormSet, ReportForm, SessionForm
 from ..models import Attendance, CascadeSession, SessionParticipant
 
@@ -36,7 +36,7 @@ NOT_CERTIFIED_PAGE = gettext_lazy(
     "Only a trainer with a valid certification schedules cascade sessions. Ask your training coordinator if "
     "yours has expired."
 )
-CHOOSE_PERSON = gettext_lazy("Choose a person of the session's agency who is not on the roster yet.")
+CHOOSE_PERSON = errors.CHOOSE_PERSON
 
 # what the history calls each recorded action
 EVENT_LABELS = {
@@ -170,6 +170,7 @@ def _schedule(request, *, session=None):
                 ],
                 venue=values["venue"],
                 capacity=values["capacity"],
+                min_attendance=values["min_attendance"],
                 language=values["language"],
                 unit=values["unit"],
                 co_trainers=list(values["co_trainers"]),
@@ -323,15 +324,7 @@ def _running(request, pk) -> CascadeSession:
 
 
 def _candidates(session):
-    """People of the session's agency who are not on it, nor its trainers."""
-    taken = [*session.participants.values_list("user_id", flat=True), session.lead_trainer_id,
-             *session.co_trainers.values_list("pk", flat=True)]
-    return (
-        Profile.objects.filter(agency=session.agency, user__is_active=True)
-        .exclude(user_id__in=taken)
-        .select_related("user", "unit")
-        .order_by("user__last_name", "user__first_name", "user__username")
-    )
+    return selectors.roster_candidate_list(session=session)
 
 
 @login_required
@@ -380,6 +373,9 @@ def session_roster(request, pk):
         "candidates": _candidates(session) if session.state not in {State.CANCELLED, State.REPORTED} else [],
         "roster_open": session.state not in {State.CANCELLED, State.REPORTED},
         "error": error,
+        "completion": completion.completion_list(session=session),
+        "may_issue": session.state in completion.CERTIFIABLE
+        and completion.may_issue_certificates(user=request.user, session=session),
     }
     return render(request, "cascade/session_roster.html", context, status=400 if error else 200)
 
@@ -488,5 +484,6 @@ def session_report(request, pk):
         "days": days,
         "rows": rows,
         "totals": totals,
+        "figures": figures.report_figures(session=session),
     }
     return render(request, "cascade/session_report.html", context, status=400 if form.errors else 200)

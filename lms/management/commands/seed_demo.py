@@ -18,6 +18,7 @@ from lms.people.seed import agency_staff_load, demo_people_load, reference_data_
 from lms.people.roles import Role
 from lms.people.services import roles_sync
 from lms.cascade.seed import sessions_seed
+from lms.cascade.ojt.seed import ojt_seed
 from lms.trainers.seed import tot_cohorts_seed
 
 DEFAULT_DEMO_PASSWORD = "tot-demo-2026"
@@ -60,6 +61,8 @@ class Command(BaseCommand):
             agency_staff_load()
             count = sessions_seed(course_key=tot.translation_key, pre=pre, post=post)
             self.stdout.write(f"Cascade sessions are in place ({count}).")
+            plans, records = ojt_seed()
+            self.stdout.write(f"On-the-job training of the GPO is in place ({plans} plans, {records} records).")
         call_command("update_index", verbosity=0)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {password}):"))

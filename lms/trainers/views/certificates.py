@@ -17,7 +17,7 @@ from courses.models import CoursePage
 from lms.people.auth import client_ip
 
 from .. import certificates, exceptions, selectors, services
-from ..models import Certification
+from ..models import Certification, CompletionCertificate
 
 CERTIFICATE_REVOKED = _("This certificate was revoked: it cannot be downloaded.")
 TOO_MANY_CHECKS = _("Too many checks from your address. Try again in a minute.")
@@ -64,6 +64,23 @@ def course_certificate_pdf(request, course_key):
     except exceptions.RequirementsNotMet as error:
         messages.error(request, error.message)
         return redirect("trainers:my_certificates")
+    if certificate.revoked:
+        messages.error(request, CERTIFICATE_REVOKED)
+        return redirect("trainers:my_certificates")
+    language = certificates.pdf_language(request.GET.get("lang"))
+    data = certificates.completion_pdf(
+        certificate=certificate, language=language, base_url=settings.WAGTAILADMIN_BASE_URL
+    )
+    return _pdf(data, number=certificate.number, language=language)
+
+
+@login_required
+def completion_certificate_pdf(request, pk):
+    """Download a certificate of completion already issued to the user (a cascade session's, or a
+    course's); 404 for anyone else's."""
+    certificate = CompletionCertificate.objects.filter(pk=pk, user=request.user).select_related("user").first()
+    if certificate is None:
+        raise Http404
     if certificate.revoked:
         messages.error(request, CERTIFICATE_REVOKED)
         return redirect("trainers:my_certificates")

@@ -1,0 +1,361 @@
+"""On-the-job training pages of agency training units: the plan-against-actual dashboard, plans, the
+records list with its exports, the record form and the XLSX import.
+
+Who may open them and what they see is ``ojt.selectors`` (a programme manager every agency, a coordinator
+their own; anyone else 403); a plan or record of another agency is 404. Rules are ``ojt.services``.
+"""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods
+
+from .. import exceptions as errors
+from ..models import OJTRecord, TrainingPlan
+from ..ojt import imports, progress, selectors, services
+from ..ojt.forms import ImportForm, PlanForm, RecordForm
+
+PAGE_SIZE = 50
+XLSX_DATE_FORMAT = "yyyy-mm-dd"
+MEASURE_LABELS = {
+    "sessions": gettext_lazy("Sessions"),
+    "staff": gettext_lazy("Staff trained"),
+    "hours": gettext_lazy("Training hours"),
+}
+
+
+def _check(request) -> None:
+    if not selectors.ojt_allowed(user=request.user):
+        raise PermissionDenied
+
+
+def _year(value, default: int) -> int:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and services.FIRST_YEAR <= int(value) <= 2100 else default
+
+
+def _agency(request, agencies):
+    """The agency a page is about: the one asked for (managers), else the user's own, else the first."""
+    asked = (request.GET.get("agency") or "").strip()
+    if asked.isdigit():
+        chosen = next((agency for agency in agencies if agency.pk == int(asked)), None)
+        if chosen is not None:
+            return chosen
+    own = selectors.own_agency(user=request.user)
+    if own is not None:
+        chosen = next((agency for agency in agencies if agency.pk == own.pk), None)
+        if chosen is not None:
+            return chosen
+    return agencies[0] if agencies else None
+
+
+# --- dashboard -------------------------------------------------------------------------------------------
+
+
+@login_required
+def ojt_dashboard(request):
+    _check(request)
+    agencies = list(selectors.ojt_agencies(user=request.user))
+    agency = _agency(request, agencies)
+    if agency is None:  # a manager on a site without agencies
+        raise Http404
+    today = timezone.localdate()
+    year = _year(request.GET.get("year"), today.year)
+    units = list(selectors.unit_list(user=request.user, agency=agency))
+    asked_unit = (request.GET.get("unit") or "").strip()
+    unit = next((candidate for candidate in units if str(candidate.pk) == asked_unit), None)
+    plans = list(selectors.plan_list(user=request.user, agency=agency, year=year))
+    plan = next((candidate for candidate in plans if candidate.unit_id == (unit.pk if unit else None)), None)
+    figures = progress.progress_get(agency=agency, year=year, unit=unit, plan=plan)
+    columns, top = progress.month_columns(figures.months)
+    for column in columns:
+        column["label"] = MONTHS_3[column["month"].month].title()
+    titles = dict(selectors.national_modules() or [])
+    context = {
+        "agencies": agencies,
+        "agency": agency,
+        "show_agencies": len(agencies) > 1,
+        "year": year,
+        "years": list(range(today.year + 1, today.year - 5, -1)),
+        "units": units,
+        "unit": unit,
+        "plans": plans,
+        "plan": plan,
+        "progress": figures,
+        "measures": [
+            {"measure": measure, "label": MEASURE_LABELS[measure.key], "y": 10 + index * 40}
+            for index, measure in enumerate(figures.measures)
+        ],
+        "columns": columns,
+        "top": top,
+        "topics": [{"topic": topic, "title": titles.get(topic.module, "")} for topic in figures.topics],
+    }
+    return render(request, "cascade/ojt_dashboard.html", context)
+
+
+# --- plans -----------------------------------------------------------------------------------------------
+
+
+def _plan_form(request, *, plan=None):
+    _check(request)
+    if plan is not None:
+        initial = PlanForm.initial_from(plan)
+    else:
+        own = selectors.own_agency(user=request.user)
+        initial = {"year": _year(request.GET.get("year"), timezone.localdate().year), "agency": getattr(own, "pk", None)}
+        for name in ("agency", "unit"):
+            if (request.GET.get(name) or "").isdigit():
+                initial[name] = int(request.GET[name])
+    form = PlanForm(request.POST or None, initial=initial, user=request.user, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            saved = services.plan_save(
+                actor=request.user, plan=plan, agency=values["agency"], unit=values["unit"], year=values["year"],
+                target_sessions=values["target_sessions"], target_staff=values["target_staff"],
+                target_hours=values["target_hours"], modules=values["modules"], notes=values["notes"],
+            )
+        except errors.CascadeError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The training plan is saved."))
+            query = f"?agency={saved.agency_id}&year={saved.year}" + (f"&unit={saved.unit_id}" if saved.unit_id else "")
+            return redirect(f"{_url('ojt_dashboard')}{query}")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cascade/ojt_plan_form.html", {"form": form, "plan": plan}, status=status)
+
+
+def _url(name, *args) -> str:
+    return reverse(f"cascade:{name}", args=args)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ojt_plan_create(request):
+    return _plan_form(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ojt_plan_edit(request, pk):
+    _check(request)
+    try:
+        plan = selectors.plan_get(user=request.user, pk=pk)
+    except TrainingPlan.DoesNotExist:
+        raise Http404 from None
+    return _plan_form(request, plan=plan)
+
+
+# --- records ---------------------------------------------------------------------------------------------
+
+
+def _record(request, pk) -> OJTRecord:
+    _check(request)
+    try:
+        return selectors.record_get(user=request.user, pk=pk)
+    except OJTRecord.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def ojt_records(request):
+    _check(request)
+    filters = selectors.RecordFilters.from_query(request.GET)
+    records = selectors.record_list(user=request.user, filters=filters)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    agencies = list(selectors.ojt_agencies(user=request.user))
+    context = {
+        "page": page,
+        "filters": filters,
+        "agencies": agencies,
+        "show_agencies": len(agencies) > 1,
+        "units": list(selectors.unit_list(user=request.user)),
+        "modules": selectors.national_modules() or [],
+        "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+        "query": query.urlencode(),
+    }
+    return render(request, "cascade/ojt_records.html", context)
+
+
+def _record_values(form) -> dict:
+    values = form.cleaned_data
+    return {
+        "staff": values["staff"].user, "date": values["date"], "hours": values["hours"], "topic": values["topic"],
+        "module": values["module"], "instructor": values["instructor"], "evidence": values["evidence"],
+        "unit": values["unit"],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ojt_record_create(request):
+    _check(request)
+    initial = {"date": timezone.localdate()}
+    form = RecordForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.record_create(
+                actor=request.user, agency=form.cleaned_data["staff"].agency, **_record_values(form)
+            )
+        except errors.CascadeError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The record is saved."))
+            if "another" in request.POST:
+                return redirect("cascade:ojt_record_create")
+            return redirect(f"{_url('ojt_records')}?year={record.date.year}")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cascade/ojt_record_form.html", {"form": form, "record": None}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ojt_record_edit(request, pk):
+    record = _record(request, pk)
+    form = RecordForm(
+        request.POST or None, initial=RecordForm.initial_from(record), user=request.user, agency=record.agency
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_update(actor=request.user, record=record, **_record_values(form))
+        except errors.CascadeError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The record is saved."))
+            return redirect(f"{_url('ojt_records')}?year={record.date.year}")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cascade/ojt_record_form.html", {"form": form, "record": record}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ojt_record_delete(request, pk):
+    record = _record(request, pk)
+    if request.method == "POST":
+        try:
+            services.record_delete(actor=request.user, record=record)
+        except errors.NotPermitted:
+            raise PermissionDenied from None
+        messages.success(request, _("The record is deleted."))
+        return redirect("cascade:ojt_records")
+    return render(request, "cascade/ojt_record_delete.html", {"record": record})
+
+
+# --- exports ---------------------------------------------------------------------------------------------
+
+
+def _export_columns() -> list[str]:
+    return [
+        _("Date"), _("Staff member"), _("Username"), _("Agency"), _("Training unit"), _("Topic"), _("Module"),
+        _("Hours"), _("Instructor or mentor"), _("Evidence"), _("Source"),
+    ]
+
+
+def _export_rows(records):
+    for record in records:
+        yield [
+            record.date, record.staff.get_full_name() or record.staff.username, record.staff.username,
+            record.agency.name, record.unit.name if record.unit else "", record.topic, record.module,
+            record.hours, record.instructor, record.evidence, record.get_source_display(),
+        ]
+
+
+@login_required
+def ojt_records_export(request, kind):
+    _check(request)
+    if kind not in ("xlsx", "csv"):
+        raise Http404
+    filters = selectors.RecordFilters.from_query(request.GET)
+    records = selectors.record_list(user=request.user, filters=filters)
+    stamp = timezone.localdate().isoformat()
+    if kind == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="ojt-records-{stamp}.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 (Turkmen and Russian letters) with the BOM
+        writer = csv.writer(response)
+        writer.writerow(_export_columns())
+        for row in _export_rows(records):
+            writer.writerow(["" if value is None else (value.isoformat() if hasattr(value, "isoformat") else value)
+                             for value in row])
+        return response
+    response = HttpResponse(_workbook(records), content_type=imports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="ojt-records-{stamp}.xlsx"'
+    return response
+
+
+def _workbook(records) -> bytes:
+    """One sheet: translated headers, then a record per row; dates as Excel dates, hours as numbers."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("OJT records")[:31]
+    sheet.append(_export_columns())
+    for row in _export_rows(records):
+        row[7] = float(row[7])
+        sheet.append(row)
+    for cell in sheet["A"][1:]:
+        cell.number_format = XLSX_DATE_FORMAT
+    for letter, width in zip("ABCDEFGHIJK", (12, 28, 16, 28, 28, 40, 8, 8, 28, 30, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- import ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ojt_import(request):
+    _check(request)
+    own = selectors.own_agency(user=request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user,
+                      initial={"agency": getattr(own, "pk", None)})
+    problems = []
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                result = imports.records_import_file(
+                    actor=request.user, agency=form.cleaned_data["agency"], upload=form.cleaned_data["file"]
+                )
+            except errors.CascadeError as refused:
+                form.add_error("file", refused.message)
+            else:
+                if result.problems:
+                    problems = result.problems
+                else:
+                    messages.success(
+                        request,
+                        ngettext("%(count)s record imported.", "%(count)s records imported.", result.created)
+                        % {"count": result.created},
+                    )
+                    return redirect("cascade:ojt_records")
+    context = {"form": form, "problems": problems, "max_rows": imports.MAX_ROWS,
+               "max_mb": imports.MAX_BYTES // (1024 * 1024)}
+    return render(request, "cascade/ojt_import.html", context, status=status)
+
+
+@login_required
+def ojt_import_template(request):
+    _check(request)
+    response = HttpResponse(imports.template_workbook(), content_type=imports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="ojt-records-template.xlsx"'
+    return response
