@@ -72,8 +72,10 @@ def dashboard_sections(*, user) -> list[Section]:
         if user.has_perm("people.view_profile"):
             section.links.append((reverse("people:list"), _("People")))
         section.links.append((reverse("reports:knowledge_gain"), _("Knowledge gain")))
+        section.links.append((reverse("reports:reach"), _("Reach of the cascade")))
         section.links.append((reverse("trainers:registry"), _("Trainer registry")))
         section.links.append((reverse("trainers:cohort_list"), _("ToT cohorts")))
+        section.links.append((reverse("cascade:ojt_dashboard"), _("On-the-job training")))
         # a programme manager has no sessions section: their way to the sessions is here
         section.links.extend(session_links)
         sections.append(section)

@@ -2,20 +2,35 @@
 
 Programme managers see every agency; a training coordinator sees the learners of their own agency;
 anyone else sees nothing here. The scoping is a filter of the query, so it holds for the downloads
-too. The maths is in ``assessments.analytics``; this module only reads.
+too. The maths is in ``assessments.analytics`` and ``lineage``; this module only reads.
+
+Besides agency, region, gender and language, an attempt has two groups of the cascade: its ToT cohort
+(an attempt on the cohort's pre- or post-test by a candidate of the cohort) and its cascade session
+(an attempt of an enrolled participant on the session's tests within the windows of
+``lms.cascade.delivery``; see ``lineage.attempt_session`` when it fits two sessions).
 """
 
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import formats, timezone
 
 from assessments.models import Answer, Assessment, Attempt
+from lms.cascade import delivery
+from lms.cascade.models import CascadeSession, SessionParticipant
 from lms.people import selectors as people_selectors
 from lms.people.models import Profile
+from lms.trainers.models import Certification, ToTCohort
+
+from . import lineage
 
 PHASES = {Assessment.Purpose.PRE: "pre", Assessment.Purpose.POST: "post"}
-FILTERS = ("pairing", "agency", "region", "gender", "language")
+FILTERS = ("pairing", "agency", "region", "gender", "language", "cohort", "session")
+# sessions whose tests may have results
+SESSION_STATES = (
+    CascadeSession.State.APPROVED, CascadeSession.State.DELIVERED, CascadeSession.State.REPORTED,
+)
 
 
 @dataclass
@@ -25,6 +40,8 @@ class Filters:
     region: str = ""
     gender: str = ""
     language: str = ""
+    cohort: str = ""  # a ToT cohort's code
+    session: str = ""  # a cascade session's id
 
     @classmethod
     def from_query(cls, query) -> "Filters":
@@ -56,6 +73,21 @@ def scoped_attempts(*, user, filters: Filters):
         attempts = attempts.filter(user__profile__gender=filters.gender)
     if filters.language:
         attempts = attempts.filter(language=filters.language)
+    if filters.cohort:
+        # narrows the query; the exact rule (``lineage.attempt_cohorts``) is applied by ``filter_groups``
+        cohort = ToTCohort.objects.filter(code=filters.cohort)
+        attempts = attempts.filter(
+            Q(assessment_id__in=cohort.values("pre_test_id")) | Q(assessment_id__in=cohort.values("post_test_id")),
+            user_id__in=Certification.objects.filter(cohort__code=filters.cohort).values("user_id"),
+        )
+    if filters.session:
+        session = CascadeSession.objects.filter(pk=filters.session if filters.session.isdigit() else -1)
+        attempts = attempts.filter(
+            Q(assessment_id__in=session.values("pre_test_id")) | Q(assessment_id__in=session.values("post_test_id")),
+            user_id__in=SessionParticipant.objects.filter(
+                session__in=session, status=SessionParticipant.Status.ENROLLED
+            ).values("user_id"),
+        )
     return attempts
 
 
@@ -67,6 +99,7 @@ def attempt_frame(*, attempts) -> pd.DataFrame:
         "submitted_at",
         "form_code",
         "language",
+        "assessment_id",
         attempt_id=F("pk"),
         learner_id=F("user_id"),
         purpose=F("assessment__purpose"),
@@ -80,8 +113,8 @@ def attempt_frame(*, attempts) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(list(rows))
     if frame.empty:
         return pd.DataFrame(
-            columns=["attempt_id", "learner_id", "phase", "pairing", "form", "score", "max_score", "submitted_at",
-                     "course", "agency", "region", "gender", "language"]
+            columns=["attempt_id", "learner_id", "assessment_id", "phase", "pairing", "form", "score", "max_score",
+                     "submitted_at", "course", "agency", "region", "gender", "language", "cohort", "session"]
         )
     frame["phase"] = frame.pop("purpose").map(PHASES)
     frame["pairing"] = frame["pairing"].fillna(0).astype(int).astype(str)
@@ -91,7 +124,66 @@ def attempt_frame(*, attempts) -> pd.DataFrame:
     frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
     for column in ("agency", "region", "gender", "language"):
         frame[column] = frame[column].fillna("").astype(str)
-    return frame.drop(columns=["form_code"])
+    return cascade_groups(frame.drop(columns=["form_code"]))
+
+
+def cascade_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the columns ``cohort`` (the ToT cohort's code) and ``session`` (the cascade session's id, as
+    text) of each attempt, "" when it belongs to none; four queries whatever the number of attempts.
+
+    An attempt of a candidate on tests that two cohorts share goes to the cohort that started last.
+    """
+    frame = frame.assign(cohort="", session="")
+    if frame.empty:
+        return frame
+    assessments = set(frame["assessment_id"].astype(int))
+    cohorts = pd.DataFrame.from_records(
+        list(ToTCohort.objects.filter(Q(pre_test_id__in=assessments) | Q(post_test_id__in=assessments)).values(
+            "code", "starts_on", "pre_test_id", "post_test_id", cohort_id=F("pk"))),
+        columns=["code", "starts_on", "pre_test_id", "post_test_id", "cohort_id"],
+    )
+    candidates = pd.DataFrame.from_records(
+        list(Certification.objects.filter(cohort_id__in=cohorts["cohort_id"].tolist()).values(
+            "user_id", "cohort_id")),
+        columns=["user_id", "cohort_id"],
+    )
+    attempts = frame[["attempt_id", "learner_id", "assessment_id", "submitted_at"]]
+    memberships = lineage.attempt_cohorts(attempts, cohorts, candidates)
+    if not memberships.empty:
+        latest = memberships.merge(cohorts[["cohort_id", "code", "starts_on"]], on="cohort_id")
+        latest = latest.sort_values(["attempt_id", "starts_on", "cohort_id"], ascending=[True, False, False])
+        codes = latest.drop_duplicates("attempt_id").set_index("attempt_id")["code"]
+        frame["cohort"] = frame["attempt_id"].map(codes).fillna("")
+    sessions = pd.DataFrame.from_records(
+        list(CascadeSession.objects.filter(state__in=SESSION_STATES).filter(
+            Q(pre_test_id__in=assessments) | Q(post_test_id__in=assessments)
+        ).values("pre_test_id", "post_test_id", "starts_at", "ends_at", session_id=F("pk"))),
+        columns=["pre_test_id", "post_test_id", "starts_at", "ends_at", "session_id"],
+    )
+    participants = pd.DataFrame.from_records(
+        list(SessionParticipant.objects.filter(
+            session_id__in=sessions["session_id"].tolist(), status=SessionParticipant.Status.ENROLLED,
+        ).values("session_id", "user_id")),
+        columns=["session_id", "user_id"],
+    )
+    sessions["starts_at"] = pd.to_datetime(sessions["starts_at"], utc=True)
+    sessions["ends_at"] = pd.to_datetime(sessions["ends_at"], utc=True)
+    memberships = lineage.attempt_sessions(
+        attempts, sessions, participants, pre_window=delivery.PRE_WINDOW, post_window=delivery.POST_WINDOW
+    )
+    chosen = lineage.attempt_session(memberships, sessions)
+    if not chosen.empty:
+        frame["session"] = frame["attempt_id"].map(chosen.astype("int64").astype(str)).fillna("")
+    return frame
+
+
+def filter_groups(frame: pd.DataFrame, *, filters: Filters) -> pd.DataFrame:
+    """Keep the attempts of the cohort and the session asked for (the exact rule of ``cascade_groups``)."""
+    if filters.cohort:
+        frame = frame[frame["cohort"] == filters.cohort]
+    if filters.session:
+        frame = frame[frame["session"] == filters.session]
+    return frame
 
 
 def answer_frame(*, attempts) -> pd.DataFrame:
@@ -125,12 +217,41 @@ def answer_frame(*, attempts) -> pd.DataFrame:
 
 
 def filter_choices(*, user) -> dict:
-    """The values the filters offer: the pairings with results and the agencies the user may see."""
+    """The values the filters offer: the pairings with results, the agencies the user may see, the ToT
+    cohorts with tests (a coordinator's: those with a candidate of their agency) and the sessions with
+    tests of the agencies the user may see."""
     agencies = people_selectors.managed_agency_list(actor=user).order_by("code")
+    cohorts = ToTCohort.objects.filter(pre_test__isnull=False, post_test__isnull=False).order_by("-starts_on", "code")
+    if not people_selectors.user_sees_all_agencies(user=user):
+        cohorts = cohorts.filter(candidates__user__profile__agency__in=agencies).distinct()
+    sessions = CascadeSession.objects.filter(
+        agency__in=agencies, state__in=SESSION_STATES, pre_test__isnull=False, post_test__isnull=False
+    ).order_by("-starts_at", "-pk")
     pairings = (
         Assessment.objects.filter(blueprint__isnull=False, purpose__in=list(PHASES))
         .values_list("blueprint_id", "blueprint__name")
         .distinct()
         .order_by("blueprint__name")
     )
-    return {"agencies": list(agencies), "pairings": [(str(pk), name) for pk, name in pairings]}
+    return {
+        "agencies": list(agencies),
+        "pairings": [(str(pk), name) for pk, name in pairings],
+        "cohorts": [(cohort.code, cohort.title) for cohort in cohorts],
+        "sessions": [(str(session.pk), session_label(session)) for session in sessions],
+    }
+
+
+def session_label(session) -> str:
+    """A session as people recognise it: its title and first day."""
+    return f"{session.title}, {formats.date_format(timezone.localtime(session.starts_at).date(), 'SHORT_DATE_FORMAT')}"
+
+
+def group_labels(*, cohorts, sessions) -> dict:
+    """Names of the cohort codes and session ids shown in the group tables (two queries)."""
+    return {
+        "cohort": dict(ToTCohort.objects.filter(code__in=list(cohorts)).values_list("code", "title")),
+        "session": {
+            str(session.pk): session_label(session)
+            for session in CascadeSession.objects.filter(pk__in=[int(pk) for pk in sessions if str(pk).isdigit()])
+        },
+    }

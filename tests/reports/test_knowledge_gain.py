@@ -1,12 +1,13 @@
 """The knowledge-gain dashboard: figures from real attempts, scoped by agency, downloadable."""
 
 import io
+import uuid
 from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments import services
 from assessments.models import Assessment, AssessmentItem, Attempt, Question
@@ -126,3 +127,109 @@ def test_attempts_awaiting_a_grade_count_once_graded(client, results, coordinato
     overall = client.get(reverse("reports:knowledge_gain")).context["overall"]
     assert overall["n"] == 2  # a3 has no post score yet
     assert overall["t_p"] is not None
+
+
+# --- the groups of the cascade: ToT cohort and cascade session --------------------------------------------
+
+
+@pytest.fixture
+def cascade(results, agency_a, agency_b):
+    """a1 and a2 are candidates of a ToT cohort whose tests are the pair; b1 and b2 sat a cascade session
+    of MIA with the same tests, b2's pre-test too early for the session's window."""
+    from django.contrib.auth.models import User
+
+    from lms.cascade.models import CascadeSession, SessionParticipant
+    from lms.trainers.models import Certification, CertificationProgramme, ToTCohort
+
+    pre, post = results
+    programme = CertificationProgramme.objects.create(code="kg-tot", name_en="Certified trainer", course_key=uuid.uuid4())
+    today = timezone.localdate()
+    cohort = ToTCohort.objects.create(
+        code="tot-kg", title="ToT for prosecutors", programme=programme, starts_on=today - timedelta(days=11),
+        ends_on=today - timedelta(days=1), language="en", pre_test=pre, post_test=post,
+    )
+    for name in ("a1", "a2"):
+        Certification.objects.create(user=User.objects.get(username=name), programme=programme, cohort=cohort)
+    lead = person(username="lead.b", roles=[Role.TRAINER], agency=agency_b)
+    session = CascadeSession.objects.create(
+        title="Victim identification", course_key=programme.course_key, modules=[1], lead_trainer=lead,
+        agency=agency_b, language="en", venue="Ashgabat", capacity=10, state="delivered",
+        starts_at=timezone.now() - timedelta(days=5), ends_at=timezone.now() - timedelta(days=4),
+        pre_test=pre, post_test=post,
+    )
+    b2 = person(username="b2", roles=[Role.TRAINEE], agency=agency_b)
+    take(b2, pre, right=0, days_ago=30)
+    take(b2, post, right=2, days_ago=2)
+    for name in ("b1", "b2"):
+        SessionParticipant.objects.create(session=session, user=User.objects.get(username=name))
+    return cohort, session
+
+
+def test_cohort_and_session_are_groups_of_the_dashboard(client, cascade, manager):
+    cohort, session = cascade
+    client.force_login(manager)
+    with translation.override("en"):
+        response = client.get(reverse("reports:knowledge_gain"))
+    groups = response.context["groups"]
+    # a1 and a2 (candidates): pre 0% and 50%, post 100%; nobody else is in a cohort
+    assert [(row["cohort"], row["n"], row["label"]) for row in groups["cohort"]] == [("tot-kg", 2, "ToT for prosecutors")]
+    assert groups["cohort"][0]["mean_pre"] == pytest.approx(25.0)
+    # b1 only: b2's pre-test was taken before the session's window
+    assert [(row["session"], row["n"]) for row in groups["session"]] == [(str(session.pk), 1)]
+    assert groups["session"][0]["label"].startswith("Victim identification")
+    html = response.content.decode()
+    assert "By ToT cohort" in html and "By cascade session" in html and 'id="cohort-chart"' in html
+    assert response.context["overall"]["n"] == 4  # every matched learner still counts overall
+    offered = [(value, label.split(",")[0]) for value, label in response.context["choices"]["sessions"]]
+    assert (str(session.pk), session.title) in offered
+
+
+def test_cohort_and_session_filters(client, cascade, manager):
+    cohort, session = cascade
+    client.force_login(manager)
+    by_cohort = client.get(reverse("reports:knowledge_gain"), {"cohort": "tot-kg"}).context
+    assert by_cohort["overall"]["n"] == 2 and by_cohort["overall"]["mean_post"] == pytest.approx(100.0)
+    assert [row["agency"] for row in by_cohort["groups"]["agency"]] == ["GPO"]
+    by_session = client.get(reverse("reports:knowledge_gain"), {"session": str(session.pk)}).context
+    assert by_session["overall"]["n"] == 1 and by_session["overall"]["mean_gain"] == pytest.approx(0.0)
+    nothing = client.get(reverse("reports:knowledge_gain"), {"session": "999999"}).context
+    assert nothing["overall"] is None or not nothing["overall"]["n"]
+    xlsx = client.get(reverse("reports:knowledge_gain"), {"download": "xlsx"})
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert {"by_cohort", "by_session"} <= set(workbook.sheetnames)
+    learners = list(workbook["learners"].iter_rows(values_only=True))
+    header = learners[0]
+    assert "cohort" in header and "session" in header
+
+
+def test_a_coordinator_sees_no_other_agencys_session(client, cascade, coordinator_a):
+    cohort, session = cascade
+    client.force_login(coordinator_a)
+    response = client.get(reverse("reports:knowledge_gain"))
+    assert response.context["groups"]["session"] == []
+    assert response.context["choices"]["sessions"] == []
+    assert [code for code, _title in response.context["choices"]["cohorts"]] == ["tot-kg"]
+    # asking for MIA's session directly gives nothing of MIA's
+    asked = client.get(reverse("reports:knowledge_gain"), {"session": str(session.pk)}).context
+    assert asked["overall"] is None or not asked["overall"]["n"]
+
+
+def test_the_dashboard_query_count_does_not_grow(client, cascade, manager, agency_b, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lms.cascade.models import SessionParticipant
+
+    cohort, session = cascade
+    pre, post = cohort.pre_test, cohort.post_test
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("reports:knowledge_gain"))
+    for number in range(4):
+        learner = person(username=f"more{number}", roles=[Role.TRAINEE], agency=agency_b)
+        take(learner, pre, right=0, days_ago=6)
+        take(learner, post, right=2, days_ago=2)
+        SessionParticipant.objects.create(session=session, user=learner)
+    with django_assert_num_queries(len(queries)):
+        response = client.get(reverse("reports:knowledge_gain"))
+    assert [row["n"] for row in response.context["groups"]["session"]] == [5]

@@ -1,34 +1,31 @@
 """The knowledge-gain dashboard: pre → post per group and per item, with CSV and XLSX downloads."""
 
-import io
-import math
-
-import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
 
 from assessments import analytics
 
-from . import selectors
+from .. import lineage, selectors
+from ..downloads import csv_response, records, xlsx_response
 
-GROUPINGS = ("agency", "region", "gender", "language")
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows for a template, with NaN as None (shown as a dash)."""
-    return [
-        {key: (None if isinstance(value, float) and math.isnan(value) else value) for key, value in row.items()}
-        for row in frame.to_dict("records")
-    ]
+GROUPINGS = ("agency", "region", "gender", "language", "cohort", "session")
+# groups of the cascade: most learners belong to none, so only those in one are tabled
+CASCADE_GROUPINGS = ("cohort", "session")
+_records = records
 
 
-def _figures(*, attempts) -> dict:
-    attempt_frame = selectors.attempt_frame(attempts=attempts)
+def _figures(*, attempts, filters: selectors.Filters) -> dict:
+    attempt_frame = selectors.filter_groups(selectors.attempt_frame(attempts=attempts), filters=filters)
     answer_frame = selectors.answer_frame(attempts=attempts)
-    gains = analytics.learner_gains(attempt_frame)
+    if not answer_frame.empty:
+        answer_frame = answer_frame[answer_frame["attempt_id"].isin(attempt_frame["attempt_id"])]
+    gains = lineage.pairs_within_groups(
+        analytics.learner_gains(attempt_frame), attempt_frame, columns=CASCADE_GROUPINGS
+    )
     groups = {name: analytics.group_gains(gains, by=[name]) for name in GROUPINGS}
+    for name in CASCADE_GROUPINGS:
+        groups[name] = groups[name][groups[name][name].fillna("") != ""].reset_index(drop=True)
     post_ids = attempt_frame.loc[attempt_frame["phase"] == "post", "attempt_id"] if not attempt_frame.empty else []
     titles = answer_frame.drop_duplicates("question_key").set_index("question_key")["title"] if not answer_frame.empty else {}
     items = analytics.item_analysis(answer_frame, attempt_frame, phase="post")
@@ -48,11 +45,11 @@ def _figures(*, attempts) -> dict:
     }
 
 
-def _bars(frame: pd.DataFrame, label: str) -> list[dict]:
+def _bars(rows: list[dict], label: str) -> list[dict]:
     """Pre and post means per group as bar widths (percent of the chart) for the server-drawn SVG."""
     return [
         {"label": row[label] or "—", "pre": row["mean_pre"], "post": row["mean_post"], "n": row["n"]}
-        for row in _records(frame)
+        for row in rows
         if row["mean_pre"] is not None and row["mean_post"] is not None
     ]
 
@@ -63,17 +60,25 @@ def knowledge_gain(request):
         raise PermissionDenied
     filters = selectors.Filters.from_query(request.GET)
     attempts = selectors.scoped_attempts(user=request.user, filters=filters)
-    figures = _figures(attempts=attempts)
+    figures = _figures(attempts=attempts, filters=filters)
     download = request.GET.get("download")
     if download in ("csv", "xlsx"):
         return _download(figures, download)
     overall = _records(figures["overall"])
+    groups = {name: _records(frame) for name, frame in figures["groups"].items()}
+    labels = selectors.group_labels(
+        cohorts=[row["cohort"] for row in groups["cohort"]], sessions=[row["session"] for row in groups["session"]]
+    )
+    for name in CASCADE_GROUPINGS:
+        for row in groups[name]:
+            row["label"] = labels[name].get(row[name], row[name])
     context = {
         "filters": filters,
         "choices": selectors.filter_choices(user=request.user),
         "overall": overall[0] if overall else None,
-        "groups": {name: _records(frame) for name, frame in figures["groups"].items()},
-        "chart": _bars(figures["groups"]["agency"], "agency"),
+        "groups": groups,
+        "chart": _bars(groups["agency"], "agency"),
+        "cohort_chart": _bars(groups["cohort"], "label"),
         "items": _records(figures["items"]),
         "objectives": _records(figures["objectives"]),
         "suspects": _records(figures["suspects"]),
@@ -82,7 +87,7 @@ def knowledge_gain(request):
     return render(request, "reports/knowledge_gain.html", context)
 
 
-def _download(figures: dict, kind: str) -> HttpResponse:
+def _download(figures: dict, kind: str):
     sheets = {
         "learners": figures["gains"],
         "overall": figures["overall"],
@@ -93,21 +98,5 @@ def _download(figures: dict, kind: str) -> HttpResponse:
     }
     if kind == "csv":
         # one CSV: the learners' pre/post pairs (the other tables are in the XLSX workbook)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="knowledge-gain-learners.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 (Turkmen and Russian letters) with the BOM
-        figures["gains"].to_csv(response, index=False)
-        return response
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame = frame.copy()
-            for column in frame.columns:
-                if pd.api.types.is_datetime64_any_dtype(frame[column]) and getattr(frame[column].dt, "tz", None) is not None:
-                    frame[column] = frame[column].dt.tz_localize(None)
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="knowledge-gain.xlsx"'
-    return response
+        return csv_response(figures["gains"], filename="knowledge-gain-learners.csv")
+    return xlsx_response(sheets, filename="knowledge-gain.xlsx")

@@ -1,0 +1,151 @@
+"""Reach of the cascade: lineage figures, coverage, knowledge gain at each level, charts and downloads.
+
+The view is thin: scope and figures come from ``reach`` (the same function the API calls), drawing is
+``downloads.bars`` and the template. Downloads are filtered and scoped like the page.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lms.cascade import delivery
+from lms.people.models import Profile
+
+from .. import reach as reach_selectors
+from ..downloads import bars, csv_response, records, xlsx_response
+from ..exceptions import NOT_ALLOWED, ReachNotAllowed
+
+LEVELS = {
+    "tot": gettext_lazy("ToT cohorts: the trainers' own pre/post tests"),
+    "participants": gettext_lazy("Cascade sessions: the participants' pre/post tests"),
+}
+
+# (sheet, column, definition) for the "Read me" sheet of the workbook
+DEFINITIONS = [
+    ("cohorts", "trainers_certified", gettext_lazy(
+        "Trainers certified from the ToT cohort: certifications granted, whatever their status today.")),
+    ("cohorts", "trainers_active", gettext_lazy("Of them, certified and within validity today.")),
+    ("cohorts", "trainers_delivering", gettext_lazy("Trainers of the cohort who led at least one session counted.")),
+    ("cohorts", "sessions", gettext_lazy(
+        "Cascade sessions delivered or reported, led by a trainer of the cohort. Cancelled, planned and "
+        "unapproved sessions are not counted. A session belongs to the cohort of its lead trainer's certification.")),
+    ("cohorts", "participants", gettext_lazy(
+        "Participants reached: distinct people enrolled in those sessions (someone in two sessions counts once).")),
+    ("cohorts", "multiplier", gettext_lazy("Participants reached divided by trainers certified.")),
+    ("cohorts", "hours", gettext_lazy("Training hours: the sum of the lengths of the sessions' days.")),
+    ("cohorts", "tot_*", gettext_lazy(
+        "The cohort's own knowledge gain: candidates with both the cohort's pre-test and post-test.")),
+    ("cohorts", "participants_*", gettext_lazy(
+        "The knowledge gain of the participants of the cohort's trainers' sessions.")),
+    ("knowledge_gain", "n", gettext_lazy("Matched pairs: people with a pre-test and a later post-test.")),
+    ("knowledge_gain", "mean_pre, mean_post", gettext_lazy("Mean score before and after, in per cent.")),
+    ("knowledge_gain", "mean_normalised_gain", gettext_lazy(
+        "Mean normalised gain: (post − pre) / (100 − pre), the share of what was left to learn that was learned.")),
+    ("knowledge_gain", "wilcoxon_p", gettext_lazy(
+        "p-value of the Wilcoxon signed-rank test; below 0.05 the gain is statistically significant.")),
+    ("knowledge_gain", "", gettext_lazy(
+        "A participant's test belongs to a session when it is taken from %(pre)s days before the first day to "
+        "the last day (pre-test) or from the first day to %(post)s days after the last day (post-test).")),
+    ("by_agency, by_region, by_gender", "", gettext_lazy(
+        "Distinct participants by the agency, region and gender on their profile (the session's agency and "
+        "region when the profile has none); share: of all participants reached.")),
+    ("over_time", "period", gettext_lazy("Month or quarter of the session's first day.")),
+    ("trainers", "", gettext_lazy(
+        "Each certified trainer and each lead trainer of a session counted: sessions led, distinct "
+        "participants, hours and the participants' mean normalised gain.")),
+    ("sessions", "", gettext_lazy(
+        "One row per session counted, the shape to pivot: dates, agency, region (where it was held), lead "
+        "trainer, ToT cohort, participants by gender and the participants' knowledge gain.")),
+    ("", "", gettext_lazy(
+        "Filters: the cohort and the agency narrow the trainers and their sessions; the region (where a "
+        "session was held) and the period (its first day) narrow the sessions; the gender narrows the "
+        "participants counted.")),
+]
+
+
+def _gender_label(value: str) -> str:
+    return str(dict(Profile.Gender.choices).get(value, "")) or _("not recorded")
+
+
+def _filters_text(filters, scope) -> str:
+    parts = [f"{key}={value}" for key, value in filters.as_query().items()]
+    view = _("National view") if scope.national else _("Agency view: %(agency)s") % {"agency": scope.agency_code}
+    return f"{view}. {_('Filters')}: {', '.join(parts) if parts else '—'}"
+
+
+@login_required
+def reach(request):
+    if not reach_selectors.reach_allowed(user=request.user):
+        raise ReachNotAllowed(NOT_ALLOWED)
+    filters, errors = reach_selectors.reach_filters_parse(query=request.GET)
+    frames = reach_selectors.reach_frames(user=request.user, filters=filters)
+    tables = reach_selectors.reach_tables(frames)
+    download = request.GET.get("download")
+    if download == "csv":
+        return csv_response(tables["sessions"], filename="cascade-reach-sessions.csv")
+    if download == "xlsx":
+        return _workbook(frames, tables)
+
+    coverage = {name: records(frame) for name, frame in tables["coverage"].items()}
+    for row in coverage["gender"]:
+        row["label"] = _gender_label(row["gender"])
+    for name in ("agency", "region"):
+        for row in coverage[name]:
+            row["label"] = row[f"{name}_name"] or row[name] or _("not recorded")
+    cohorts = records(tables["cohorts"])
+    for row in cohorts:
+        row["label"] = row["cohort_title"] or row["cohort"] or _("Trainers without a ToT cohort")
+    levels = records(tables["levels"])
+    for row in levels:
+        row["label"] = LEVELS[row["level"]]
+    over_time = records(tables["over_time"])
+    context = {
+        "filters": filters,
+        "errors": errors,
+        "scope": frames.scope,
+        "agency_name": frames.names["agency"].get(frames.scope.agency_code, ""),
+        "choices": reach_selectors.reach_filter_choices(user=request.user),
+        "genders": Profile.Gender.choices,
+        "intervals": reach_selectors.INTERVAL_CHOICES,
+        "totals": tables["totals"],
+        "cohorts": cohorts,
+        "levels": levels,
+        "coverage": coverage,
+        "over_time": over_time,
+        "trainers": records(tables["trainers"]),
+        "sessions": records(tables["sessions"]),
+        "charts": {
+            "agency": bars(coverage["agency"], label="label", value="participants"),
+            "region": bars(coverage["region"], label="label", value="participants"),
+            "time": bars(over_time, label="period", value="participants"),
+            "multiplier": bars(cohorts, label="label", value="multiplier"),
+        },
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/reach.html", context)
+
+
+def _workbook(frames, tables):
+    sheets = {
+        "cohorts": tables["cohorts"],
+        "knowledge_gain": tables["levels"],
+        "by_agency": tables["coverage"]["agency"],
+        "by_region": tables["coverage"]["region"],
+        "by_gender": tables["coverage"]["gender"],
+        "over_time": tables["over_time"],
+        "trainers": tables["trainers"],
+        "sessions": tables["sessions"],
+    }
+    today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
+    windows = {"pre": delivery.PRE_WINDOW.days, "post": delivery.POST_WINDOW.days}
+    readme = [
+        (_("Reach of the cascade"),),
+        (_filters_text(frames.filters, frames.scope),),
+        (_("Made on %(date)s") % {"date": today},),
+        (),
+        (_("Sheet"), _("Column"), _("Definition")),
+        *[(sheet, column, str(text) % windows) for sheet, column, text in DEFINITIONS],
+    ]
+    return xlsx_response(sheets, filename="cascade-reach.xlsx", readme=readme)
