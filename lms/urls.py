@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views
+from lms.api import token_views as api_token_views
 from lms.cascade.views import calendar as cascade_calendar
 from lms.people import urls as people_urls
 from lms.people.views import accounts as account_views
@@ -21,6 +22,8 @@ urlpatterns = [
     path("h5p/", include("content.h5p.urls")),
     # private iCalendar feeds of cascade sessions (the token is the key; calendar programs cannot log in)
     path("calendar/<str:token>.ics", cascade_calendar.calendar_feed, name="calendar_feed"),
+    # the REST API and its OpenAPI schema (lms.api): no language prefix, Accept-Language picks the language
+    path("api/v1/", include("lms.api.urls")),
 ]
 
 if settings.DEBUG:
@@ -30,6 +33,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include((account_views.urlpatterns, "accounts"))),
+    path("accounts/api-token/", api_token_views.api_token, name="api_token"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("people/", include((people_urls.urlpatterns, "people"))),
     path("learn/", include("courses.urls")),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lms.trainers",
     "lms.cascade",
     "lms.reports",
+    "lms.api",
     "courses",
     "assessments",
     "content",
@@ -58,6 +59,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -73,7 +77,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, but under /api/ no language redirects and Accept-Language first
+    "lms.middleware.LocaleMiddleware",
     "lms.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -223,6 +228,32 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILEMBEDS_FINDERS = []  # closed networks: no oEmbed providers
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
+
+# The REST API under /api/v1/ (lms.api): a browser session or a personal token, signed-in users only,
+# pages of 50, and an OpenAPI schema drawn from the views (drf-spectacular).
+REST_FRAMEWORK = {
+    # the token first: a request without credentials gets 401 with "WWW-Authenticate: Token"
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # bodies are JSON (a session's days and attendance sheets are nested, which forms cannot carry)
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "lms.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Anti-trafficking training LMS API",
+    "DESCRIPTION": "Cascade sessions, rosters, attendance, the trainer registry and the reach of the cascade.",
+    "VERSION": "1.0.0",
+    # OpenAPI 3.1: its schemas are plain JSON Schema, so clients (and our tests) validate bodies with them
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PREPROCESSING_HOOKS": ["lms.api.schema.api_endpoints_only"],
+}
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lms@localhost")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

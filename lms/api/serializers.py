@@ -1,0 +1,349 @@
+"""What the API reads and returns. Serializers only shape and type the data: every rule of the cascade
+(certified scope, quarter hours, double booking, capacity, agency, states) is the service's, which
+refuses with a message that the views return as ``{"detail": …}``."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from assessments.models import Assessment
+from lms.cascade.models import Attendance, CascadeSession, SessionDay, SessionParticipant
+from lms.people.models import TrainingUnit
+from lms.trainers.registry import REGISTRY_STATUSES
+
+State = CascadeSession.State
+PARTICIPANT_NOT_NUMBER = _("Participants are given by their numbers (ids).")
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+# --- errors ------------------------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal: ``detail`` says why in the user's language; ``errors`` names the fields of an invalid input."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        required=False, child=serializers.JSONField(),
+        help_text="The invalid input fields, each with its messages (only when the input itself is invalid).",
+    )
+
+
+# --- small references --------------------------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return _name(user)
+
+
+class NamedSerializer(serializers.Serializer):
+    """An agency, region or training unit: its id, code and its name in the user's language."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+# --- sessions ----------------------------------------------------------------------------------------------
+
+
+class DaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SessionDay
+        fields = ["id", "date", "starts", "ends"]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    """A session as the list gives it; ``enrolled`` and ``waitlisted`` count its roster."""
+
+    state_label = serializers.SerializerMethodField()
+    lead_trainer = PersonSerializer()
+    agency = NamedSerializer()
+    unit = NamedSerializer(allow_null=True)
+    region = NamedSerializer(allow_null=True)
+    modules = serializers.ListField(child=serializers.IntegerField(), help_text="Module numbers of the course.")
+    enrolled = serializers.IntegerField()
+    waitlisted = serializers.IntegerField()
+
+    class Meta:
+        model = CascadeSession
+        fields = [
+            "id", "title", "state", "state_label", "course_key", "modules", "lead_trainer", "agency", "unit",
+            "region", "language", "venue", "capacity", "test_mode", "starts_at", "ends_at", "enrolled", "waitlisted",
+        ]
+        read_only_fields = fields
+
+    def get_state_label(self, session) -> str:
+        return str(State(session.state).label)
+
+
+class SessionDetailSerializer(SessionSerializer):
+    """One session with its days, co-trainers, tests and completion rule."""
+
+    days = DaySerializer(many=True)
+    co_trainers = PersonSerializer(many=True)
+
+    class Meta(SessionSerializer.Meta):
+        fields = [*SessionSerializer.Meta.fields, "days", "co_trainers", "pre_test", "post_test", "min_attendance",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class DayInputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    starts = serializers.TimeField(help_text="Start time, on a quarter hour (09:00, 09:15 …).")
+    ends = serializers.TimeField(help_text="End time, on a quarter hour, after the start.")
+
+
+class SessionScheduleSerializer(serializers.Serializer):
+    """What a certified trainer gives to schedule a session (saved as a draft).
+
+    The rules are checked by the scheduling service, as for the web form: an empty list of days or of
+    modules, a capacity below 1, a day that ends before it starts, modules outside the certified scope,
+    a co-trainer without a valid certification or already booked are refused with 400 and a message.
+    """
+
+    title = serializers.CharField(max_length=200)
+    course_key = serializers.UUIDField(
+        required=False, help_text="The course (its translation key); by default the course of your certification."
+    )
+    modules = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=True)
+    days = DayInputSerializer(many=True, allow_empty=True)
+    venue = serializers.CharField(max_length=200)
+    capacity = serializers.IntegerField()
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
+    unit = serializers.PrimaryKeyRelatedField(queryset=TrainingUnit.objects.all(), required=False, allow_null=True)
+    co_trainers = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), many=True, required=False
+    )
+    test_mode = serializers.ChoiceField(choices=CascadeSession.TestMode.choices, default=CascadeSession.TestMode.ONLINE)
+    pre_test = serializers.PrimaryKeyRelatedField(
+        queryset=Assessment.objects.filter(published=True, purpose=Assessment.Purpose.PRE), required=False,
+        allow_null=True,
+    )
+    post_test = serializers.PrimaryKeyRelatedField(
+        queryset=Assessment.objects.filter(published=True, purpose=Assessment.Purpose.POST), required=False,
+        allow_null=True,
+    )
+
+
+class SessionFilterSerializer(serializers.Serializer):
+    """The filters of the session list (query parameters)."""
+
+    state = serializers.ChoiceField(choices=State.choices, required=False)
+    agency = serializers.IntegerField(required=False, min_value=1, help_text="An agency id.")
+    date_from = serializers.DateField(required=False, help_text="Sessions that end on or after this date.")
+    date_to = serializers.DateField(required=False, help_text="Sessions that start on or before this date.")
+
+    def get_fields(self):
+        # "from" and "to" are the parameters' names; Python keeps "from" for itself
+        fields = super().get_fields()
+        fields["from"] = fields.pop("date_from")
+        fields["to"] = fields.pop("date_to")
+        return fields
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        allow_blank=True, help_text="Why the session goes back to the trainer (required, kept in its history)."
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        allow_blank=True, help_text="Why the session is cancelled (required, kept in its history)."
+    )
+
+
+# --- roster and attendance ---------------------------------------------------------------------------------
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    user = PersonSerializer()
+
+    class Meta:
+        model = SessionParticipant
+        fields = ["id", "user", "status", "added_at"]
+
+
+class ParticipantAddSerializer(serializers.Serializer):
+    user = serializers.IntegerField(min_value=1, help_text="The id of a person of the session's agency.")
+
+
+@extend_schema_field(
+    {"type": "object", "additionalProperties": {"type": "string", "enum": list(Attendance.Status.values)},
+     "description": "Attendance status by participant id (the id of the roster entry, not of the user)."}
+)
+class StatusesField(serializers.DictField):
+    child = serializers.ChoiceField(choices=Attendance.Status.choices)
+
+    def to_internal_value(self, data):
+        statuses = super().to_internal_value(data)
+        if any(not str(key).isdigit() for key in statuses):
+            raise serializers.ValidationError(PARTICIPANT_NOT_NUMBER)
+        return {int(key): status for key, status in statuses.items()}
+
+
+class AttendanceDaySerializer(serializers.Serializer):
+    """One day of the session with the attendance recorded so far."""
+
+    day = serializers.IntegerField(source="pk")
+    date = serializers.DateField()
+    starts = serializers.TimeField()
+    ends = serializers.TimeField()
+    statuses = StatusesField()
+
+
+class AttendanceRecordSerializer(serializers.Serializer):
+    day = serializers.PrimaryKeyRelatedField(
+        queryset=SessionDay.objects.none(), help_text="The id of one of the session's days."
+    )
+    statuses = StatusesField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        session = self.context.get("session")
+        if session is not None:
+            self.fields["day"].queryset = session.days.all()
+
+
+class AttendanceResultSerializer(serializers.Serializer):
+    day = serializers.IntegerField()
+    recorded = serializers.IntegerField(help_text="How many participants' attendance was saved.")
+
+
+# --- trainer registry --------------------------------------------------------------------------------------
+
+
+class ProgrammeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DeliverySerializer(serializers.Serializer):
+    """What a trainer delivered: sessions led and co-facilitated, participants, their mean knowledge gain."""
+
+    sessions_led = serializers.IntegerField()
+    sessions_co_facilitated = serializers.IntegerField()
+    participants = serializers.IntegerField()
+    mean_gain = serializers.FloatField(allow_null=True)
+    hours = serializers.FloatField()
+
+
+class RegistryRowSerializer(serializers.Serializer):
+    """One certification in the trainer registry (a person certified in two programmes has two rows)."""
+
+    id = serializers.IntegerField(source="user.pk", help_text="The trainer (user) id, for /trainers/{id}/.")
+    certification = serializers.IntegerField(source="certification.pk")
+    name = serializers.CharField()
+    agency = NamedSerializer(allow_null=True)
+    region = NamedSerializer(allow_null=True)
+    programme = ProgrammeSerializer(source="certification.programme")
+    status = serializers.ChoiceField(choices=[(status.value, status.label) for status in REGISTRY_STATUSES])
+    status_label = serializers.CharField()
+    number = serializers.CharField(source="certification.number", allow_null=True)
+    certified_on = serializers.DateField(source="certification.certified_on", allow_null=True)
+    valid_until = serializers.DateField(source="certification.valid_until", allow_null=True)
+    modules = serializers.ListField(child=serializers.IntegerField())
+    sessions_delivered = serializers.IntegerField()
+    participants = serializers.IntegerField(source="delivered.participants")
+    mean_gain = serializers.FloatField(source="delivered.mean_gain", allow_null=True)
+
+
+class TrainerFilterSerializer(serializers.Serializer):
+    """The registry's filters (query parameters); a value that cannot be right is ignored, as on the web."""
+
+    agency = serializers.IntegerField(required=False, help_text="An agency id.")
+    region = serializers.IntegerField(required=False, help_text="A region id.")
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    status = serializers.ChoiceField(choices=[(status.value, status.label) for status in REGISTRY_STATUSES],
+                                     required=False)
+    module = serializers.IntegerField(required=False, help_text="A module number the trainer may teach.")
+
+
+class TrainerCertificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="certification.pk")
+    programme = ProgrammeSerializer(source="certification.programme")
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    number = serializers.CharField(source="certification.number", allow_null=True)
+    certified_on = serializers.DateField(source="certification.certified_on", allow_null=True)
+    valid_until = serializers.DateField(source="certification.valid_until", allow_null=True)
+    modules = serializers.SerializerMethodField()
+
+    def get_modules(self, row) -> list[int]:
+        return list(row.certification.programme.modules or [])
+
+
+class TrainerSerializer(serializers.Serializer):
+    """One trainer: the person, every certification (candidacies too) and what they delivered."""
+
+    id = serializers.IntegerField(source="user.pk")
+    name = serializers.CharField()
+    agency = NamedSerializer(source="profile.agency", allow_null=True)
+    region = NamedSerializer(source="profile.region", allow_null=True)
+    unit = NamedSerializer(source="profile.unit", allow_null=True)
+    position = serializers.CharField(source="profile.position", allow_null=True)
+    certifications = TrainerCertificationSerializer(many=True)
+    delivered = DeliverySerializer()
+    sessions_delivered = serializers.IntegerField()
+
+
+# --- reach of the cascade ----------------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": ["string", "number", "boolean", "null"]})
+class ScalarField(serializers.JSONField):
+    """A plain value of a report row: text, a number, a flag or nothing."""
+
+
+class RowField(serializers.DictField):
+    """One row of a report table: column name → plain value (the columns are the report's, as in its downloads)."""
+
+    child = ScalarField()
+
+
+class ReachFilterSerializer(serializers.Serializer):
+    """The filters of the reach report (query parameters); a bad value is refused with 400."""
+
+    cohort = serializers.SlugField(required=False, help_text="A ToT cohort code.")
+    agency = serializers.CharField(required=False, help_text="An agency code (programme managers only).")
+    region = serializers.CharField(required=False, help_text="A region code, where the sessions were held.")
+    gender = serializers.ChoiceField(choices=["female", "male"], required=False,
+                                     help_text="Count only the participants of this gender.")
+    date_from = serializers.DateField(required=False, help_text="Sessions whose first day is on or after this date.")
+    date_to = serializers.DateField(required=False, help_text="Sessions whose first day is on or before this date.")
+    interval = serializers.ChoiceField(choices=["month", "quarter"], required=False,
+                                       help_text="The periods of ``over_time`` (by month unless given).")
+
+
+class ReachCoverageSerializer(serializers.Serializer):
+    agency = serializers.ListField(child=RowField())
+    region = serializers.ListField(child=RowField())
+    gender = serializers.ListField(child=RowField())
+
+
+class ReachSummarySerializer(serializers.Serializer):
+    """The reach of the cascade, ToT cohort → certified trainers → sessions → participants, in the scope of
+    the user (``national`` for programme managers, ``agency`` for a training coordinator)."""
+
+    scope = serializers.ChoiceField(choices=["national", "agency"])
+    agency = serializers.CharField(allow_null=True, help_text="The agency's code in the agency view.")
+    filters = serializers.DictField(child=serializers.CharField(), help_text="The filters applied.")
+    totals = RowField(help_text="Trainers certified, active and delivering; sessions; participants; multiplier; "
+                                "hours.")
+    cohorts = serializers.ListField(child=RowField(), help_text="The lineage figures per ToT cohort.")
+    knowledge_gain = serializers.ListField(child=RowField(), help_text="Knowledge gain at each level of the cascade.")
+    coverage = ReachCoverageSerializer(help_text="Participants reached by agency, region and gender.")
+    over_time = serializers.ListField(child=RowField(), help_text="Sessions and participants per period.")
+    trainers = serializers.ListField(child=RowField(), help_text="What each trainer delivered.")
+    sessions = serializers.ListField(child=RowField(), help_text="The sessions counted.")
