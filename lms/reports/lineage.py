@@ -44,6 +44,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from assessments import analytics
 
@@ -341,9 +342,9 @@ def over_time(sessions: pd.DataFrame, participation: pd.DataFrame, *, interval: 
 
 
 def period_label(value: pd.Period) -> str:
-    """"2026-03" for a month, "2026 Q1" for a quarter."""
+    """"2026-03" for a month, "2026 Q1" for a quarter (in the active language)."""
     if value.freqstr.startswith("Q"):
-        return f"{value.year} Q{value.quarter}"
+        return _("%(year)s Q%(quarter)s") % {"year": value.year, "quarter": value.quarter}
     return f"{value.year}-{value.month:02d}"
 
 
