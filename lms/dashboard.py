@@ -57,6 +57,7 @@ def dashboard_sections(*, user) -> list[Section]:
                     *session_links,
                     (reverse("cascade:grading_queue"), _("Answers to grade")),
                     (reverse("cascade:paper_forms"), _("Tests on paper")),
+                    (reverse("api_token"), _("API token")),
                 ],
             )
         )
@@ -76,7 +77,9 @@ def dashboard_sections(*, user) -> list[Section]:
         section.links.append((reverse("trainers:registry"), _("Trainer registry")))
         section.links.append((reverse("trainers:cohort_list"), _("ToT cohorts")))
         section.links.append((reverse("cascade:ojt_dashboard"), _("On-the-job training")))
-        # a programme manager has no sessions section: their way to the sessions is here
+        # a programme manager has no sessions section: their way to the sessions (and their token) is here
+        if session_links:
+            session_links.append((reverse("api_token"), _("API token")))
         section.links.extend(session_links)
         sections.append(section)
     if roles & {Role.EDITOR, Role.MANAGER}:

@@ -48,3 +48,12 @@ def test_dashboard_query_count_does_not_grow_with_people(client, seeded, django_
         person(username=f"extra{number}", agency=AgencyFactory(code=f"X{number}"))
     with django_assert_max_num_queries(12):
         assert client.get("/en/dashboard/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("username", "linked"), [("trainer", True), ("coordinator", True), ("manager", True), ("trainee", False)]
+)
+def test_the_api_token_page_is_linked_for_the_people_who_use_the_api(client, seeded, username, linked):
+    client.force_login(User.objects.get(username=username))
+    links = [url for section in client.get("/en/dashboard/").context["sections"] for url, _label in section.links]
+    assert ("/en/accounts/api-token/" in links) is linked
