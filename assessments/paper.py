@@ -267,8 +267,10 @@ def paper_form_items(form) -> list:
     return items
 
 
-def paper_form_pdf(form) -> bytes:
-    """Render ``form`` as a PDF: the items, then an answer sheet with the form code and its QR code."""
+def paper_form_document(form, *, font_config=None):
+    """``form`` as a WeasyPrint document: the items, then an answer sheet with the form code and its QR
+    code, in the form's language. A document rather than bytes so that its pages can follow another's
+    (the cascade trainer kit appends a session's forms to its own pages)."""
     from weasyprint import HTML
 
     with translation.override(form.language):
@@ -282,4 +284,9 @@ def paper_form_pdf(form) -> bytes:
             "language": form.language,
         }
         html = render_to_string("assessments/paper/form.html", context)
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    return HTML(string=html, base_url=str(FONT_DIR)).render(font_config=font_config)
+
+
+def paper_form_pdf(form) -> bytes:
+    """Render ``form`` as a PDF (``paper_form_document``)."""
+    return paper_form_document(form).write_pdf()

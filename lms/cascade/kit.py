@@ -164,30 +164,6 @@ def kit_context(*, session: CascadeSession, base_url: str) -> dict:
     }
 
 
-def _paper_form_document(form, *, font_config):
-    """A paper form (items and answer sheet) as a WeasyPrint document, in the form's language.
-
-    The same template and items as ``assessments.paper.paper_form_pdf``, kept as a document so its
-    pages can follow the kit's.
-    """
-    from weasyprint import HTML
-
-    with translation.override(form.language):
-        html = render_to_string(
-            "assessments/paper/form.html",
-            {
-                "form": form,
-                "title": form.assessment.title,
-                "items": paper.paper_form_items(form),
-                "fonts": paper.font_faces(),
-                "font_family": paper.FONT_FAMILY,
-                "qr": paper.qr_svg(form.code),
-                "language": form.language,
-            },
-        )
-    return HTML(string=html, base_url=str(paper.FONT_DIR)).render(font_config=font_config)
-
-
 def session_kit_pdf(*, session: CascadeSession, base_url: str) -> bytes:
     """Render the session's trainer kit as one PDF, in the session's language.
 
@@ -202,6 +178,6 @@ def session_kit_pdf(*, session: CascadeSession, base_url: str) -> bytes:
         context = kit_context(session=session, base_url=base_url)
         html = render_to_string("cascade/kit.html", context)
     documents = [HTML(string=html, base_url=str(paper.FONT_DIR)).render(font_config=font_config)]
-    documents += [_paper_form_document(form, font_config=font_config) for form in context["paper_forms"]]
+    documents += [paper.paper_form_document(form, font_config=font_config) for form in context["paper_forms"]]
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf()
