@@ -20,7 +20,7 @@ from tests.assessments.bank import bank_load
 from tests.assessments.test_paper import PAPER_KEYS, _test
 from tests.cascade.conftest import SOON, certified
 from tests.factories import person
-from tests.trainers.test_certificates import _pdf_text
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def _visible(session):
 def test_the_kit_is_a_real_pdf_with_agenda_outlines_notes_and_an_attendance_sheet(trainer, programme, agency_a):
     session = _session(trainer, programme)
     people = _participants(session, trainer, agency_a, 3)
-    text, pages = _pdf_text(kit.session_kit_pdf(session=_visible(session), base_url="http://testserver"))
+    text, pages = pdf_text(kit.session_kit_pdf(session=_visible(session), base_url="http://testserver"))
     with translation.override("en"):
         for day in DAYS:
             assert formats.date_format(day.date, "DATE_FORMAT") in text
@@ -88,7 +88,7 @@ def test_the_agenda_spreads_the_modules_over_the_days_in_order():
 def test_a_russian_session_gets_a_russian_kit(trainer, programme, agency_a):
     session = _session(trainer, programme, language="ru")
     _participants(session, trainer, agency_a, 1)
-    text, _pages = _pdf_text(kit.session_kit_pdf(session=_visible(session), base_url="http://testserver"))
+    text, _pages = pdf_text(kit.session_kit_pdf(session=_visible(session), base_url="http://testserver"))
     for heading in ("Ведомство", "Место проведения", "Ведущий тренер", "Цели обучения", "Уроки", "Должность"):
         assert heading in text, heading
     assert "Русский module 1" in text  # the module title in the session's language
@@ -100,19 +100,19 @@ def test_paper_mode_appends_the_forms_and_says_where_to_make_them(trainer, progr
     bank_load()
     session = _session(trainer, programme, test_mode=CascadeSession.TestMode.PAPER)
     _participants(session, trainer, agency_a, 2)
-    text, without = _pdf_text(kit.session_kit_pdf(session=_visible(session), base_url="http://testserver"))
+    text, without = pdf_text(kit.session_kit_pdf(session=_visible(session), base_url="http://testserver"))
     assert "no paper form is attached" in text
     assert f"http://testserver/en/training/sessions/{session.pk}/tests/" in text  # where to make one
     form = assessment_services.paper_form_create(assessment=_test("pre", PAPER_KEYS), language="en", user=trainer)
     session.paper_forms.add(form)
-    text, pages = _pdf_text(kit.session_kit_pdf(session=_visible(session), base_url="http://testserver"))
+    text, pages = pdf_text(kit.session_kit_pdf(session=_visible(session), base_url="http://testserver"))
     assert pages >= without + 2  # the form's items and its answer sheet
     assert form.code in text and "Answer sheet" in text
     assert "no paper form is attached" not in text
     # an online session never carries the forms
     session.test_mode = CascadeSession.TestMode.ONLINE
     session.save(update_fields=["test_mode"])
-    assert _pdf_text(kit.session_kit_pdf(session=_visible(session), base_url="http://testserver"))[1] == without
+    assert pdf_text(kit.session_kit_pdf(session=_visible(session), base_url="http://testserver"))[1] == without
 
 
 def test_the_kit_reads_in_a_bounded_number_of_queries(trainer, programme, agency_a):

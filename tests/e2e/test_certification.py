@@ -14,7 +14,7 @@ from assessments.models import Assessment, Attempt
 from courses.models import CourseCompletion
 from lms.trainers import services
 from lms.trainers.models import Certification, CertificationProgramme, ToTCohort
-from tests.trainers.test_certificates import _pdf_text
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -88,7 +88,7 @@ def test_a_manager_certifies_and_the_trainer_downloads_the_certificate(candidate
     finally:
         context.close()
     assert pdf.startswith(b"%PDF-")
-    text, pages = _pdf_text(pdf)
+    text, pages = pdf_text(pdf)
     assert pages == 1
     verify_path = f"/tk/verify/{certification.code}/"
     assert certification.number in text and verify_path in text.replace(" ", "")
