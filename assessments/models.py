@@ -100,6 +100,34 @@ class Question(TranslatableMixin, index.Indexed, models.Model):
         super().save(*args, **kwargs)
 
 
+def _question_translatable_fields():
+    """What wagtail-localize translates and what it copies from the source question on sync.
+
+    ``data`` is neither: each language's row keeps its own options, pairs and case elements (their texts
+    are in that language), so a sync of the English item never overwrites a translated one. The keys of
+    the language versions are compared on the regrade page instead.
+    """
+    from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+    return [
+        SynchronizedField("key"),
+        SynchronizedField("kind"),
+        TranslatableField("title"),
+        TranslatableField("prompt"),
+        TranslatableField("feedback"),
+        SynchronizedField("points"),
+        SynchronizedField("module"),
+        SynchronizedField("objective"),
+        SynchronizedField("difficulty"),
+        SynchronizedField("forms"),
+        SynchronizedField("active"),
+        TranslatableField("editor_note"),
+    ]
+
+
+Question.translatable_fields = _question_translatable_fields()
+
+
 class Blueprint(ClusterableModel):
     """Rules to draw items from the bank: N items per module (and objective) from active questions."""
 

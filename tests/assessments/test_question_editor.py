@@ -420,3 +420,30 @@ def test_a_refused_edit_in_the_admin_changes_nothing_and_shows_the_error(client,
     assert response.status_code == 200
     assert str(admin_forms.CHOOSE_CORRECT) in response.content.decode()
     assert Question.objects.get(pk=question.pk).data == question.data
+
+
+# --- translations ---------------------------------------------------------------------------------------
+
+
+def test_a_translation_sync_keeps_each_languages_options_and_key(site_home):
+    """wagtail-localize copies synchronised fields from the source on every sync: the answers and key are
+    not among them, so the Russian options stay Russian when the English item changes."""
+    from wagtail_localize.models import Translation, TranslationSource
+
+    bank_load()
+    english = Question.objects.get(key="m1-single", locale__language_code="en")
+    russian = Question.objects.get(key="m1-single", locale__language_code="ru")
+    russian_data = dict(russian.data)
+    assert russian_data != english.data  # the bank's Russian options are written in Russian
+    source, _created = TranslationSource.get_or_create_from_instance(english)
+    translation_ = Translation.objects.create(
+        source=source, target_locale=Locale.objects.get(language_code="ru"), enabled=True
+    )
+    english.points, english.module = 3, 2
+    english.data = {**english.data, "shuffle": not english.data.get("shuffle", False)}
+    english.save()
+    source.update_from_db()
+    translation_.save_target(publish=True)
+    russian.refresh_from_db()
+    assert (russian.points, russian.module) == (3, 2)  # synchronised fields follow the source
+    assert russian.data == russian_data  # the Russian answers and key are left as they were
