@@ -25,7 +25,7 @@ from . import exceptions as errors
 from . import services
 from .delivery import session_attempts
 from .figures import attended_enough
-from .models import Attendance, CascadeSession, SessionParticipant
+from .models import Attendance, CascadeSession, SessionEvent, SessionParticipant
 
 State = CascadeSession.State
 # the marks that count as having attended a day
@@ -150,3 +150,33 @@ def session_certificates_issue(*, actor, session: CascadeSession, today=None) ->
         )
         issued += created
     return issued
+
+
+@transaction.atomic
+def session_certificate_revoke(*, actor, session: CascadeSession, certificate_id: int, reason: str):
+    """Revoke one certificate of completion of ``session`` (e.g. an attendance sheet found false).
+
+    The agency's coordinator or a programme manager decides, with a reason kept in the session's history;
+    the verification page then shows the certificate as revoked, and it is not issued again.
+    """
+    if not services.may_decide(user=actor, session=session):
+        raise errors.NotPermitted(errors.NOT_PERMITTED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise errors.SessionRefused(errors.COMMENT_REQUIRED)
+    certificate = (
+        CompletionCertificate.objects.select_for_update()
+        .filter(kind=CompletionCertificate.Kind.SESSION, session_id=session.pk, pk=certificate_id)
+        .first()
+    )
+    if certificate is None:
+        raise CompletionCertificate.DoesNotExist
+    if certificate.revoked:
+        raise errors.SessionRefused(errors.CERTIFICATE_REVOKED_ALREADY)
+    certificate.revoked = True
+    certificate.save(update_fields=["revoked"])
+    SessionEvent.objects.create(
+        session=session, action="certificate_revoked", from_state=session.state, to_state=session.state,
+        actor=actor, comment=f"{certificate.number}: {reason}",
+    )
+    return certificate

@@ -111,6 +111,7 @@ class RosterRowsRefused(CascadeError):
 
 
 MIN_ATTENDANCE = _("The attendance needed for completion is a percentage from 1 to 100.")
+CERTIFICATE_REVOKED_ALREADY = _("This certificate is already revoked.")
 CERTIFICATES_NOT_YET = _("Certificates are issued once the session is delivered.")
 ROSTER_NOT_IMPORTED = _("Nobody was imported: correct the rows listed and upload the file again.")
 ROSTER_NOT_A_TABLE = _("The file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8.")

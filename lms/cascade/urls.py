@@ -16,6 +16,11 @@ urlpatterns = [
     path("sessions/<int:pk>/roster/import/", roster_views.roster_import, name="roster_import"),
     path("sessions/<int:pk>/roster/template.xlsx", roster_views.roster_template, name="roster_template"),
     path("sessions/<int:pk>/certificates/", roster_views.certificates_issue, name="session_certificates_issue"),
+    path(
+        "sessions/<int:pk>/certificates/<int:certificate_pk>/revoke/",
+        roster_views.certificate_revoke,
+        name="session_certificate_revoke",
+    ),
     path("sessions/<int:pk>/attendance/<int:day_pk>/", sessions.session_attendance, name="session_attendance"),
     path("sessions/<int:pk>/report/", sessions.session_report, name="session_report"),
     path("sessions/<int:pk>/tests/", tests_views.session_tests, name="session_tests"),

@@ -285,6 +285,48 @@ def test_the_participant_downloads_and_anyone_verifies_the_certificate(client, t
     assert certificate.number in verified.content.decode() and "Identifying victims" in verified.content.decode()
 
 
+def test_the_coordinator_revokes_a_certificate_with_a_reason(client, trainer, coordinator_a, coordinator_b):
+    session = make_session(trainer)
+    participant(session, "done", "ppppp")
+    completion.session_certificates_issue(actor=trainer, session=session)
+    certificate = CompletionCertificate.objects.get()
+    revoke = reverse("cascade:session_certificate_revoke", args=[session.pk, certificate.pk])
+    roster = reverse("cascade:session_roster", args=[session.pk])
+
+    client.force_login(trainer)  # the lead issues certificates but does not revoke them
+    assert revoke not in client.get(roster).content.decode()
+    assert client.post(revoke, {"reason": "mine"}).status_code == 403
+    client.force_login(coordinator_b)  # another agency does not even see the session
+    assert client.post(revoke, {"reason": "theirs"}).status_code == 404
+    client.force_login(coordinator_a)
+    assert revoke in client.get(roster).content.decode()
+    blank = client.post(revoke, {"reason": "  "}, follow=True)
+    assert str(errors.COMMENT_REQUIRED) in [str(message) for message in blank.context["messages"]]
+    certificate.refresh_from_db()
+    assert certificate.revoked is False
+    # a certificate of another session is not reachable through this one
+    other = make_session(trainer)
+    assert client.post(
+        reverse("cascade:session_certificate_revoke", args=[other.pk, certificate.pk]), {"reason": "x"}
+    ).status_code == 404
+
+    response = client.post(revoke, {"reason": "The attendance sheet was signed for an absent officer."}, follow=True)
+    assert f"Certificate {certificate.number} is revoked." in [str(m) for m in response.context["messages"]]
+    certificate.refresh_from_db()
+    assert certificate.revoked is True
+    event = session.events.get(action="certificate_revoked")
+    assert event.actor == coordinator_a and certificate.number in event.comment and "absent officer" in event.comment
+    client.logout()
+    verified = client.get(reverse("verify", args=[certificate.code]))
+    assert 'id="verification-status"><strong>Revoked</strong>' in verified.content.decode()
+    # revoked stays revoked: not issued again, and a second revocation is refused
+    assert completion.session_certificates_issue(actor=trainer, session=session) == 0
+    with pytest.raises(errors.SessionRefused) as refused:
+        completion.session_certificate_revoke(actor=coordinator_a, session=session, certificate_id=certificate.pk,
+                                              reason="again")
+    assert refused.value.message == errors.CERTIFICATE_REVOKED_ALREADY
+
+
 # --- the completion rule in the scheduling form ----------------------------------------------------------
 
 

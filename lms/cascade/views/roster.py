@@ -1,13 +1,16 @@
 """Roster import and certificates of a cascade session: the import page with its template, and the
-button that issues the certificates of completion. Every rule is in ``roster_import`` and ``completion``."""
+buttons that issue the certificates of completion and revoke one. Every rule is in ``roster_import`` and ``completion``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from lms.trainers.models import CompletionCertificate
 
 from .. import completion
 from .. import exceptions as errors
@@ -91,4 +94,24 @@ def certificates_issue(request, pk):
             )
         else:
             messages.info(request, NOTHING_TO_ISSUE)
+    return redirect("cascade:session_roster", pk=session.pk)
+
+
+@login_required
+@require_POST
+def certificate_revoke(request, pk, certificate_pk):
+    """The coordinator revokes one certificate of completion of the session, with a reason."""
+    session = _session(request, pk)
+    try:
+        certificate = completion.session_certificate_revoke(
+            actor=request.user, session=session, certificate_id=certificate_pk, reason=request.POST.get("reason", "")
+        )
+    except errors.NotPermitted:
+        raise PermissionDenied from None
+    except CompletionCertificate.DoesNotExist:
+        raise Http404 from None
+    except errors.CascadeError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Certificate %(number)s is revoked.") % {"number": certificate.number})
     return redirect("cascade:session_roster", pk=session.pk)

@@ -50,6 +50,7 @@ EVENT_LABELS = {
     "report_accepted": gettext_lazy("Report accepted"),
     "send_back": gettext_lazy("Report sent back"),
     "cancel": gettext_lazy("Cancelled"),
+    "certificate_revoked": gettext_lazy("Certificate of completion revoked"),
 }
 
 # the buttons of the session page: action → (service, takes a comment as, label, success message)
@@ -374,6 +375,7 @@ def session_roster(request, pk):
         "roster_open": session.state not in {State.CANCELLED, State.REPORTED},
         "error": error,
         "completion": completion.completion_list(session=session),
+        "may_revoke": services.may_decide(user=request.user, session=session),
         "may_issue": session.state in completion.CERTIFIABLE
         and completion.may_issue_certificates(user=request.user, session=session),
     }
