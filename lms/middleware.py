@@ -4,7 +4,8 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation.trans_real import parse_accept_lang_header
+
+from lms.people import selectors as people_selectors
 
 
 class AdminLanguageMiddleware:
@@ -31,17 +32,6 @@ class AdminLanguageMiddleware:
 API_PREFIX = "/api/"
 
 
-def _from_header(request) -> str | None:
-    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
-        if code == "*":
-            continue
-        try:
-            return translation.get_supported_language_variant(code)
-        except LookupError:
-            continue
-    return None
-
-
 class LocaleMiddleware(DjangoLocaleMiddleware):
     """Django's ``LocaleMiddleware`` everywhere but under /api/, which has no language prefixes.
 
@@ -55,7 +45,7 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     def process_request(self, request):
         if not request.path_info.startswith(API_PREFIX):
             return super().process_request(request)
-        language = _from_header(request) or translation.get_language_from_request(request)
+        language = people_selectors.accept_language_get(request=request) or translation.get_language_from_request(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         return None

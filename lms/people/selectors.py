@@ -98,6 +98,11 @@ def preferred_language_get(*, request) -> str:
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if cookie in SUPPORTED_LANGUAGES:
         return cookie
+    return accept_language_get(request=request) or settings.DEFAULT_USER_LANGUAGE
+
+
+def accept_language_get(*, request) -> str | None:
+    """The first language of the request's Accept-Language header that the site has, or None."""
     for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
         if code == "*":
             continue
@@ -105,7 +110,7 @@ def preferred_language_get(*, request) -> str:
             return translation.get_supported_language_variant(code)
         except LookupError:
             continue
-    return settings.DEFAULT_USER_LANGUAGE
+    return None
 
 
 def agency_coordinator_list(*, agency_id: int | None) -> list[User]:
