@@ -64,6 +64,11 @@ def course_certificate_pdf(request, course_key):
     except exceptions.RequirementsNotMet as error:
         messages.error(request, error.message)
         return redirect("trainers:my_certificates")
+    return _completion_download(request, certificate)
+
+
+def _completion_download(request, certificate):
+    """The PDF of a certificate of completion in the asked language; a revoked one is not handed out."""
     if certificate.revoked:
         messages.error(request, CERTIFICATE_REVOKED)
         return redirect("trainers:my_certificates")
@@ -81,14 +86,7 @@ def completion_certificate_pdf(request, pk):
     certificate = CompletionCertificate.objects.filter(pk=pk, user=request.user).select_related("user").first()
     if certificate is None:
         raise Http404
-    if certificate.revoked:
-        messages.error(request, CERTIFICATE_REVOKED)
-        return redirect("trainers:my_certificates")
-    language = certificates.pdf_language(request.GET.get("lang"))
-    data = certificates.completion_pdf(
-        certificate=certificate, language=language, base_url=settings.WAGTAILADMIN_BASE_URL
-    )
-    return _pdf(data, number=certificate.number, language=language)
+    return _completion_download(request, certificate)
 
 
 def verify(request, code):
