@@ -232,7 +232,7 @@ def test_the_verification_page_shows_the_status_and_nothing_private(client, cert
     assert "Aýşirin Goňşyýewa" in page
     assert "TOT-2025-0001" in page
     assert "Training of trainers on combating trafficking in persons" in page
-    assert valid_until.strftime("%d.%m.%Y") in page
+    assert valid_until.strftime("%-d %b %Y") in page  # the English short date: "6 Jan 2027"
     assert '<meta name="robots" content="noindex">' in page
     assert response["X-Robots-Tag"] == "noindex"
     for private in ("Prosecutor", "Baş prokuratura", "aysirin@example.org", "aysirin"):
