@@ -90,6 +90,18 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A test that activates a language (a view, a mail in the recipient's language) must not leave it
+    active for the next test: every test starts in the default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def curriculum(db):
     """The seeded small course tree and provisions, by name."""

@@ -2,8 +2,10 @@
 and the pool of trainers. Safe to re-run."""
 
 import os
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,6 +26,29 @@ from lms.trainers.seed import tot_cohorts_seed
 DEFAULT_DEMO_PASSWORD = "tot-demo-2026"
 
 
+class HeldMailBackend(BaseEmailBackend):
+    """Keep the notices that seeding triggers (approvals, reports, reviews) instead of sending them."""
+
+    held: list = []
+
+    def send_messages(self, messages):
+        type(self).held.extend(messages)
+        return len(messages)
+
+
+@contextmanager
+def mail_held():
+    """Send no mail while the block runs: a demo's made-up events must not reach anyone's inbox (or
+    fill the console of `make demo` with hundreds of lines). Yield the list of the held messages."""
+    previous = settings.EMAIL_BACKEND
+    HeldMailBackend.held = []
+    settings.EMAIL_BACKEND = f"{__name__}.HeldMailBackend"
+    try:
+        yield HeldMailBackend.held
+    finally:
+        settings.EMAIL_BACKEND = previous
+
+
 class Command(BaseCommand):
     help = "Create or update the demo site, reference data and demo accounts (idempotent)."
 
@@ -40,6 +65,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reference_only=False, without_curriculum=False, **options):
+        with mail_held() as held:
+            self._seed(reference_only=reference_only, without_curriculum=without_curriculum)
+        if held:
+            self.stdout.write(f"{len(held)} notices that the demo's events would have e-mailed were not sent.")
+
+    def _seed(self, *, reference_only, without_curriculum):
         if not reference_only and not settings.DEMO_DATA_ALLOWED:
             raise CommandError(
                 "Demo accounts are not created under production settings. "
