@@ -9,7 +9,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessments.models import Assessment
+from lms.cascade import exceptions as cascade_errors
+from lms.cascade import selectors as cascade_selectors
 from lms.cascade.models import Attendance, CascadeSession, SessionDay, SessionParticipant
+from lms.people import selectors as people_selectors
 from lms.people.models import TrainingUnit
 from lms.trainers.registry import REGISTRY_STATUSES
 
@@ -104,12 +107,29 @@ class DayInputSerializer(serializers.Serializer):
     ends = serializers.TimeField(help_text="End time, on a quarter hour, after the start.")
 
 
+class CoTrainerField(serializers.PrimaryKeyRelatedField):
+    """A co-trainer by user id, among the certified trainers of the requesting trainer's agency, which is the
+    session's (the web form offers the same people); anyone else is refused with the cascade's message."""
+
+    default_error_messages = {"does_not_exist": cascade_errors.CO_TRAINER_NOT_OFFERED}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=get_user_model().objects.none(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return get_user_model().objects.none()
+        return cascade_selectors.co_trainer_list(agency=people_selectors.user_agency(user=request.user))
+
+
 class SessionScheduleSerializer(serializers.Serializer):
     """What a certified trainer gives to schedule a session (saved as a draft).
 
     The rules are checked by the scheduling service, as for the web form: an empty list of days or of
     modules, a capacity below 1, a day that ends before it starts, modules outside the certified scope,
-    a co-trainer without a valid certification or already booked are refused with 400 and a message.
+    a co-trainer of another agency, without a valid certification or already booked are refused with 400
+    and a message. Needs the request in its context (``co_trainers`` come from the requester's agency).
     """
 
     title = serializers.CharField(max_length=200)
@@ -122,8 +142,9 @@ class SessionScheduleSerializer(serializers.Serializer):
     capacity = serializers.IntegerField()
     language = serializers.ChoiceField(choices=settings.LANGUAGES)
     unit = serializers.PrimaryKeyRelatedField(queryset=TrainingUnit.objects.all(), required=False, allow_null=True)
-    co_trainers = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True), many=True, required=False
+    co_trainers = CoTrainerField(
+        many=True, required=False,
+        help_text="Certified trainers of your agency (the session's), by their user ids; nobody else is accepted.",
     )
     test_mode = serializers.ChoiceField(choices=CascadeSession.TestMode.choices, default=CascadeSession.TestMode.ONLINE)
     pre_test = serializers.PrimaryKeyRelatedField(

@@ -142,14 +142,15 @@ class SessionList(ServiceErrors, generics.GenericAPIView):
     @extend_schema(
         tags=[TAG_SESSIONS],
         summary="Schedule a session (a draft)",
-        description="You lead it, inside your agency. Refused with 400 and the reason: no valid certification, a "
-        "co-trainer without one or booked at overlapping times, modules outside your certified scope, a day that "
+        description="You lead it, inside your agency; co-trainers are certified trainers of your agency. Refused "
+        "with 400 and the reason: no valid certification, a co-trainer of another agency, without a valid "
+        "certification or booked at overlapping times, modules outside your certified scope, a day that "
         "ends before it starts or off the quarter-hour grid, a capacity below 1, a unit of another agency.",
         request=s.SessionScheduleSerializer,
         responses={201: s.SessionDetailSerializer, **errors(400, 401, 403)},
     )
     def post(self, request):
-        data = _valid(s.SessionScheduleSerializer, request.data)
+        data = _valid(s.SessionScheduleSerializer, request.data, context={"request": request})
         course_key = data.get("course_key")
         if course_key is None:
             # as the web form: the course of the trainer's certification (none: the service refuses)

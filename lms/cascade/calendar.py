@@ -3,11 +3,11 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from .models import CalendarFeed, CascadeSession
+from .selectors import trained_by
 
 State = CascadeSession.State
 SHOWN = (State.SUBMITTED, State.RETURNED, State.APPROVED, State.DELIVERED, State.REPORTED, State.CANCELLED)
@@ -32,7 +32,8 @@ def feed_reset(*, feed: CalendarFeed) -> CalendarFeed:
 def feed_sessions(feed: CalendarFeed):
     sessions = CascadeSession.objects.filter(state__in=SHOWN).prefetch_related("days").select_related("lead_trainer")
     if feed.trainer_id:
-        sessions = sessions.filter(Q(lead_trainer_id=feed.trainer_id) | Q(co_trainers=feed.trainer_id))
+        # the sessions they lead or co-lead inside the session's agency (``selectors.trained_by``)
+        sessions = sessions.filter(trained_by(feed.trainer_id))
     else:
         sessions = sessions.filter(agency_id=feed.agency_id)
     return sessions.distinct().order_by("starts_at")

@@ -22,6 +22,12 @@ class SessionRefused(CascadeError):
 NOT_PERMITTED = _("You may not do this.")
 NOT_CERTIFIED = _("%(name)s has no trainer certification valid on the session's days.")
 CO_TRAINER_NOT_CERTIFIED = _("Co-trainer %(name)s has no trainer certification valid on the session's days.")
+CO_TRAINER_OTHER_AGENCY = _(
+    "Co-trainer %(name)s is not in the session's agency: co-trainers are certified trainers of the agency "
+    "that runs the session."
+)
+# the pickers (web form, API) offer only those: anyone else given there is refused with this
+CO_TRAINER_NOT_OFFERED = _("Choose the co-trainers among the certified trainers of the session's agency.")
 OTHER_AGENCY = _("A trainer schedules sessions inside their own agency only.")
 UNIT_OF_OTHER_AGENCY = _("The training unit belongs to another agency.")
 NO_DAYS = _("Give at least one day with its times.")

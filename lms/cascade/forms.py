@@ -6,7 +6,6 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -16,8 +15,9 @@ from assessments.models import Assessment
 from courses.models import CoursePage
 from courses.selectors import course_nav
 from lms.people.models import TrainingUnit
-from lms.trainers.models import Certification
 
+from . import exceptions as errors
+from . import selectors
 from .models import CascadeSession
 
 SOURCE_LANGUAGE = "en"
@@ -95,7 +95,8 @@ class SessionForm(forms.Form):
     )
     co_trainers = TrainerChoiceField(
         label=_("Co-trainers"), queryset=get_user_model().objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Certified trainers of your agency."), widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": errors.CO_TRAINER_NOT_OFFERED},
     )
     test_mode = forms.ChoiceField(
         label=_("Tests"), choices=CascadeSession.TestMode.choices, widget=forms.RadioSelect,
@@ -114,18 +115,8 @@ class SessionForm(forms.Form):
         self.fields["unit"].queryset = (
             TrainingUnit.objects.filter(agency=agency) if agency is not None else TrainingUnit.objects.none()
         )
-        self.fields["co_trainers"].queryset = (
-            get_user_model()
-            .objects.filter(
-                is_active=True,
-                pk__in=Certification.objects.filter(
-                    status=Certification.Status.CERTIFIED, valid_until__gte=timezone.localdate()
-                ).values("user_id"),
-            )
-            .exclude(pk=trainer.pk)
-            .select_related("profile__agency")
-            .order_by("last_name", "first_name", "username")
-        )
+        # certified trainers of the session's agency only (the service refuses anyone else as well)
+        self.fields["co_trainers"].queryset = selectors.co_trainer_list(agency=agency, lead=trainer)
         published = Assessment.objects.filter(published=True).order_by("slug")
         self.fields["pre_test"].queryset = published.filter(purpose=Assessment.Purpose.PRE)
         self.fields["post_test"].queryset = published.filter(purpose=Assessment.Purpose.POST)

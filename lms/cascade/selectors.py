@@ -3,14 +3,47 @@
 A trainer grades and enters the answer sheets of the learners they teach: the participants of the
 sessions they lead or co-lead. A training coordinator does so for everyone of their agency and a
 programme manager for everyone.
+
+Co-trainers are trainers of the session's agency (``services.session_schedule`` refuses others). A row
+from before that rule may still name a co-trainer of another agency: ``trained_by`` leaves such a
+co-trainer out, so they get neither the session nor rights over the host agency's people.
 """
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 
 from lms.people import selectors as people_selectors
 from lms.people.models import Profile
 from lms.people.roles import Role
+from lms.trainers.models import Certification
+
+
+def trained_by(user, *, prefix: str = "") -> Q:
+    """The sessions ``user`` (a user or a user id) leads, or co-leads as a person of the session's agency.
+
+    ``prefix`` reaches the session from another model (``"session__"`` from a participant). The agency is
+    compared in the query (the co-trainer's profile among the profiles of the session's agency), so a
+    co-trainer of another agency matches nothing.
+    """
+    return Q(**{f"{prefix}lead_trainer": user}) | Q(
+        **{f"{prefix}co_trainers": user, f"{prefix}agency__profiles__user": user}
+    )
+
+
+def co_trainer_list(*, agency, lead=None, on=None):
+    """The people who may co-train a session of ``agency``: its active people with a trainer certification
+    valid ``on`` (today by default), by name, without ``lead``. The web form and the API offer these."""
+    User = get_user_model()
+    if agency is None:
+        return User.objects.none()
+    certified = Certification.objects.filter(
+        status=Certification.Status.CERTIFIED, valid_until__gte=on or timezone.localdate()
+    )
+    people = User.objects.filter(is_active=True, profile__agency=agency, pk__in=certified.values("user_id"))
+    if lead is not None:
+        people = people.exclude(pk=lead.pk)
+    return people.select_related("profile__agency").order_by("last_name", "first_name", "username")
 
 
 def gradable_learners(*, user):
@@ -18,7 +51,8 @@ def gradable_learners(*, user):
 
     A programme manager: everyone. A training coordinator: the people of their agency. Whoever leads or
     co-leads sessions (a trainer): the enrolled participants of those sessions that are not cancelled,
-    not every colleague of their agency, whose results are not theirs to judge. A coordinator who also
+    not every colleague of their agency, whose results are not theirs to judge; a co-trainer of another
+    agency than the session's gets none of its participants (``trained_by``). A coordinator who also
     trains gets both; anyone else gets an empty queryset.
     """
     from .models import CascadeSession, SessionParticipant
@@ -30,7 +64,7 @@ def gradable_learners(*, user):
         return User.objects.none()
     taught = (
         SessionParticipant.objects.filter(status=SessionParticipant.Status.ENROLLED)
-        .filter(Q(session__lead_trainer=user) | Q(session__co_trainers=user))
+        .filter(trained_by(user, prefix="session__"))
         .exclude(session__state=CascadeSession.State.CANCELLED)
     )
     scope = Q(pk__in=taught.values("user_id"))
@@ -53,7 +87,8 @@ def may_grade(*, user) -> bool:
 
 def session_list(*, user):
     """Sessions the user may see: managers all; coordinators their agency's; trainers those they lead or
-    co-lead; everyone the sessions they are on the roster of."""
+    co-lead (as a person of the session's agency, ``trained_by``); everyone the sessions they are on the
+    roster of."""
     from .models import CascadeSession
 
     queryset = CascadeSession.objects.select_related("lead_trainer", "agency", "unit", "region")
@@ -61,7 +96,7 @@ def session_list(*, user):
         return queryset
     if not user.is_authenticated:
         return queryset.none()
-    scope = Q(lead_trainer=user) | Q(co_trainers=user) | Q(participants__user=user)
+    scope = trained_by(user) | Q(participants__user=user)
     if people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
         agency = people_selectors.user_agency(user=user)
         if agency is not None:

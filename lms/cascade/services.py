@@ -150,7 +150,8 @@ def session_schedule(
     """Create (or, while a draft or returned, change) a session led by ``actor`` inside their agency.
 
     Refused with ``SessionRefused`` and a message in the user's language: the trainer (or a co-trainer)
-    is not certified or their certification does not cover the session's days; another agency; a unit
+    is not certified or their certification does not cover the session's days; a co-trainer who is not
+    a person of the session's agency (there are no guest trainers from other agencies); another agency; a unit
     of another agency; no day, a day that ends before it starts, times off the quarter-hour grid;
     capacity below 1; attendance needed for completion outside 1–100 per cent; modules outside the
     trainer's certified scope; a trainer booked at overlapping times.
@@ -182,8 +183,15 @@ def session_schedule(
     outside = [number for number in modules if number not in (certification.programme.modules or [])]
     if outside:
         raise errors.SessionRefused(errors.OUTSIDE_SCOPE % {"modules": ", ".join(map(str, outside))})
-    co_trainers = [user for user in co_trainers if user.pk != actor.pk]
+    co_trainers = list({user.pk: user for user in co_trainers if user.pk != actor.pk}.values())
+    # co-trainers come from the session's agency: no guest trainers, who would get rights over its people
+    in_agency = set(
+        Profile.objects.filter(user__in=[user.pk for user in co_trainers], agency=own_agency)
+        .values_list("user_id", flat=True)
+    )
     for co_trainer in co_trainers:
+        if co_trainer.pk not in in_agency:
+            raise errors.SessionRefused(errors.CO_TRAINER_OTHER_AGENCY % {"name": _name(co_trainer)})
         _certification_for(co_trainer, days=days, role_message=errors.CO_TRAINER_NOT_CERTIFIED)
     profile = Profile.objects.filter(user=actor).first()
     fields = {
@@ -323,10 +331,13 @@ def session_report_send_back(*, actor, session, comment: str):
 
 
 def may_run(*, user, session) -> bool:
-    """The lead trainer, a co-trainer, and the agency's coordinator run the roster and attendance."""
+    """The lead trainer, a co-trainer, and the agency's coordinator run the roster and attendance.
+
+    A co-trainer counts only as a person of the session's agency: a co-trainer of another agency (a row
+    from before the rule of ``session_schedule``) gets no rights over the agency's people."""
     return (
         _is_lead(user, session)
-        or session.co_trainers.filter(pk=user.pk).exists()
+        or session.co_trainers.filter(pk=user.pk, profile__agency_id=session.agency_id).exists()
         or may_decide(user=user, session=session)
     )
 

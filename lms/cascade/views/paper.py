@@ -38,7 +38,7 @@ def _check(request):
 def _forms(user):
     """The paper forms ``user`` may print and enter (a queryset).
 
-    Their own; those of the sessions they lead or co-lead; for a training coordinator also those made by
+    Their own; those of the sessions they lead or co-lead (inside the session's agency); for a training coordinator also those made by
     people of their agency or attached to their agency's sessions; every form for a programme manager.
     Whose sheets may be entered on a form is a separate rule (``selectors.gradable_learners``).
     """
@@ -46,7 +46,7 @@ def _forms(user):
     if people_selectors.user_sees_all_agencies(user=user):
         return forms
     attached = CascadeSession.paper_forms.through.objects
-    run = CascadeSession.objects.filter(Q(lead_trainer=user) | Q(co_trainers=user))
+    run = CascadeSession.objects.filter(selectors.trained_by(user))
     scope = Q(created_by=user) | Q(pk__in=attached.filter(cascadesession__in=run).values("paperform_id"))
     if people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
         agency = people_selectors.user_agency(user=user)
