@@ -161,6 +161,8 @@ EXPORT_SHUFFLE = _("GIFT cannot say that the answers keep their order; they come
 EXPORT_ORDERING_FEEDBACK = _(
     "the general feedback of an ordering question cannot be written in GIFT; it is not exported."
 )
+# The header of an exported file with losses, before one line per loss.
+EXPORT_NOTICE = _("%(format)s cannot hold everything in this bank. What the export leaves out or changes (%(count)s):")
 
 # Labels used inside messages and exports.
 SCORING_LABELS = {
@@ -286,6 +288,16 @@ class ExportReport:
 
     def warn(self, index: int, name: str, template, *, code: str, **params) -> None:
         self.warnings.append(question_issue(index, name, template, code=code, **params))
+
+
+def loss_notice(warnings: list[QuestionIssue], *, format_name: str) -> list[str]:
+    """The lines that head an exported file with losses: a title, then each loss naming its question, each
+    on one line, in the active language. No lines when nothing is lost."""
+    if not warnings:
+        return []
+    lines = [message(EXPORT_NOTICE, format=format_name, count=len(warnings))]
+    lines += [issue.message for issue in warnings]
+    return [" ".join(str(line).split()) for line in lines]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -416,12 +416,15 @@ def _html_field(text: str) -> str:
     return _escape(html.escape(text or "", quote=False))
 
 
-def questions_to_gift(questions: list[dict], *, warnings: list | None = None, skip_unsupported: bool = False) -> str:
+def questions_to_gift(
+    questions: list[dict], *, warnings: list | None = None, skip_unsupported: bool = False, notice: bool = True
+) -> str:
     """Write the questions as a GIFT file.
 
     Raises ``ExportError`` naming every question that cannot be written (``case``, invalid data), unless
     ``skip_unsupported`` is set: then they are left out and reported in ``warnings``. Losses (points, extra
-    tags, rubric details, fixed order, scoring) are appended to ``warnings`` when a list is given.
+    tags, rubric details, fixed order, scoring) are appended to ``warnings`` when a list is given and, with
+    ``notice``, listed in ``//`` comment lines at the top of the file (an import skips them).
     """
     report = c.ExportReport(warnings)
     blocks: list[str] = []
@@ -443,7 +446,11 @@ def questions_to_gift(questions: list[dict], *, warnings: list | None = None, sk
         blocks.append(_write_question(report, index, question))
     if report.errors:
         raise c.ExportError(report.errors)
-    return "\n\n".join(blocks) + "\n" if blocks else ""
+    lines = c.loss_notice(report.warnings, format_name=FORMAT_NAME) if notice else []
+    header = "".join(f"// {line}\n" for line in lines)
+    if not blocks:
+        return header
+    return (header + "\n" if header else "") + "\n\n".join(blocks) + "\n"
 
 
 def _write_question(report: c.ExportReport, index: int, question: dict) -> str:

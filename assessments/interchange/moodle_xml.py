@@ -476,13 +476,14 @@ def _valid_rubric_payload(payload) -> bool:
 
 
 def questions_to_moodle_xml(
-    questions: list[dict], *, warnings: list | None = None, skip_unsupported: bool = False
+    questions: list[dict], *, warnings: list | None = None, skip_unsupported: bool = False, notice: bool = True
 ) -> bytes:
     """Write the questions as a Moodle XML file (UTF-8).
 
     Raises ``ExportError`` naming every question that cannot be written (``case``, invalid data), unless
     ``skip_unsupported`` is set: then they are left out and reported in ``warnings``. Losses (scoring with
-    no Moodle equivalent) are appended to ``warnings`` when a list is given.
+    no Moodle equivalent) are appended to ``warnings`` when a list is given and, with ``notice``, listed in
+    an XML comment before ``<quiz>`` (Moodle and our import ignore it).
     """
     report = c.ExportReport(warnings)
     quiz = ET.Element("quiz")
@@ -494,7 +495,16 @@ def questions_to_moodle_xml(
         raise c.ExportError(report.errors)
     ET.indent(quiz, space="  ")
     body = ET.tostring(quiz, encoding="unicode", short_empty_elements=False)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+    lines = c.loss_notice(report.warnings, format_name=FORMAT_NAME) if notice else []
+    header = "<!--\n" + "".join(f"  {_comment_safe(line)}\n" for line in lines) + "-->\n" if lines else ""
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + header + body + "\n").encode("utf-8")
+
+
+def _comment_safe(text: str) -> str:
+    """Text that cannot end an XML comment early: "--" is not allowed inside one."""
+    while "--" in text:
+        text = text.replace("--", "- -")
+    return text
 
 
 def _add_text(parent, tag: str, text: str, fmt: str | None = "html"):

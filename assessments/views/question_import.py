@@ -72,29 +72,55 @@ def question_import(request):
     )
 
 
+def _bank(locale) -> list[dict]:
+    """The active questions of ``locale`` as interchange dicts; case questions too, so the export names them
+    among what it leaves out."""
+    return [
+        {
+            "kind": question.kind, "name": question.title, "prompt": question.prompt, "points": question.points,
+            "feedback": question.feedback, "data": question.data, "tags": [question.objective] if question.objective else [],
+        }
+        for question in Question.objects.filter(locale=locale, active=True).order_by("pk")
+    ]
+
+
 def question_export(request):
+    """Without ``download``: the export page, listing per question what the chosen format will lose, with the
+    download button. With ``download``: the file, its header comment listing the same losses."""
     if not _may(request, "view") and not _may(request, "change"):
         return permission_denied(request)
     form = ExportForm(request.GET)
     if not form.is_valid():
         return redirect("assessments_question_import")
-    questions = [
-        {
-            "kind": question.kind, "name": question.title, "prompt": question.prompt, "points": question.points,
-            "feedback": question.feedback, "data": question.data, "tags": [question.objective] if question.objective else [],
-        }
-        for question in Question.objects.filter(locale=form.cleaned_data["locale"], active=True).exclude(kind=Question.Kind.CASE)
-    ]
+    questions = _bank(form.cleaned_data["locale"])
     language = form.cleaned_data["locale"].language_code
+    moodle = form.cleaned_data["format"] == "moodle"
+    losses = []
     try:
-        if form.cleaned_data["format"] == "moodle":
-            body, content_type, name = questions_to_moodle_xml(questions, skip_unsupported=True), "application/xml", "questions.xml"
+        if moodle:
+            body = questions_to_moodle_xml(questions, warnings=losses, skip_unsupported=True)
+            content_type, name = "application/xml", "questions.xml"
         else:
-            body, content_type, name = questions_to_gift(questions, skip_unsupported=True).encode(), "text/plain; charset=utf-8", "questions.gift.txt"
+            body = questions_to_gift(questions, warnings=losses, skip_unsupported=True).encode()
+            content_type, name = "text/plain; charset=utf-8", "questions.gift.txt"
     except ExportError as error:
         for issue in error.issues:
             messages.error(request, issue.message)
         return redirect("assessments_question_import")
+    if "download" not in request.GET:
+        return TemplateResponse(
+            request,
+            "assessments/admin/question_export.html",
+            {
+                "form": form,
+                "format_label": dict(FORMATS)[form.cleaned_data["format"]],
+                "locale": form.cleaned_data["locale"],
+                "total": len(questions),
+                "affected": len({issue.index for issue in losses}),
+                "losses": losses,
+                "page_title": _("Export questions"),
+            },
+        )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{language}-{name}"'
     return response

@@ -43,6 +43,7 @@ from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from content.spreadsheets import XLSX_CONTENT_TYPE, Sheet, xlsx_bytes
 from lms.people.models import Profile, Region
 from lms.people.roles import Role
 
@@ -83,7 +84,7 @@ LANGUAGE_WORDS = {
     "tk": {"tk", "tm", "tuk", "turkmen", "туркменский", "türkmen", "türkmençe", "turkmence"},
 }
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIME = XLSX_CONTENT_TYPE
 
 
 def _key(text) -> str:
@@ -560,35 +561,24 @@ def roster_import(*, actor, session: CascadeSession, upload) -> RosterImported:
 def roster_template(*, session: CascadeSession, language: str) -> bytes:
     """An XLSX template: the header row in ``language`` on the first sheet, and on a second one the values
     the columns take (the agency's units, the regions, genders and languages)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     with translation.override(language):
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = str(_("Roster"))[:31]
-        sheet.append([str(label) for label, _aliases in COLUMNS.values()])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for letter in "ABCDEFGHI":
-            sheet.column_dimensions[letter].width = 20
-        sheet.freeze_panes = "A2"
-        notes = workbook.create_sheet(str(_("Values"))[:31])
+        roster = Sheet(
+            title=str(_("Roster")),
+            header=[str(label) for label, _aliases in COLUMNS.values()],
+            widths=[20] * 9,
+        )
         required = ", ".join(str(COLUMNS[name][0]) for name in REQUIRED_COLUMNS)
-        notes.append([str(_("Required columns")), required])
-        notes.append([str(_("Required for a new account.")), ", ".join(str(COLUMNS[n][0]) for n in REQUIRED_FOR_NEW)])
-        notes.append([str(COLUMNS["gender"][0]), ", ".join(str(label) for _value, label in Profile.Gender.choices)])
-        notes.append([str(COLUMNS["language"][0]), ", ".join(code for code, _name in settings.LANGUAGES)])
-        notes.append([])
-        notes.append([str(COLUMNS["unit"][0])])
-        for unit in session.agency.units.all():
-            notes.append([unit.name, unit.code])
-        notes.append([])
-        notes.append([str(COLUMNS["region"][0])])
-        for region in Region.objects.all():
-            notes.append([region.name, region.code])
-        notes.column_dimensions["A"].width = 45
-        notes.column_dimensions["B"].width = 45
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        notes = [
+            [str(_("Required columns")), required],
+            [str(_("Required for a new account.")), ", ".join(str(COLUMNS[n][0]) for n in REQUIRED_FOR_NEW)],
+            [str(COLUMNS["gender"][0]), ", ".join(str(label) for _value, label in Profile.Gender.choices)],
+            [str(COLUMNS["language"][0]), ", ".join(code for code, _name in settings.LANGUAGES)],
+            [],
+            [str(COLUMNS["unit"][0])],
+            *([unit.name, unit.code] for unit in session.agency.units.all()),
+            [],
+            [str(COLUMNS["region"][0])],
+            *([region.name, region.code] for region in Region.objects.all()),
+        ]
+        values = Sheet(title=str(_("Values")), header=None, rows=notes, widths=(45, 45))
+        return xlsx_bytes([roster, values], write_only=False)  # small, with blank lines

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from content.spreadsheets import Sheet
 from lms.people import selectors as people_selectors
 from lms.people.models import Agency, Profile, Region
 from lms.people.roles import Role
@@ -288,4 +289,36 @@ def trainer_profile(*, actor, user_id: int) -> TrainerProfile:
             for c in certifications
         ],
         delivered=delivery.deliveries(user_ids=[user.pk])[user.pk],
+    )
+
+
+REGISTRY_WIDE_COLUMNS = ("name", "agency", "programme")
+
+
+def registry_sheet(rows) -> Sheet:
+    """The registry as one sheet of the shared writer: the translated headers, then a row per certification;
+    dates as Excel dates, figures as numbers."""
+
+    def cells(row):
+        certification = row.certification
+        return [
+            row.name,
+            row.agency.name if row.agency else "",
+            row.region.name if row.region else "",
+            certification.programme.name,
+            row.status_label,
+            certification.number or "",
+            certification.certified_on,
+            certification.valid_until,
+            ", ".join(str(number) for number in row.modules),
+            row.sessions_delivered,
+            row.delivered.participants,
+            round(row.delivered.mean_gain, 2) if row.delivered.mean_gain is not None else None,
+        ]
+
+    return Sheet(
+        title=str(_("Trainer registry")),
+        header=[str(label) for _key, label in REGISTRY_COLUMNS],
+        rows=(cells(row) for row in rows),
+        widths=[30 if key in REGISTRY_WIDE_COLUMNS else 16 for key, _label in REGISTRY_COLUMNS],
     )

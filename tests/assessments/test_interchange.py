@@ -913,7 +913,7 @@ def test_moodle_export_is_moodle_shaped():
 
 
 def test_gift_export_is_gift_shaped():
-    text = questions_to_gift([SINGLE, TRUEFALSE])
+    text = questions_to_gift([SINGLE, TRUEFALSE], notice=False)
     assert text.startswith("$CATEGORY: $course$/top/m4-elements\n\n::Elements\\: act & means::[html]<p>Which \\{one\\}")
     assert "\t=Вербовка \\{x\\} \\= \\~y \\#z\n" in text
     assert "\t~%0%%50 Ýaşaýyş jaýy\\: çäk#ş ≠ s \\\\ ok\n" in text
@@ -991,6 +991,51 @@ def test_gift_export_warns_what_it_loses():
         (3, "export_rubric"),
     ]
     assert all(isinstance(issue.message, Promise) for issue in warnings)
+
+
+def test_a_gift_file_names_its_losses_in_comments_at_the_top():
+    warnings: list[QuestionIssue] = []
+    text = questions_to_gift([CASE, SINGLE, TRUEFALSE, RUBRIC], warnings=warnings, skip_unsupported=True)
+    head = text.split("\n\n")[0].splitlines()
+    assert head[0] == f"// GIFT cannot hold everything in this bank. What the export leaves out or changes ({len(warnings)}):"
+    assert head[1:] == [f"// {issue}" for issue in warnings]
+    assert head[1].startswith("// Question 1 “Case of A.”: a case-qualification question has no equivalent")
+    assert any(line.startswith("// Question 4 “") and "rubric criteria" in line for line in head)
+    # the comments are skipped on import
+    back = questions_from_gift(text)
+    assert back.errors == [] and [q["name"] for q in back.questions] == [SINGLE["name"], "Consent", RUBRIC["name"]]
+
+
+def test_a_moodle_file_names_its_losses_in_a_comment_before_the_quiz():
+    multiple = copy.deepcopy(MULTIPLE)
+    multiple["data"]["scoring"] = "per_option"
+    multiple["name"] = "Means -- and --> ends-"
+    warnings: list[QuestionIssue] = []
+    data = questions_to_moodle_xml([CASE, multiple, TRUEFALSE], warnings=warnings, skip_unsupported=True)
+    text = data.decode()
+    assert [i.code for i in warnings] == ["export_case", "export_scoring"]
+    head = text.split("<quiz>")[0]
+    assert head.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<!--\n  Moodle XML cannot hold everything')
+    assert "Question 1 “Case of A.”: a case-qualification question" in head
+    assert "Question 2 “Means - - and - -> ends-”" in head and "per option" in head
+    assert head.count("--") == 2  # only the comment's own <!-- and -->
+    root = SafeET.fromstring(data)
+    assert root.tag == "quiz" and len(root.findall("question")) == 2
+    assert [q["name"] for q in questions_from_moodle_xml(data).questions] == ["Means -- and --> ends-", "Consent"]
+
+
+def test_a_file_without_losses_has_no_notice():
+    assert questions_to_moodle_xml([TRUEFALSE]).decode().startswith('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>')
+    assert not questions_to_gift([TRUEFALSE]).startswith("//")
+
+
+def test_the_notice_is_in_the_language_of_the_export():
+    from django.utils import translation
+
+    with translation.override("ru"):
+        text = questions_to_gift([SINGLE])
+    first = text.splitlines()[0]
+    assert first.startswith("// ") and "GIFT" in first and "cannot hold" not in first
 
 
 def test_moodle_export_of_an_empty_bank():

@@ -75,7 +75,48 @@ def test_trainees_cannot_import(client, site_home, agency_a):
 def test_the_bank_exports_to_moodle_xml(client, editor):
     client.force_login(editor)
     upload(client, GOOD)
-    response = client.get(reverse("assessments_question_export"), {"format": "moodle", "locale": Locale.objects.get(language_code="ru").pk})
+    response = client.get(
+        reverse("assessments_question_export"),
+        {"format": "moodle", "locale": Locale.objects.get(language_code="ru").pk, "download": "1"},
+    )
     assert response["Content-Type"] == "application/xml"
     body = response.content.decode()
     assert "<quiz>" in body and "Palermo Protocol" in body
+
+
+def test_the_export_page_lists_per_question_what_the_format_loses_before_the_download(client, editor):
+    client.force_login(editor)
+    upload(client, GOOD)
+    ru = Locale.objects.get(language_code="ru")
+    elements = Question.objects.get(key="elements")
+    elements.points = 3
+    elements.save()
+    Question.objects.create(
+        key="case-a", title="Case of A.", kind=Question.Kind.CASE, locale=ru, prompt="<p>Qualify.</p>", points=6,
+        data={"scenario": "<p>…</p>", "provision": "cc-129", "elements": []},
+    )
+    query = {"format": "gift", "locale": ru.pk}
+    page = client.get(reverse("assessments_question_export"), query)
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    losses = [(issue.code, issue.name) for issue in page.context["losses"]]
+    assert ("export_points", "Elements") in losses and ("export_case", "Case of A.") in losses
+    html = page.content.decode()
+    assert "Case of A." in html and "GIFT has no points" in html
+    assert 'name="download"' in html
+    # the download carries the same losses in its header comment and leaves the case question out
+    text = client.get(reverse("assessments_question_export"), {**query, "download": "1"}).content.decode()
+    assert text.startswith("// GIFT cannot hold everything in this bank.")
+    assert "// Question " in text and "“Case of A.”: a case-qualification question" in text
+    assert "Qualify." not in text
+    russian = client.get(reverse("assessments_question_export"), query, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "в GIFT нет баллов" in russian
+    russian = client.get(reverse("assessments_question_export"), {**query, "download": "1"}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert "в GIFT нет баллов" in russian.content.decode()
+
+
+def test_an_export_that_loses_nothing_says_so(client, editor):
+    client.force_login(editor)
+    upload(client, "::Consent::The consent of an adult victim is irrelevant. {T}\n")
+    page = client.get(reverse("assessments_question_export"), {"format": "moodle", "locale": Locale.objects.get(language_code="ru").pk})
+    assert page.context["losses"] == []
+    assert "nothing is lost" in page.content.decode()

@@ -520,3 +520,23 @@ def test_the_seed_plans_name_modules_of_the_real_curriculum():
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     assert numbers and all(set(row["modules"]) <= numbers for row in data["plans"])
     assert {row["module"] for row in data["records"]} <= numbers
+
+
+def test_exports_write_text_that_looks_like_a_formula_as_text(client, curriculum, coordinator_a, agency_a):
+    from tests.spreadsheet_checks import ATTACK, NEUTRALISED, csv_rows, workbook_without_formulas
+
+    unit = TrainingUnitFactory(agency=agency_a, code="mallory", name_en=ATTACK)
+    staff = person(username="mallory", agency=agency_a, first_name=ATTACK, last_name="")
+    staff.profile.unit = unit
+    staff.profile.save()
+    record(coordinator_a, agency_a, staff, topic=ATTACK, instructor="-2+3+cmd|' /C calc'!A0", evidence="@SUM(1,1)",
+           hours="1.5")
+    client.force_login(coordinator_a)
+    workbook = workbook_without_formulas(client.get(url("ojt_records_export", "xlsx")).content)
+    row = list(workbook.active.iter_rows(min_row=2, values_only=True))[0]
+    assert (row[1], row[4], row[5]) == (NEUTRALISED, NEUTRALISED, NEUTRALISED)
+    assert (row[8], row[9]) == ("'-2+3+cmd|' /C calc'!A0", "'@SUM(1,1)")
+    assert (row[6], row[7]) == (2, 1.5) and workbook.active["A2"].is_date  # numbers and dates stay
+    table = csv_rows(client.get(url("ojt_records_export", "csv")).content)
+    assert (table[1][1], table[1][4], table[1][5], table[1][9]) == (NEUTRALISED, NEUTRALISED, NEUTRALISED, "'@SUM(1,1)")
+    assert table[1][6] == "2" and float(table[1][7]) == 1.5

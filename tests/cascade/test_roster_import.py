@@ -353,3 +353,13 @@ def test_a_trainer_of_another_agency_gets_404_and_a_participant_403(client, sess
     assert client.get(url("roster_import", session)).status_code == 403
     assert client.post(url("roster_import", session), {"file": upload}).status_code == 403
     assert counts() == (before[0] + 1, before[1] + 1, before[2] + 1)
+
+
+def test_the_template_lists_a_unit_named_like_a_formula_as_text(client, trainer, session, agency_a):
+    from tests.spreadsheet_checks import ATTACK, NEUTRALISED, all_values, workbook_without_formulas
+
+    TrainingUnitFactory(agency=agency_a, code="-1+1", name_en=ATTACK)
+    client.force_login(trainer)
+    workbook = workbook_without_formulas(client.get(url("roster_template", session)).content)
+    values = all_values(workbook)
+    assert NEUTRALISED in values and "'-1+1" in values and ATTACK not in values

@@ -461,3 +461,23 @@ def test_empty_frames_give_empty_tables():
     assert lineage.over_time(empty_sessions, empty_participation).empty
     totals = lineage.totals(empty_sessions, empty_participation, certifications, today=TODAY)
     assert totals["participants"] == 0 and totals["multiplier"] is None
+
+
+def test_downloads_write_names_that_look_like_formulas_as_text(world, client, manager):
+    from tests.spreadsheet_checks import ATTACK, NEUTRALISED, all_values, csv_rows, workbook_without_formulas
+
+    s1 = world["sessions"][0]
+    CascadeSession.objects.filter(pk=s1.pk).update(title=ATTACK)
+    ToTCohort.objects.filter(pk=world["cohorts"][0].pk).update(title=ATTACK)
+    type(s1.lead_trainer).objects.filter(pk=s1.lead_trainer_id).update(first_name=ATTACK)
+    client.force_login(manager)
+    table = csv_rows(client.get(reverse("reports:reach"), {"download": "csv"}).content)
+    header, rows = table[0], [dict(zip(table[0], row)) for row in table[1:]]
+    attacked = next(row for row in rows if row["title"].startswith("'"))
+    assert attacked["title"] == NEUTRALISED and attacked["participants"] == "3"
+    assert ATTACK not in [value for row in table for value in row]
+    workbook = workbook_without_formulas(client.get(reverse("reports:reach"), {"download": "xlsx"}).content)
+    values = all_values(workbook)
+    assert NEUTRALISED in values and ATTACK not in values
+    assert not [v for v in values if isinstance(v, str) and v.startswith(("=", "+", "-", "@"))]
+    assert "participants" in header

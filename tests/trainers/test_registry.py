@@ -362,3 +362,16 @@ def test_the_dashboard_links_to_the_registry_cohorts_and_certificates(client, co
     html = client.get("/en/dashboard/").content.decode()
     assert f'href="{url("my_certificates")}"' in html
     assert f'href="{url("registry")}"' not in html
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(client, pool, manager, agency_a, programme):
+    from tests.spreadsheet_checks import ATTACK, NEUTRALISED, workbook_without_formulas
+
+    certify(trainer("mallory", agency_a, first_name=ATTACK, last_name=ATTACK), programme)
+    client.force_login(manager)
+    workbook = workbook_without_formulas(client.get(url("registry_export")).content)
+    names = [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
+    assert f"{NEUTRALISED} {ATTACK}" in names
+    mallory = next(row for row in workbook.active.iter_rows(min_row=2) if row[0].value.startswith("'="))
+    assert mallory[0].data_type == "s"
+    assert mallory[6].is_date and mallory[9].data_type == "n"  # certified on; sessions delivered

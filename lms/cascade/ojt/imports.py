@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from content.spreadsheets import DATE_FORMAT, XLSX_CONTENT_TYPE, Sheet, xlsx_bytes  # noqa: F401 (the type, for the views)
 from lms.people.models import TrainingUnit
 
 from .. import exceptions as errors
@@ -25,7 +26,6 @@ from . import services
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REQUIRED = ("staff", "date", "hours", "topic", "instructor")
 # the column names of the file in each language (the first is the one the template writes)
 HEADERS = {
@@ -229,22 +229,7 @@ def _language() -> str:
 
 def template_workbook() -> bytes:
     """An empty import sheet with the column names in the user's language, and a sheet explaining them."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     language = _language()
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("OJT records")[:31]
-    sheet.append([HEADERS[column][language][0] for column in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGH", (24, 12, 8, 40, 8, 28, 40, 16), strict=True):
-        sheet.column_dimensions[letter].width = width
-    for cell in sheet["B"][1:200]:
-        cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    help_sheet = workbook.create_sheet(_("Columns")[:31])
     explanations = {
         "staff": _("Username or e-mail of a person of your agency (required)."),
         "date": _("Date of the training, not in the future (required)."),
@@ -255,10 +240,16 @@ def template_workbook() -> bytes:
         "evidence": _("Where the evidence is kept, e.g. an order number or a sign-in sheet (optional)."),
         "unit": _("Code or name of the training unit; empty: the person's own unit (optional)."),
     }
-    for column in COLUMNS:
-        help_sheet.append([HEADERS[column][language][0], str(explanations[column])])
-    help_sheet.column_dimensions["A"].width = 16
-    help_sheet.column_dimensions["B"].width = 90
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    records = Sheet(
+        title=_("OJT records"),
+        header=[HEADERS[column][language][0] for column in COLUMNS],
+        widths=(24, 12, 8, 40, 8, 28, 40, 16),
+        column_formats={COLUMNS.index("date"): DATE_FORMAT},
+    )
+    help_sheet = Sheet(
+        title=_("Columns"),
+        header=None,
+        rows=[[HEADERS[column][language][0], str(explanations[column])] for column in COLUMNS],
+        widths=(16, 90),
+    )
+    return xlsx_bytes([records, help_sheet], write_only=False)  # small

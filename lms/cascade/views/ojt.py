@@ -5,9 +5,6 @@ Who may open them and what they see is ``ojt.selectors`` (a programme manager ev
 their own; anyone else 403); a plan or record of another agency is 404. Rules are ``ojt.services``.
 """
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from content.spreadsheets import csv_response, xlsx_response
+
 from .. import exceptions as errors
 from ..models import OJTRecord, TrainingPlan
-from ..ojt import imports, progress, selectors, services
+from ..ojt import exports, imports, progress, selectors, services
 from ..ojt.forms import ImportForm, PlanForm, RecordForm
 
 PAGE_SIZE = 50
-XLSX_DATE_FORMAT = "yyyy-mm-dd"
 MEASURE_LABELS = {
     "sessions": gettext_lazy("Sessions"),
     "staff": gettext_lazy("Staff trained"),
@@ -257,64 +255,17 @@ def ojt_record_delete(request, pk):
 # --- exports ---------------------------------------------------------------------------------------------
 
 
-def _export_columns() -> list[str]:
-    return [
-        _("Date"), _("Staff member"), _("Username"), _("Agency"), _("Training unit"), _("Topic"), _("Module"),
-        _("Hours"), _("Instructor or mentor"), _("Evidence"), _("Source"),
-    ]
-
-
-def _export_rows(records):
-    for record in records:
-        yield [
-            record.date, record.staff.get_full_name() or record.staff.username, record.staff.username,
-            record.agency.name, record.unit.name if record.unit else "", record.topic, record.module,
-            record.hours, record.instructor, record.evidence, record.get_source_display(),
-        ]
-
-
 @login_required
 def ojt_records_export(request, kind):
     _check(request)
     if kind not in ("xlsx", "csv"):
         raise Http404
     filters = selectors.RecordFilters.from_query(request.GET)
-    records = selectors.record_list(user=request.user, filters=filters)
-    stamp = timezone.localdate().isoformat()
+    sheet = exports.records_sheet(selectors.record_list(user=request.user, filters=filters))
+    filename = f"ojt-records-{timezone.localdate().isoformat()}.{kind}"
     if kind == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="ojt-records-{stamp}.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 (Turkmen and Russian letters) with the BOM
-        writer = csv.writer(response)
-        writer.writerow(_export_columns())
-        for row in _export_rows(records):
-            writer.writerow(["" if value is None else (value.isoformat() if hasattr(value, "isoformat") else value)
-                             for value in row])
-        return response
-    response = HttpResponse(_workbook(records), content_type=imports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="ojt-records-{stamp}.xlsx"'
-    return response
-
-
-def _workbook(records) -> bytes:
-    """One sheet: translated headers, then a record per row; dates as Excel dates, hours as numbers."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("OJT records")[:31]
-    sheet.append(_export_columns())
-    for row in _export_rows(records):
-        row[7] = float(row[7])
-        sheet.append(row)
-    for cell in sheet["A"][1:]:
-        cell.number_format = XLSX_DATE_FORMAT
-    for letter, width in zip("ABCDEFGHIJK", (12, 28, 16, 28, 28, 40, 8, 8, 28, 30, 10), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        return csv_response(sheet, filename=filename)
+    return xlsx_response([sheet], filename=filename)
 
 
 # --- import ----------------------------------------------------------------------------------------------

@@ -5,9 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from assessments import analytics
+from content.spreadsheets import csv_response, frame_sheet, xlsx_response
 
 from .. import lineage, selectors
-from ..downloads import csv_response, records, xlsx_response
+from ..downloads import records
 
 GROUPINGS = ("agency", "region", "gender", "language", "cohort", "session")
 # groups of the cascade: most learners belong to none, so only those in one are tabled
@@ -98,5 +99,5 @@ def _download(figures: dict, kind: str):
     }
     if kind == "csv":
         # one CSV: the learners' pre/post pairs (the other tables are in the XLSX workbook)
-        return csv_response(figures["gains"], filename="knowledge-gain-learners.csv")
-    return xlsx_response(sheets, filename="knowledge-gain.xlsx")
+        return csv_response(frame_sheet("learners", figures["gains"]), filename="knowledge-gain-learners.csv")
+    return xlsx_response([frame_sheet(name, frame) for name, frame in sheets.items()], filename="knowledge-gain.xlsx")

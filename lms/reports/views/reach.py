@@ -10,11 +10,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from content.spreadsheets import csv_response, frame_sheet, readme_sheet, xlsx_response
 from lms.cascade import delivery
 from lms.people.models import Profile
 
 from .. import reach as reach_selectors
-from ..downloads import bars, csv_response, records, xlsx_response
+from ..downloads import bars, records
 from ..exceptions import NOT_ALLOWED, ReachNotAllowed
 
 LEVELS = {
@@ -84,7 +85,7 @@ def reach(request):
     tables = reach_selectors.reach_tables(frames)
     download = request.GET.get("download")
     if download == "csv":
-        return csv_response(tables["sessions"], filename="cascade-reach-sessions.csv")
+        return csv_response(frame_sheet("sessions", tables["sessions"]), filename="cascade-reach-sessions.csv")
     if download == "xlsx":
         return _workbook(frames, tables)
 
@@ -148,4 +149,7 @@ def _workbook(frames, tables):
         (_("Sheet"), _("Column"), _("Definition")),
         *[(sheet, column, str(text) % windows) for sheet, column, text in DEFINITIONS],
     ]
-    return xlsx_response(sheets, filename="cascade-reach.xlsx", readme=readme)
+    return xlsx_response(
+        [readme_sheet(readme), *[frame_sheet(name, frame) for name, frame in sheets.items()]],
+        filename="cascade-reach.xlsx",
+    )
