@@ -97,9 +97,15 @@ def normalise_richtext(html: str) -> str:
         while node is not None:
             following = node.next_sibling
             wrapper.append(node.extract())
+            blanks = []
             while isinstance(following, NavigableString) and not following.strip():
+                blanks.append(following)
                 following = following.next_sibling
-            node = following if getattr(following, "name", None) == "li" else None
+            if getattr(following, "name", None) != "li":
+                break
+            for blank in blanks:
+                wrapper.append(blank.extract())
+            node = following
     return soup.decode(formatter=KEEP_ORDER)
 
 
