@@ -64,7 +64,9 @@ class _KeepOrder(HTMLFormatter):
         return list(tag.attrs.items())
 
 
-KEEP_ORDER = _KeepOrder(entity_substitution=HTMLFormatter.REGISTRY["minimal"].entity_substitution, void_element_close_prefix="/")
+KEEP_ORDER = _KeepOrder(
+    entity_substitution=HTMLFormatter.REGISTRY["minimal"].entity_substitution, void_element_close_prefix="/"
+)
 
 
 def _clean(html: str, *, tags, attributes) -> str:

@@ -9,8 +9,9 @@ Pure Python, no database. The question dict read and written by both formats::
 always generates them in file order: options of single/multiple and items of ordering "a", "b", … "z",
 "aa", "ab", …; items of matching "1", "2", …; choices of matching "a", "b", … in order of first
 appearance; the one criterion of an imported rubric "overall". Texts the format marks as HTML go to the
-*html* fields reshaped for the rich-text editor (``editor_html``; the caller sanitises them with bleach); texts of plain fields (options,
-items, option feedback, accepted answers, guidance) are reduced to plain text.
+*html* fields, reshaped for the rich-text editor (``editor_html``; the caller sanitises them with bleach);
+texts of plain fields (options, items, option feedback, accepted answers, guidance) are reduced to plain
+text.
 """
 
 from __future__ import annotations

@@ -60,7 +60,8 @@ class _Inspector(HTMLParser):
         for name, value in attrs:
             squeezed = re.sub(r"[\s\x00-\x20]", "", value or "").lower()
             # the page's own markup has style attributes (progress bars); a stored one would carry a URL
-            if name.startswith("on") or name == "srcdoc" or (name == "style" and re.search(r"url\(|expression\(|script", squeezed)):
+            risky_style = name == "style" and re.search(r"url\(|expression\(|script", squeezed)
+            if name.startswith("on") or name == "srcdoc" or risky_style:
                 self.problems.append(f"<{tag} {name}>")
             if name in URL_ATTRIBUTES and squeezed.startswith(("javascript:", "vbscript:", "data:")):
                 self.problems.append(f"<{tag} {name}={value}>")
