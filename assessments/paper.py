@@ -241,11 +241,9 @@ def form_questions(form) -> dict:
 
 
 def paper_form_items(form) -> list:
-    """The printed items of ``form``: position, question (in the form's language) and lettered lists."""
-    from wagtail.rich_text import expand_db_html
+    """The printed items of ``form``: position, question (in the form's language) and lettered lists.
 
-    from content.sanitize import sanitize_rendered_html
-
+    ``prompt`` is the stored rich text; the template renders it with ``safe_richtext``."""
     items = []
     for position, question in form_questions(form).items():
         data = question.data if isinstance(question.data, dict) else {}
@@ -258,7 +256,7 @@ def paper_form_items(form) -> list:
                 "position": position,
                 "question": question,
                 "kind": question.kind,
-                "prompt": sanitize_rendered_html(expand_db_html(question.prompt)),
+                "prompt": question.prompt,
                 "options": lettered(data.get("options")),
                 "items": lettered(data.get("items")),
                 "choices": lettered(data.get("choices")),

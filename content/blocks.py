@@ -1,17 +1,18 @@
 """StreamField blocks of lesson pages. Templates live under templates/blocks/.
 
-Every piece of rich text is sanitised with bleach when it is saved and when it is rendered.
+Every piece of rich text is sanitised with bleach when it is saved and when it is rendered: rich text in
+a StreamField is a ``SafeRichTextBlock`` (never Wagtail's plain ``RichTextBlock``), whose value renders
+through ``content.sanitize.render_richtext`` like the ``safe_richtext`` filter.
 """
 
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
-from wagtail.rich_text import RichText, expand_db_html
+from wagtail.rich_text import RichText
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from .sanitize import sanitize_rendered_html, sanitize_stored_richtext
+from .sanitize import render_richtext, sanitize_stored_richtext
 
 RICH_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -20,10 +21,10 @@ class SafeRichText(RichText):
     """Rich text whose rendering is sanitised after Wagtail expands links and embeds."""
 
     def __html__(self):
-        return sanitize_rendered_html(expand_db_html(self.source))
+        return render_richtext(self)
 
     def __str__(self):
-        return mark_safe(self.__html__())
+        return render_richtext(self)
 
 
 class SafeRichTextBlock(blocks.RichTextBlock):
@@ -38,8 +39,17 @@ class SafeRichTextBlock(blocks.RichTextBlock):
     def bulk_to_python(self, values):
         return [self.to_python(value) for value in values]
 
+    def normalize(self, value):
+        # a value assigned in code, or rebuilt from the editor's form for a preview, renders safely too
+        if isinstance(value, SafeRichText):
+            return value
+        return SafeRichText(value.source if isinstance(value, RichText) else (value or ""))
+
+    def value_from_form(self, value):
+        return SafeRichText(value)
+
     def render_basic(self, value, context=None):
-        return mark_safe(value.__html__()) if value else ""
+        return render_richtext(value)
 
     def get_default(self):
         default = self.meta.default or ""

@@ -9,8 +9,9 @@ Pure Python, no database. The question dict read and written by both formats::
 always generates them in file order: options of single/multiple and items of ordering "a", "b", … "z",
 "aa", "ab", …; items of matching "1", "2", …; choices of matching "a", "b", … in order of first
 appearance; the one criterion of an imported rubric "overall". Texts the format marks as HTML go to the
-*html* fields as they are (the caller sanitises them with bleach); texts of plain fields (options,
-items, option feedback, accepted answers, guidance) are reduced to plain text.
+*html* fields, reshaped for the rich-text editor (``editor_html``; the caller sanitises them with bleach);
+texts of plain fields (options, items, option feedback, accepted answers, guidance) are reduced to plain
+text.
 """
 
 from __future__ import annotations
@@ -378,6 +379,17 @@ def text_to_html(value: str) -> str:
         "<p>" + "<br>".join(html.escape(line.strip(), quote=False) for line in p.splitlines()) + "</p>"
         for p in paragraphs
     )
+
+
+def editor_html(value: str) -> str:
+    """An HTML text (prompt, general feedback) reshaped so that the admin's rich-text editor can open it.
+
+    Moodle and GIFT files carry HTML that the editor cannot map, e.g. an ``<li>`` outside a list, which
+    made the question's edit page fail. The bank's ``save()`` sanitises (and reshapes) it again.
+    """
+    from content.sanitize import normalise_richtext
+
+    return normalise_richtext(value)
 
 
 def plain_to_html_text(value: str) -> str:

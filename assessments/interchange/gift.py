@@ -183,7 +183,7 @@ def _is_html(fmt: str, text: str) -> bool:
 def _as_html(raw: str, default: str) -> str:
     fmt, body = _split_format(raw, default)
     body = _post(body).strip()
-    return body if _is_html(fmt, body) else c.text_to_html(body)
+    return c.editor_html(body if _is_html(fmt, body) else c.text_to_html(body))
 
 
 def _as_plain(raw: str, default: str) -> str:

@@ -128,7 +128,7 @@ def _utf8_or_declared(data: bytes) -> bool:
 
 def _read_question(result: ImportResult, element, index: int, qtype: str) -> dict | None:
     raw_name = _text(element.find("name"))
-    prompt = _html(element.find("questiontext"))
+    prompt = c.editor_html(_html(element.find("questiontext")))
     report = QuestionReport(result, index=index, name=" ".join(raw_name.split()) or c.name_from_prompt(prompt))
     if qtype == "description":
         report.warn(c.DESCRIPTION_SKIPPED, code="description_skipped")
@@ -151,7 +151,7 @@ def _read_question(result: ImportResult, element, index: int, qtype: str) -> dic
         "name": name,
         "prompt": prompt,
         "points": points,
-        "feedback": _html(element.find("generalfeedback")),
+        "feedback": c.editor_html(_html(element.find("generalfeedback"))),
         "data": data,
         "tags": _tags(element),
     }

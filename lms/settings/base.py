@@ -230,6 +230,8 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILEMBEDS_FINDERS = []  # closed networks: no oEmbed providers
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
+# Draftail that opens any stored rich text (content/widgets.py) instead of failing on markup it cannot map
+WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "content.widgets.RichTextEditor"}}
 
 # The REST API under /api/v1/ (lms.api): a browser session or a personal token, signed-in users only,
 # pages of 50, and an OpenAPI schema drawn from the views (drf-spectacular).
