@@ -43,6 +43,7 @@ check: install
 test: install
 	.ci/checks
 	.ci/ensure-chromium
+	.ci/ensure-clamd
 	$(BIN)/python -m pytest
 	.ci/with-postgres $(BIN)/python -m pytest
 

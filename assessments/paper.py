@@ -29,6 +29,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from content.virusscan import UploadRefused, upload_scan
+
 from .exceptions import AssessmentError
 
 PAPER_KINDS = ("single", "multiple", "truefalse", "matching", "ordering", "short")
@@ -165,6 +167,10 @@ def paper_rows_from_file(upload) -> list:
     The header is ``username, 1, 2, …`` (item positions, any subset in any order); a row's number is
     its line in the file (the header is line 1). Blank lines are skipped. Raises ``PaperFileError``.
     """
+    try:
+        upload_scan(upload)
+    except UploadRefused as refused:
+        raise PaperFileError(refused.message) from None
     table = _table_rows(upload)
     while table and not any(cell.strip() for cell in table[0]):
         table.pop(0)

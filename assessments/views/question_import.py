@@ -14,6 +14,8 @@ from django.utils.translation import ngettext
 from wagtail.admin.auth import permission_denied
 from wagtail.models import Locale
 
+from content.virusscan import validate_upload
+
 from ..interchange import ExportError, questions_from_gift, questions_from_moodle_xml, questions_to_gift, questions_to_moodle_xml
 from ..models import Question
 from ..services import questions_import
@@ -23,7 +25,11 @@ FORMATS = (("moodle", _("Moodle XML")), ("gift", _("GIFT")))
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Question file"), help_text=_("Moodle XML (.xml) or GIFT (.txt, .gift), at most 5 MB."))
+    file = forms.FileField(
+        label=_("Question file"),
+        help_text=_("Moodle XML (.xml) or GIFT (.txt, .gift), at most 5 MB."),
+        validators=[validate_upload],
+    )
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS)
     locale = forms.ModelChoiceField(label=_("Language of the questions"), queryset=Locale.objects.all(), empty_label=None)
     module = forms.IntegerField(label=_("Module"), required=False, min_value=1, max_value=99)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import H5PLibrary, H5PPackage, H5PUsage
+from ..virusscan import upload_scan
 from . import exceptions as errors
 from .exceptions import H5PPackageError
 from .validation import LibraryRef, Limits, ValidatedPackage, package_validate
@@ -154,6 +155,7 @@ def _language_note(*, libraries: Iterable[H5PLibrary], language: str) -> str:
 
 
 def _write_package(*, upload, writer_holder: list, limits: Limits | None):
+    upload_scan(upload)  # before anything is read: refused (UploadRefused) when clamd finds a virus
     validated = package_validate(upload, is_installed=library_installed, limits=limits or Limits())
     if hasattr(upload, "seek"):
         upload.seek(0)

@@ -13,6 +13,7 @@ from ..h5p.exceptions import H5PPackageError
 from ..h5p.services import PackageInUse, h5p_package_create, h5p_package_delete, h5p_package_replace, library_installed
 from ..h5p.validation import package_validate
 from ..models import H5PUsage
+from ..virusscan import validate_upload
 
 PACKAGE_REQUIRED = _("Choose an .h5p file to upload.")
 
@@ -21,6 +22,7 @@ class H5PPackageForm(WagtailAdminModelForm):
     package_file = forms.FileField(
         label=_("H5P package (.h5p)"),
         required=False,
+        validators=[validate_upload],
         help_text=_("Exported from H5P (h5p.org, Lumi or another H5P platform). Replacing a package keeps its lessons."),
         widget=forms.ClearableFileInput(attrs={"accept": ".h5p"}),
     )

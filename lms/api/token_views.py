@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from content.urls import absolute_url
+
 from . import services
 
 
@@ -29,7 +31,7 @@ def api_token(request):
     context = {
         "token": services.token_get(user=request.user),
         "new_key": new_key,
-        "schema_url": request.build_absolute_uri(reverse("api:schema")),
-        "api_url": request.build_absolute_uri(reverse("api:session_list")),
+        "schema_url": absolute_url(reverse("api:schema"), request=request),
+        "api_url": absolute_url(reverse("api:session_list"), request=request),
     }
     return render(request, "api/token.html", context)

@@ -3,8 +3,11 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from icalendar import Calendar, Event
+
+from lms.people.mail import user_language
 
 from .models import CalendarFeed, CascadeSession
 from .selectors import trained_by
@@ -39,8 +42,17 @@ def feed_sessions(feed: CalendarFeed):
     return sessions.distinct().order_by("starts_at")
 
 
+def feed_language(feed: CalendarFeed) -> str:
+    """The language of the feed's links: its trainer's; the site's default for an agency (it has none)."""
+    return user_language(feed.trainer) if feed.trainer_id else settings.LANGUAGE_CODE
+
+
 def feed_ics(feed: CalendarFeed, *, base_url: str, name: str) -> bytes:
-    """The feed as an RFC 5545 calendar: one VEVENT per day, with a stable UID, in the site's time zone."""
+    """The feed as an RFC 5545 calendar: one VEVENT per day, with a stable UID, in the site's time zone.
+
+    The time zone the events name (``TZID=Asia/Ashgabat``) is defined in the feed by its VTIMEZONE, as
+    RFC 5545 (3.2.19) asks; the links to the sessions carry the language prefix of the feed's owner.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//Anti-trafficking training LMS//cascade sessions//EN")
     calendar.add("version", "2.0")
@@ -48,16 +60,22 @@ def feed_ics(feed: CalendarFeed, *, base_url: str, name: str) -> bytes:
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     host = base_url.split("//")[-1].split("/")[0] or "lms"
     stamp = timezone.now()
-    for session in feed_sessions(feed):
-        for day in session.days.all():
-            event = Event()
-            event.add("uid", f"session-{session.pk}-{day.date.isoformat()}@{host}")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", timezone.make_aware(datetime.combine(day.date, day.starts)))
-            event.add("dtend", timezone.make_aware(datetime.combine(day.date, day.ends)))
-            event.add("summary", session.title)
-            event.add("location", session.venue)
-            event.add("status", ICS_STATUS.get(session.state, "CONFIRMED"))
-            event.add("description", f"{session.lead_trainer.get_full_name()} · {base_url.rstrip('/')}/training/sessions/{session.pk}/")
-            calendar.add_component(event)
+    with translation.override(feed_language(feed)):
+        for session in feed_sessions(feed):
+            link = base_url.rstrip("/") + reverse("cascade:session_detail", args=[session.pk])
+            for day in session.days.all():
+                event = Event()
+                event.add("uid", f"session-{session.pk}-{day.date.isoformat()}@{host}")
+                event.add("dtstamp", stamp)
+                event.add("dtstart", timezone.make_aware(datetime.combine(day.date, day.starts)))
+                event.add("dtend", timezone.make_aware(datetime.combine(day.date, day.ends)))
+                event.add("summary", session.title)
+                event.add("location", session.venue)
+                event.add("status", ICS_STATUS.get(session.state, "CONFIRMED"))
+                event.add("url", link)
+                event.add("description", f"{session.lead_trainer.get_full_name()} · {link}")
+                calendar.add_component(event)
+    calendar.add_missing_timezones()
+    # the VTIMEZONE before the events that use it (some calendar programs read the file in one pass)
+    calendar.subcomponents.sort(key=lambda component: component.name != "VTIMEZONE")
     return calendar.to_ical()

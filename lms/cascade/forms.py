@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from assessments.models import Assessment
+from content.virusscan import validate_upload
 from courses.models import CoursePage
 from courses.selectors import course_nav
 from lms.people.models import TrainingUnit
@@ -208,6 +209,7 @@ class RosterImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("Roster file (.xlsx or .csv)"),
+        validators=[validate_upload],
         widget=forms.ClearableFileInput(
             attrs={"accept": ".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),

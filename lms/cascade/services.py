@@ -14,14 +14,13 @@ refuses a second session at overlapping times even when two bookings arrive at t
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import formats, timezone
 
 from assessments import services as assessment_services
 from assessments.exceptions import AssessmentError
+from content.urls import absolute_reverse_lazy
 from lms.people import selectors as people_selectors
 from lms.people.mail import mail_in_language
 from lms.people.models import Profile, TrainingUnit
@@ -451,7 +450,8 @@ def _notify(*, session, action, actor, comment="") -> None:
     context = {
         "session": session, "action": action, "actor": _name(actor) if actor else "", "comment": comment,
         "state": State(session.state).label,
-        "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("cascade:session_detail", args=[session.pk]),
+        # reversed when each mail is rendered, so the link carries its recipient's language
+        "url": absolute_reverse_lazy("cascade:session_detail", args=[session.pk]),
     }
     for recipient in {user.pk: user for user in recipients if user.email and user.pk != getattr(actor, "pk", None)}.values():
         mail_in_language(

@@ -19,6 +19,9 @@ def user_language(user) -> str:
 def mail_in_language(*, recipient, subject_template: str, body_template: str, context: dict) -> None:
     """Render the subject and body in the recipient's language and send them.
 
+    Pass links as ``content.urls.absolute_reverse_lazy(...)``: they are reversed while the mail is
+    rendered, so they carry the recipient's language prefix.
+
     A mail server that is down is logged, not raised: the change that caused the mail is already made,
     and the other recipients still get theirs.
     """

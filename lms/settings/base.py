@@ -228,10 +228,20 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# new images and documents go through the virus scanner (content.virusscan) when one is configured
+WAGTAILIMAGES_IMAGE_FORM_BASE = "content.forms.ScannedImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "content.forms.ScannedDocumentForm"
 WAGTAILEMBEDS_FINDERS = []  # closed networks: no oEmbed providers
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 # Draftail that opens any stored rich text (content/widgets.py) instead of failing on markup it cannot map
 WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "content.widgets.RichTextEditor"}}
+
+# Virus scanning of uploads with ClamAV's daemon (content.virusscan), off unless one of these is set: a Unix
+# socket, or a host and port. A configured scanner that cannot be reached refuses uploads (fail closed).
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT") or 3310)
+CLAMD_TIMEOUT = int(os.environ.get("CLAMD_TIMEOUT") or 30)
 
 # The REST API under /api/v1/ (lms.api): a browser session or a personal token, signed-in users only,
 # pages of 50, and an OpenAPI schema drawn from the views (drf-spectacular).

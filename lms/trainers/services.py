@@ -15,12 +15,11 @@ import calendar
 import secrets
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import formats, timezone
 
+from content.urls import absolute_reverse_lazy
 from lms.people import selectors as people_selectors
 from lms.people.mail import mail_in_language
 from lms.people.models import Profile
@@ -354,8 +353,8 @@ def _remind(*, recipient, certification, days_left: int) -> None:
             "certification": certification,
             "trainer": _name(certification.user),
             "days_left": days_left,
-            "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-            + reverse("trainers:certification_detail", args=[certification.pk]),
+            # reversed when the mail is rendered, so the link carries the recipient's language
+            "url": absolute_reverse_lazy("trainers:certification_detail", args=[certification.pk]),
         },
     )
 

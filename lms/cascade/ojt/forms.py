@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from content.virusscan import validate_upload
 from lms.people.models import Agency, TrainingUnit
 
 from . import selectors
@@ -103,7 +104,7 @@ class RecordForm(forms.Form):
 
 class ImportForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
-    file = forms.FileField(label=_("XLSX file"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(label=_("XLSX file"), validators=[validate_upload], widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

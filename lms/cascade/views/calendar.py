@@ -10,7 +10,6 @@ import calendar as calendar_grid
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from content.i18n import sort_key_for
+from content.urls import absolute_url, base_url
 from lms.people import selectors as people_selectors
 from lms.people.models import Agency, Region
 from lms.people.roles import Role
@@ -63,7 +63,7 @@ def calendar_feeds(request):
         {
             "owner": owner,
             "label": _("My sessions") if owner == "trainer" else _("Sessions of my agency"),
-            "url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])),
+            "url": absolute_url(reverse("calendar_feed", args=[feed.token]), request=request),
         }
         for owner, feed in feeds
     ]
@@ -72,11 +72,11 @@ def calendar_feeds(request):
 
 def calendar_feed(request, token):
     """The feed itself, for calendar programs: the token is the only key."""
-    feed = CalendarFeed.objects.select_related("trainer", "agency").filter(token=token).first()
+    feed = CalendarFeed.objects.select_related("trainer__profile", "agency").filter(token=token).first()
     if feed is None:
         raise Http404
     name = feed.trainer.get_full_name() if feed.trainer_id else feed.agency.name_en
-    body = calendar.feed_ics(feed, base_url=settings.WAGTAILADMIN_BASE_URL, name=f"{name} — cascade sessions")
+    body = calendar.feed_ics(feed, base_url=base_url(request), name=f"{name} — cascade sessions")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="sessions.ics"'
     response["Cache-Control"] = "private, max-age=300"

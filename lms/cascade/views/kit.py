@@ -2,10 +2,11 @@
 
 import re
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+
+from content.urls import base_url
 
 from .. import kit, selectors, services
 from ..models import CascadeSession
@@ -24,7 +25,7 @@ def session_kit(request, pk):
         raise Http404 from None
     if not services.may_run(user=request.user, session=session):
         raise PermissionDenied
-    data = kit.session_kit_pdf(session=session, base_url=settings.WAGTAILADMIN_BASE_URL)
+    data = kit.session_kit_pdf(session=session, base_url=base_url(request))
     response = HttpResponse(data, content_type="application/pdf")
     slug = re.sub(r"[^A-Za-z0-9-]+", "-", session.title).strip("-")[:60] or "session"
     response["Content-Disposition"] = f'attachment; filename="kit-{session.pk}-{slug}-{session.language}.pdf"'

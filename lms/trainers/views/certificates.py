@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from content.ratelimit import minute_budget_spent
+from content.urls import base_url
 from courses.models import CoursePage
 from lms.people.auth import client_ip
 
@@ -41,7 +42,7 @@ def certification_pdf(request, pk):
         raise Http404
     language = certificates.pdf_language(request.GET.get("lang"))
     data = certificates.certification_pdf(
-        certification=certification, language=language, base_url=settings.WAGTAILADMIN_BASE_URL
+        certification=certification, language=language, base_url=base_url(request)
     )
     return _pdf(data, number=certification.number, language=language)
 
@@ -74,7 +75,7 @@ def _completion_download(request, certificate):
         return redirect("trainers:my_certificates")
     language = certificates.pdf_language(request.GET.get("lang"))
     data = certificates.completion_pdf(
-        certificate=certificate, language=language, base_url=settings.WAGTAILADMIN_BASE_URL
+        certificate=certificate, language=language, base_url=base_url(request)
     )
     return _pdf(data, number=certificate.number, language=language)
 
