@@ -23,6 +23,10 @@ class AttemptClosed(AssessmentError):
     """The attempt was submitted or its time ran out: answers are no longer taken."""
 
 
+class SubmitNotConfirmed(AssessmentError):
+    """A learner's final submit came without the confirmation of the summary page."""
+
+
 class BadResponse(AssessmentError):
     """A response of the wrong shape, or for an item the attempt does not have."""
 
@@ -39,6 +43,9 @@ TEST_NOT_PUBLISHED = _("This test is not open.")
 TEST_NOT_YET_OPEN = _("This test opens on %(date)s.")
 TEST_CLOSED = _("This test closed on %(date)s.")
 NO_ATTEMPTS_LEFT = _("You have used all %(count)s attempts of this test.")
+NO_ATTEMPT_LEFT_ONE = _("You have used the only attempt this test allows.")
+ALREADY_PASSED = _("You passed this test; it is not taken again.")
+SUBMIT_NOT_CONFIRMED = _("The test was not submitted: check the list of questions and confirm with “Submit for grading”.")
 ATTEMPT_CLOSED = _("This attempt is closed: it was submitted or its time ran out.")
 UNKNOWN_ITEM = _("This test has no item %(position)s.")
 NOT_ENOUGH_ITEMS = _("The question bank has %(found)s items for module %(module)s, form %(form)s; the test needs %(count)s.")

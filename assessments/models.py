@@ -168,6 +168,10 @@ class Assessment(ClusterableModel):
         AFTER_SUBMIT = "submit", _("Answers after submitting")
         AFTER_CLOSE = "close", _("Answers after the test closes")
 
+    class Layout(models.TextChoices):
+        ALL = "all", _("All questions on one page")
+        ONE = "one", _("One question per page")
+
     slug = models.SlugField(_("identifier"), max_length=80, unique=True)
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
@@ -198,6 +202,18 @@ class Assessment(ClusterableModel):
     opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     review = models.CharField(_("review"), max_length=10, choices=Review.choices, default=Review.AFTER_SUBMIT)
+    layout = models.CharField(
+        _("layout"),
+        max_length=3,
+        choices=Layout.choices,
+        default=Layout.ALL,
+        help_text=_("One question per page has previous and next buttons; the question list jumps to any question."),
+    )
+    retake_after_pass = models.BooleanField(
+        _("retake after passing"),
+        default=True,
+        help_text=_("Learners who passed may use their remaining attempts to take the test again."),
+    )
     published = models.BooleanField(_("open to learners"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -303,6 +319,9 @@ class Answer(models.Model):
     max_score = models.DecimalField(max_digits=8, decimal_places=2)
     parts = models.JSONField(default=dict, blank=True)
     needs_grading = models.BooleanField(default=False)
+    flagged = models.BooleanField(
+        _("flagged for review"), default=False, help_text=_("The learner marked this question to look at again before submitting.")
+    )
 
     class Meta:
         ordering = ["position"]

@@ -55,6 +55,11 @@ class ItemView:
     score: object = None
     needs_grading: bool = False
     extra: dict = field(default_factory=dict)
+    flagged: bool = False
+
+    @property
+    def answered(self) -> bool:
+        return self.response is not None
 
     @property
     def field_name(self) -> str:
@@ -77,7 +82,7 @@ def attempt_item_for_learner(*, user, attempt_id: int, position: int) -> Answer 
         .filter(attempt_id=attempt_id, attempt__user=user, position=position)
         # autosave is the busiest request: read only what it needs
         .only(
-            "id", "attempt_id", "position", "question_id", "response", "saved_at", "max_score",
+            "id", "attempt_id", "position", "question_id", "response", "saved_at", "max_score", "flagged",
             "attempt__id", "attempt__user_id", "attempt__state", "attempt__deadline", "attempt__seed",
             "attempt__assessment__id", "attempt__assessment__shuffle_options",
             "question__id", "question__kind", "question__data", "question__prompt",
@@ -98,6 +103,7 @@ def item_view(*, answer: Answer, attempt: Attempt, reveal: bool) -> ItemView:
         public=question_public(kind=question.kind, data=question.data, seed=seed),
         response=answer.response,
         saved=answer.saved_at is not None,
+        flagged=answer.flagged,
     )
     if reveal:
         item.review = question_key_view(kind=question.kind, data=question.data, feedback=question.feedback)

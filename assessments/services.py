@@ -37,6 +37,24 @@ def assessment_check_open(*, assessment: Assessment, now=None) -> None:
         raise errors.TestNotOpen(errors.TEST_CLOSED % {"date": formats.date_format(timezone.localtime(assessment.closes_at), "DATETIME_FORMAT")})
 
 
+def attempt_start_check(*, user, assessment: Assessment, now=None) -> int:
+    """Raise why ``user`` may not start a new attempt now; else return the number of attempts used.
+
+    The test page asks this before it offers a start button, so the page and ``attempt_start`` refuse
+    for the same reasons with the same words.
+    """
+    assessment_check_open(assessment=assessment, now=now)
+    attempts = Attempt.objects.filter(assessment=assessment, user=user)
+    used = attempts.aggregate(last=Max("number"))["last"] or 0
+    if assessment.max_attempts and used >= assessment.max_attempts:
+        if assessment.max_attempts == 1:
+            raise errors.NoAttemptsLeft(errors.NO_ATTEMPT_LEFT_ONE)
+        raise errors.NoAttemptsLeft(errors.NO_ATTEMPTS_LEFT % {"count": assessment.max_attempts})
+    if not assessment.retake_after_pass and attempts.filter(passed=True).exists():
+        raise errors.NoAttemptsLeft(errors.ALREADY_PASSED)
+    return used
+
+
 def attempt_start(*, user, assessment: Assessment, language: str, now=None) -> Attempt:
     """Start an attempt, or return the learner's open one (a second tab, a reload, a lost connection).
 
@@ -47,10 +65,7 @@ def attempt_start(*, user, assessment: Assessment, language: str, now=None) -> A
     open_attempt = _open_attempt(user=user, assessment=assessment, now=now)
     if open_attempt is not None:
         return open_attempt
-    assessment_check_open(assessment=assessment, now=now)
-    used = Attempt.objects.filter(assessment=assessment, user=user).aggregate(last=Max("number"))["last"] or 0
-    if assessment.max_attempts and used >= assessment.max_attempts:
-        raise errors.NoAttemptsLeft(errors.NO_ATTEMPTS_LEFT % {"count": assessment.max_attempts})
+    used = attempt_start_check(user=user, assessment=assessment, now=now)
     seed = secrets.token_hex(8)
     keys = assessment_draw(assessment=assessment, seed=seed)
     questions = _questions_in(keys=keys, language=language)
@@ -148,8 +163,13 @@ def _open_attempt(*, user, assessment, now) -> Attempt | None:
 # --- answering ------------------------------------------------------------------------------------------
 
 
-def answer_save(*, user, attempt_id: int, position: int, response, now=None, answer: Answer | None = None) -> Answer:
+def answer_save(
+    *, user, attempt_id: int, position: int, response, now=None, answer: Answer | None = None, flagged: bool | None = None
+) -> Answer:
     """Save one response of an open attempt (autosave). Refused after the deadline or the submit.
+
+    ``flagged`` (when not None) saves the learner's "flag for review" mark with the response, so it
+    survives a reload and a resume.
 
     Costs two queries: the item with its attempt and question in one read (none when the caller
     passes ``answer``, read for this user with ``selectors.attempt_item_for_learner``), and one
@@ -174,20 +194,26 @@ def answer_save(*, user, attempt_id: int, position: int, response, now=None, ans
         clean = response_validate(kind=answer.question.kind, data=answer.question.data, response=response)
     except ResponseError as error:
         raise errors.BadResponse(error.message) from error
-    updated = Answer.objects.filter(pk=answer.pk, attempt__state=Attempt.State.IN_PROGRESS).update(
-        response=clean, saved_at=now
-    )
+    changes = {"response": clean, "saved_at": now}
+    if flagged is not None:
+        changes["flagged"] = bool(flagged)
+    updated = Answer.objects.filter(pk=answer.pk, attempt__state=Attempt.State.IN_PROGRESS).update(**changes)
     if not updated:  # submitted between the read and the write
         raise errors.AttemptClosed(errors.ATTEMPT_CLOSED)
     answer.response = clean
+    if flagged is not None:
+        answer.flagged = bool(flagged)
     return answer
 
 
-def answers_save(*, user, attempt_id: int, responses: dict, now=None) -> list:
-    """Save several responses at once (the form without JavaScript); all or nothing."""
+def answers_save(*, user, attempt_id: int, responses: dict, now=None, flags: dict | None = None) -> list:
+    """Save several responses (and flags, by position) at once (the form without JavaScript); all or nothing."""
+    flags = flags or {}
     with transaction.atomic():
         return [
-            answer_save(user=user, attempt_id=attempt_id, position=position, response=response, now=now)
+            answer_save(
+                user=user, attempt_id=attempt_id, position=position, response=response, now=now, flagged=flags.get(position)
+            )
             for position, response in sorted(responses.items())
         ]
 
@@ -217,6 +243,26 @@ def attempt_submit(*, attempt_id: int, user=None, now=None, by_timer: bool = Fal
     _attempt_total(attempt, answers)
     attempt.save(update_fields=["state", "submitted_at", "closed_by_timer", "score", "passed"])
     return attempt
+
+
+def attempt_finish(*, attempt_id: int, user, confirmed: bool, now=None) -> Attempt:
+    """A learner's final submit from the web: refused unless ``confirmed`` (the button of the summary
+    page, which lists the unanswered and flagged questions), and the attempt then stays open.
+
+    A submit of a closed attempt returns it unchanged (a double click); an attempt whose time ran out
+    closes with what was saved, confirmed or not, as the server's deadline says.
+    """
+    now = now or timezone.now()
+    attempt = Attempt.objects.filter(pk=attempt_id, user=user).first()
+    if attempt is None:
+        raise errors.BadResponse(errors.ATTEMPT_CLOSED)
+    if attempt.state != Attempt.State.IN_PROGRESS:
+        return attempt
+    if attempt.deadline and now >= attempt.deadline:
+        return attempt_submit(attempt_id=attempt_id, user=user, now=now, by_timer=True)
+    if not confirmed:
+        raise errors.SubmitNotConfirmed(errors.SUBMIT_NOT_CONFIRMED)
+    return attempt_submit(attempt_id=attempt_id, user=user, now=now)
 
 
 def attempts_expire(*, now=None) -> int:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:slug>/start/", views.attempt_start, name="start"),
     path("attempt/<int:attempt_id>/", views.attempt_take, name="take"),
     path("attempt/<int:attempt_id>/save/", views.answer_autosave, name="autosave"),
+    path("attempt/<int:attempt_id>/summary/", views.attempt_summary, name="summary"),
     path("attempt/<int:attempt_id>/submit/", views.attempt_submit, name="submit"),
     path("attempt/<int:attempt_id>/review/", views.attempt_review, name="review"),
 ]

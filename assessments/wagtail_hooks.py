@@ -94,7 +94,7 @@ class AssessmentViewSet(SnippetViewSet):
                 FieldRowPanel([FieldPanel("shuffle_items"), FieldPanel("shuffle_options")]),
                 FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("max_attempts"), FieldPanel("pass_mark")]),
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
-                FieldPanel("review"),
+                FieldRowPanel([FieldPanel("layout"), FieldPanel("review"), FieldPanel("retake_after_pass")]),
             ],
             heading=_("rules"),
         ),

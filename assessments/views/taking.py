@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import exceptions as errors
 from .. import selectors, services
-from ..exceptions import AssessmentError, AttemptClosed, BadResponse
+from ..exceptions import AssessmentError, AttemptClosed, BadResponse, SubmitNotConfirmed
 from ..forms import response_from_post
 from ..models import Assessment, Attempt
 
@@ -18,7 +19,24 @@ from ..models import Assessment, Attempt
 @login_required
 def assessment_detail(request, slug):
     assessment = get_object_or_404(selectors.assessments_for_learner(user=request.user), slug=slug)
-    return render(request, "assessments/detail.html", {"assessment": assessment, "attempts": assessment.my_attempts})
+    attempts = assessment.my_attempts
+    resumable = next((attempt for attempt in attempts if attempt.state == Attempt.State.IN_PROGRESS), None)
+    refusal = None
+    if resumable is None:
+        try:
+            services.attempt_start_check(user=request.user, assessment=assessment)
+        except AssessmentError as error:
+            refusal = error.message
+    last = next((attempt for attempt in attempts if attempt.state != Attempt.State.IN_PROGRESS), None)
+    context = {
+        "assessment": assessment,
+        "attempts": attempts,
+        "resumable": resumable,
+        "refusal": refusal,
+        "last": last,
+        "last_reveal": last is not None and selectors.review_allowed(attempt=last),
+    }
+    return render(request, "assessments/detail.html", context)
 
 
 @login_required
@@ -40,9 +58,8 @@ def _learner_attempt(request, attempt_id) -> Attempt:
     return attempt
 
 
-@login_required
-def attempt_take(request, attempt_id):
-    attempt = _learner_attempt(request, attempt_id)
+def _closed_or_overdue(request, attempt):
+    """Where to send a learner whose attempt is no longer open (closing it first when its time ran out)."""
     now = timezone.now()
     if attempt.state == Attempt.State.IN_PROGRESS and attempt.deadline and now >= attempt.deadline:
         services.attempt_submit(attempt_id=attempt.pk, user=request.user, now=now, by_timer=True)
@@ -50,36 +67,80 @@ def attempt_take(request, attempt_id):
         return redirect("assessments:review", attempt_id=attempt.pk)
     if attempt.state != Attempt.State.IN_PROGRESS:
         return redirect("assessments:review", attempt_id=attempt.pk)
+    return None
+
+
+def _position(value, items) -> int | None:
+    try:
+        position = int(value)
+    except (TypeError, ValueError):
+        return None
+    return position if any(item.position == position for item in items) else None
+
+
+def _take_url(attempt, position=None) -> str:
+    """The page of question ``position``: its own page in one-per-page tests, its anchor otherwise."""
+    url = reverse("assessments:take", args=[attempt.pk])
+    if position is None:
+        return url
+    if attempt.assessment.layout == Assessment.Layout.ONE:
+        return f"{url}?item={position}"
+    return f"{url}#item-{position}"
+
+
+@login_required
+def attempt_take(request, attempt_id):
+    attempt = _learner_attempt(request, attempt_id)
+    gone = _closed_or_overdue(request, attempt)
+    if gone is not None:
+        return gone
     items = selectors.attempt_items(attempt=attempt, reveal=False)
+    one_per_page = attempt.assessment.layout == Assessment.Layout.ONE
+    source = request.POST if request.method == "POST" else request.GET
+    current = (_position(source.get("item"), items) or (items[0].position if items else None)) if one_per_page else None
+    shown = [item for item in items if item.position == current] if one_per_page else items
     if request.method == "POST":
         try:
-            responses = {item.position: response_from_post(item=item, post=request.POST) for item in items}
-            services.answers_save(user=request.user, attempt_id=attempt.pk, responses=responses, now=now)
+            responses = {item.position: response_from_post(item=item, post=request.POST) for item in shown}
+            flags = {item.position: f"flag{item.position}" in request.POST for item in shown}
+            services.answers_save(user=request.user, attempt_id=attempt.pk, responses=responses, flags=flags)
         except AttemptClosed as error:
             messages.error(request, error.message)
             return redirect("assessments:review", attempt_id=attempt.pk)
         except BadResponse as error:
             messages.error(request, error.message)
-            return render(request, "assessments/take.html", _take_context(attempt, items, request.POST), status=400)
-        if "submit" in request.POST:
-            services.attempt_submit(attempt_id=attempt.pk, user=request.user)
-            messages.success(request, _("Your answers were submitted."))
-            return redirect("assessments:review", attempt_id=attempt.pk)
+            return render(request, "assessments/take.html", _take_context(attempt, items, shown, current), status=400)
+        if "submit" in request.POST:  # the first step of submitting: the summary, which asks to confirm
+            return redirect("assessments:summary", attempt_id=attempt.pk)
+        target = _position(request.POST.get("goto"), items)
+        if target is not None:
+            return redirect(_take_url(attempt, target))
         messages.success(request, _("Your answers were saved."))
-        return redirect("assessments:take", attempt_id=attempt.pk)
-    return render(request, "assessments/take.html", _take_context(attempt, items, None))
+        return redirect(_take_url(attempt, current))
+    return render(request, "assessments/take.html", _take_context(attempt, items, shown, current))
 
 
-def _take_context(attempt, items, post):
+def _take_context(attempt, items, shown, current):
+    index = next((i for i, item in enumerate(items) if item.position == current), None)
     return {
         "attempt": attempt,
         "assessment": attempt.assessment,
         "items": items,
-        "answered": sum(1 for item in items if item.response is not None),
-        "seconds_left": (
-            max(0, int((attempt.deadline - timezone.now()).total_seconds())) if attempt.deadline else None
-        ),
+        "shown": shown,
+        "current": current,
+        "one_per_page": current is not None,
+        "previous": items[index - 1] if index else None,
+        "next": items[index + 1] if index is not None and index + 1 < len(items) else None,
+        "answered": sum(1 for item in items if item.answered),
+        "total": len(items),
+        # for the script that updates the count ({% translate %} would not find a string with "%")
+        "count_text": _("%(answered)s of %(total)s answered"),
+        "seconds_left": _seconds_left(attempt),
     }
+
+
+def _seconds_left(attempt):
+    return max(0, int((attempt.deadline - timezone.now()).total_seconds())) if attempt.deadline else None
 
 
 @login_required
@@ -100,20 +161,60 @@ def answer_autosave(request, attempt_id):
     try:
         response = response_from_post(item=selectors.item_view(answer=answer, attempt=attempt, reveal=False), post=request.POST)
         answer = services.answer_save(
-            user=request.user, attempt_id=attempt.pk, position=position, response=response, answer=answer
+            user=request.user,
+            attempt_id=attempt.pk,
+            position=position,
+            response=response,
+            answer=answer,
+            flagged=f"flag{position}" in request.POST,
         )
     except AttemptClosed as error:
         return JsonResponse({"error": str(error.message), "closed": True}, status=409)
     except BadResponse as error:
         return JsonResponse({"error": str(error.message)}, status=400)
-    return JsonResponse({"saved": True, "position": answer.position, "answered": answer.response is not None})
+    return JsonResponse(
+        {"saved": True, "position": answer.position, "answered": answer.response is not None, "flagged": answer.flagged}
+    )
+
+
+@login_required
+def attempt_summary(request, attempt_id):
+    """Before the final submit: every question's state (answered, not answered, flagged) with a link
+    back to it, and the button that submits for grading."""
+    attempt = _learner_attempt(request, attempt_id)
+    gone = _closed_or_overdue(request, attempt)
+    if gone is not None:
+        return gone
+    items = selectors.attempt_items(attempt=attempt, reveal=False)
+    rows = [{"item": item, "url": _take_url(attempt, item.position)} for item in items]
+    context = {
+        "attempt": attempt,
+        "assessment": attempt.assessment,
+        "rows": rows,
+        "unanswered": [row for row in rows if not row["item"].answered],
+        "flagged": [row for row in rows if row["item"].flagged],
+        "answered": sum(1 for item in items if item.answered),
+        "total": len(items),
+        "seconds_left": _seconds_left(attempt),
+        "back_url": _take_url(attempt, items[0].position if attempt.assessment.layout == Assessment.Layout.ONE and items else None),
+    }
+    return render(request, "assessments/summary.html", context)
 
 
 @login_required
 @require_POST
 def attempt_submit(request, attempt_id):
+    """The final submit, posted by the summary page with its confirmation."""
     attempt = _learner_attempt(request, attempt_id)
-    services.attempt_submit(attempt_id=attempt.pk, user=request.user)
+    try:
+        attempt = services.attempt_finish(attempt_id=attempt.pk, user=request.user, confirmed=request.POST.get("confirm") == "yes")
+    except SubmitNotConfirmed as error:
+        messages.error(request, error.message)
+        return redirect("assessments:summary", attempt_id=attempt.pk)
+    if attempt.closed_by_timer:
+        messages.info(request, _("The time ran out: your saved answers were submitted."))
+    else:
+        messages.success(request, _("Your answers were submitted."))
     return redirect("assessments:review", attempt_id=attempt.pk)
 
 

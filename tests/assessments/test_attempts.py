@@ -273,7 +273,7 @@ def test_the_open_attempt_never_shows_the_key(client, fixed_test, learner):
     assert SECRET not in page
     position = answers_of(attempt)["m1-single"].position
     saved = client.post(reverse("assessments:autosave", args=[attempt.pk]), {"position": position, f"q{position}": "a"})
-    assert saved.status_code == 200 and saved.json() == {"saved": True, "position": position, "answered": True}
+    assert saved.status_code == 200 and saved.json() == {"saved": True, "position": position, "answered": True, "flagged": False}
     assert SECRET not in saved.content.decode()
     assert "correct" not in json.dumps(saved.json())
 
@@ -303,6 +303,8 @@ def test_the_form_works_without_javascript_and_submits(client, fixed_test, learn
     assert saved["m1-short"].response is None
 
     response = client.post(reverse("assessments:take", args=[attempt.pk]), {**post, "submit": ""})
+    assert response.url == reverse("assessments:summary", args=[attempt.pk])  # check, then confirm
+    response = client.post(reverse("assessments:submit", args=[attempt.pk]), {"confirm": "yes"})
     assert response.url == reverse("assessments:review", args=[attempt.pk])
     review = client.get(response.url).content.decode()
     attempt.refresh_from_db()

@@ -72,6 +72,8 @@ def test_trainee_resumes_after_losing_the_connection(test_server, page, screensh
 
     page.locator("#item-4 select").first.select_option("x")
     page.locator("[data-action=submit]").click()
+    page.wait_for_url("**/summary/")  # the summary asks to confirm
+    page.locator("[data-action=confirm-submit]").click()
     page.wait_for_url("**/review/")
     screenshot("41-test-submitted")
     attempt = Attempt.objects.get()

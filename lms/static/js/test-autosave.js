@@ -2,8 +2,8 @@
  * Autosave of a test: each item is posted to the server when the learner changes it, with the same
  * field names as the form (which also works without this script). Unsent items are kept in this
  * browser's storage and sent again when the connection returns or the page is opened again, so an
- * answer given while offline is not lost. A countdown shows the time left; the server closes the
- * attempt at the deadline whatever this page does.
+ * answer given while offline is not lost. The question list (navigator) follows what is answered
+ * and flagged; the flag travels with the item's fields. The countdown is in test-timer.js.
  */
 (function () {
   "use strict";
@@ -28,6 +28,39 @@
     stateEl.setAttribute("data-state", kind);
   }
 
+  var countEl = document.querySelector("[data-answered]");
+
+  function hasAnswer(fieldset) {
+    return Array.prototype.some.call(fieldset.querySelectorAll("input, select, textarea"), function (input) {
+      if (!input.name || input.hasAttribute("data-flag")) return false;
+      if (input.type === "radio" || input.type === "checkbox") return input.checked;
+      return input.value.trim() !== "";
+    });
+  }
+
+  function mark(position, answered, flagged) {
+    var nav = document.querySelector("[data-nav='" + position + "']");
+    if (!nav) return;
+    nav.classList.toggle("is-answered", answered);
+    nav.classList.toggle("is-flagged", flagged);
+    var state = nav.querySelector("[data-nav-state]");
+    if (state) {
+      state.textContent = form.getAttribute(answered ? "data-answered-text" : "data-unanswered-text") +
+        (flagged ? ", " + form.getAttribute("data-flagged-text") : "");
+    }
+    if (countEl) {
+      var items = document.querySelectorAll("[data-nav]");
+      var answeredCount = document.querySelectorAll("[data-nav].is-answered").length;
+      countEl.textContent = (form.getAttribute("data-count-text") || "")
+        .replace("%(answered)s", answeredCount).replace("%(total)s", items.length);
+    }
+  }
+
+  function markFieldset(fieldset) {
+    var flag = fieldset.querySelector("[data-flag]");
+    mark(fieldset.getAttribute("data-position"), hasAnswer(fieldset), !!(flag && flag.checked));
+  }
+
   function remember() {
     try { localStorage.setItem(storeKey, JSON.stringify(pending)); } catch (error) { /* storage full or denied */ }
   }
@@ -44,6 +77,7 @@
 
   function queue(fieldset) {
     var position = fieldset.getAttribute("data-position");
+    markFieldset(fieldset);
     pending[position] = fieldsOf(fieldset);
     remember();
     flush();
@@ -76,6 +110,7 @@
             if (stateEl) { stateEl.textContent = data.error; stateEl.setAttribute("data-state", "error"); }
           } else {
             show("saved");
+            if (data && data.position !== undefined) mark(String(data.position), !!data.answered, !!data.flagged);
           }
           flush();
         } else {
@@ -93,8 +128,11 @@
     try { stored = JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch (error) { stored = {}; }
     Object.keys(stored).forEach(function (position) {
       var fieldset = form.querySelector("fieldset[data-position='" + position + "']");
-      if (!fieldset) return;
       var values = stored[position];
+      if (!fieldset) {  // an item of another page (one question per page): send it all the same
+        pending[position] = values;
+        return;
+      }
       fieldset.querySelectorAll("input, select, textarea").forEach(function (input) {
         if (input.type === "radio" || input.type === "checkbox") {
           input.checked = values.some(function (pair) { return pair[0] === input.name && pair[1] === input.value; });
@@ -104,6 +142,7 @@
         }
       });
       pending[position] = values;
+      markFieldset(fieldset);
     });
     flush();
   }
@@ -130,28 +169,25 @@
     typing = {};
     remember();
   });
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
+    if (navigator.onLine === false) {
+      // the post would fail and take the page with it: keep the answers here and in storage
+      event.preventDefault();
+      show("offline");
+      return;
+    }
     try { localStorage.removeItem(storeKey); } catch (error) { /* ignore */ }
   });
+  // one question per page: after "next", "previous" or a jump, start reading at the question
+  if (form.classList.contains("test-form--one") && /[?&]item=/.test(window.location.search)) {
+    var shown = form.querySelector("fieldset.test-item");
+    if (shown) {
+      shown.setAttribute("tabindex", "-1");
+      shown.focus();
+    }
+  }
   window.addEventListener("online", flush);
   setInterval(flush, 5000);
   restore();
 
-  var timer = document.querySelector("[data-seconds-left]");
-  if (timer) {
-    var end = Date.now() + parseInt(timer.getAttribute("data-seconds-left"), 10) * 1000;
-    var tick = function () {
-      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
-      var minutes = Math.floor(left / 60);
-      var seconds = left % 60;
-      timer.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
-      if (left === 0) {
-        clearInterval(interval);
-        var submit = form.querySelector("button[name=submit]");
-        if (submit) form.requestSubmit ? form.requestSubmit(submit) : submit.click();
-      }
-    };
-    var interval = setInterval(tick, 1000);
-    tick();
-  }
 })();
