@@ -223,9 +223,13 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploaded packages (H5P, later SCORM) are kept outside MEDIA_ROOT, where no media route or web server
+# location serves them: only the token view does, sandboxed (see content/storage.py).
+PACKAGES_ROOT = Path(os.environ.get("PACKAGES_ROOT") or BASE_DIR / "var" / "packages")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "packages": {"BACKEND": "content.storage.PackageStorage"},
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
