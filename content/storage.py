@@ -7,7 +7,10 @@ files live in a storage of their own (``STORAGES["packages"]``): on the file sys
 URL; the token view (``content.h5p.views.package_file``) reads them and serves them sandboxed.
 """
 
+from pathlib import Path
+
 from django.conf import settings
+from django.core import checks
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils.functional import cached_property
 
@@ -28,3 +31,20 @@ class PackageStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError("Package files have no public URL: the token view serves them.")
+
+
+def packages_root_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Refuse a PACKAGES_ROOT inside MEDIA_ROOT (or the other way round): media is served as the site."""
+    if not isinstance(package_storage(), FileSystemStorage):
+        return []
+    packages = Path(package_storage().location).resolve()
+    media = Path(settings.MEDIA_ROOT).resolve()
+    if packages.is_relative_to(media) or media.is_relative_to(packages):
+        return [
+            checks.Error(
+                f"PACKAGES_ROOT ({packages}) must not be inside MEDIA_ROOT ({media}) or contain it.",
+                hint="Package files are served only through the sandboxed token view; set PACKAGES_ROOT elsewhere.",
+                id="content.E001",
+            )
+        ]
+    return []

@@ -126,7 +126,7 @@ def h5p_xapi(request):
 @require_POST
 def h5p_state(request):
     """Keep where the learner is in an activity, to resume it."""
-    from content.h5p.xapi import MAX_DEPTH, MAX_STATE_BYTES
+    from content.h5p.xapi import MAX_STATE_BYTES, MAX_STATE_DEPTH
     from content.jsonbody import JSONBodyError, parse_json_body
 
     parsed, error = _h5p_payload(request, limit=MAX_STATE_BYTES + 1024)
@@ -138,7 +138,7 @@ def h5p_state(request):
         return JsonResponse({"error": _("The report is not valid.")}, status=400)
     try:
         # the state is JSON in a string: the player parses it again on resume, so it gets the same checks
-        parse_json_body(state, max_depth=MAX_DEPTH, max_bytes=MAX_STATE_BYTES)
+        parse_json_body(state, max_depth=MAX_STATE_DEPTH, max_bytes=MAX_STATE_BYTES)
         services.h5p_state_record(user=request.user, lesson_id=lesson_id, package_id=package_id, data=state)
     except JSONBodyError as exc:
         return JsonResponse({"error": str(exc.message)}, status=400)

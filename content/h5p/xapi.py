@@ -14,7 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_STATEMENT_BYTES = 32 * 1024
 MAX_STATE_BYTES = 64 * 1024
-MAX_DEPTH = 24  # an H5P statement nests about 8 levels (object.definition.choices[].description)
+# how deep a report may nest: an H5P statement about 8 levels (object.definition.choices[].description),
+# a state more where activities hold sub-activities; far from what breaks a parser (thousands)
+MAX_DEPTH = 32
+MAX_STATE_DEPTH = 64
 VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 VERB_PASSED = "http://adlnet.gov/expapi/verbs/passed"
 COMPLETION_VERBS = frozenset({VERB_COMPLETED, VERB_PASSED})

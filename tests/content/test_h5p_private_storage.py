@@ -78,3 +78,18 @@ def test_move_command_takes_package_files_out_of_media(client, debug_urls):
     assert all(package_storage().exists(name) for name in names)
     for name in names:
         package_storage().delete(name)
+
+
+def test_a_packages_root_inside_media_root_fails_the_system_check(settings, tmp_path):
+    from django.core.files.storage import storages
+
+    from content.storage import packages_root_check
+
+    assert packages_root_check() == []
+    settings.MEDIA_ROOT = tmp_path
+    settings.PACKAGES_ROOT = tmp_path / "packages"
+    storages._storages.pop("packages", None)  # built again from the settings of this test
+    try:
+        assert [error.id for error in packages_root_check()] == ["content.E001"]
+    finally:
+        storages._storages.pop("packages", None)

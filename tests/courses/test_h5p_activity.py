@@ -513,3 +513,12 @@ def test_a_replayed_completion_whose_lesson_was_not_marked_finishes_the_job(clie
     assert LessonProgress.objects.filter(user=trainee, lesson_key=lesson.translation_key).exists()
     assert post_json(client, XAPI_URL, payload).json() == {"recorded": False, "lesson_done": False}
     assert H5PStatement.objects.filter(user=trainee).count() == 1
+
+
+def test_a_deeply_but_reasonably_nested_state_is_kept(client, activity, trainee):
+    lesson, package = activity
+    client.force_login(trainee)
+    state = '{"children": ' * 40 + "[1]" + "}" * 40  # sub-activities hold sub-activities
+    response = post_json(client, STATE_URL, {"lesson": lesson.pk, "package": package.pk, "state": state})
+    assert response.status_code == 200
+    assert H5PUserState.objects.get(user=trainee, package=package).data == state
