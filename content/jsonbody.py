@@ -51,6 +51,13 @@ def _refuse_constant(_name: str):
     raise JSONBodyError(BODY_BAD_NUMBER)
 
 
+def _bounded_int(text: str) -> int:
+    value = int(text)
+    if not -MAX_ID - 1 <= value <= MAX_ID:  # beyond a bigint column (and SQLite's integers)
+        raise JSONBodyError(BODY_BAD_NUMBER)
+    return value
+
+
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
@@ -76,8 +83,8 @@ def parse_json_body(raw: bytes | str, *, max_depth: int = DEFAULT_MAX_DEPTH, max
     """Return the parsed JSON value of ``raw``, or raise ``JSONBodyError``.
 
     Refused: more than ``max_bytes`` (UTF-8), text that is not UTF-8 or not JSON, arrays and objects
-    nested deeper than ``max_depth``, NaN, Infinity and numbers too large for a float, and strings
-    or keys with NUL or an unpaired surrogate.
+    nested deeper than ``max_depth``, NaN, Infinity, numbers too large for a float and integers too
+    large for a bigint, and strings or keys with NUL or an unpaired surrogate.
     """
     if isinstance(raw, str):
         try:
@@ -97,7 +104,9 @@ def parse_json_body(raw: bytes | str, *, max_depth: int = DEFAULT_MAX_DEPTH, max
     if _depth(text) > max_depth:
         raise JSONBodyError(BODY_TOO_DEEP)
     try:
-        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        value = json.loads(
+            text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int
+        )
     except JSONBodyError:
         raise
     except (ValueError, RecursionError):  # RecursionError cannot happen below max_depth; kept as a guard

@@ -55,7 +55,11 @@ def _is_iri(value, limit: int) -> bool:
 
 
 def _number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):  # math.isfinite would overflow on a huge one
+        return abs(value) <= 2**53
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def _optional(data: dict, key: str, kinds, message) -> None:

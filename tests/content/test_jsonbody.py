@@ -24,6 +24,7 @@ from content.jsonbody import (
         (b'["[[[[", "{{{{"]', ["[[[[", "{{{{"]),  # brackets in strings do not count as depth
         ('{"k": "\\\\\\""}', {"k": '\\"'}),
         ("[" * 5 + "]" * 5, [[[[[]]]]]),
+        ("[9223372036854775807, -9223372036854775808]", [2**63 - 1, -(2**63)]),
     ],
 )
 def test_valid_bodies_parse(raw, expected):
@@ -44,6 +45,9 @@ def test_valid_bodies_parse(raw, expected):
         (b"NaN", BODY_BAD_NUMBER),
         (b'{"a": Infinity}', BODY_BAD_NUMBER),
         (b"[-Infinity]", BODY_BAD_NUMBER),
+        (b"9223372036854775808", BODY_BAD_NUMBER),
+        (b'{"a": -9223372036854775809}', BODY_BAD_NUMBER),
+        (b"1" + b"0" * 5000, BODY_NOT_JSON),  # past Python's limit on digits
         (b'"\\u0000"', BODY_BAD_CHARACTER),
         (b'{"a\\u0000": 1}', BODY_BAD_CHARACTER),
         (b'["\\ud800"]', BODY_BAD_CHARACTER),

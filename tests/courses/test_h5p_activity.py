@@ -400,6 +400,7 @@ def test_context_activities_may_be_one_object_or_a_list(client, activity, traine
         lambda s: {**s, "result": {"response": 5}},
         lambda s: {**s, "result": {"score": []}},
         lambda s: {**s, "result": {"score": {"raw": True}}},
+        lambda s: {**s, "result": {"score": {"raw": 2**60}}},
         lambda s: {**s, "timestamp": 5},
     ],
 )
