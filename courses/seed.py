@@ -240,9 +240,12 @@ def h5p_packages_seed(*, locales: dict[str, Locale]) -> dict[str, H5PPackage]:
     """Build our H5P activities as real .h5p files and upload them through the package service.
 
     One package per language, linked as translations of the English one. A package is uploaded
-    only when its language has none with that title yet, so the seed can run again.
+    only when its language has none with that title yet, so the seed can run again; files of a
+    database seeded before packages had a private storage are moved there first.
     """
-    from content.h5p.services import h5p_package_create
+    from content.h5p.services import h5p_files_move_private, h5p_package_create
+
+    h5p_files_move_private()
     from content.seed.h5p.package import activity_slugs, package_build, package_title
 
     result = {}

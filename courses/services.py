@@ -128,21 +128,35 @@ ACTIVITY_NOT_ALLOWED = _("This activity is not part of a lesson you can open.")
 def h5p_statement_record(*, user, lesson_id: int, package_id: int, statement) -> dict:
     """Record an xAPI statement from a lesson's H5P activity; completing it marks the lesson done.
 
+    The statement and the progress it makes are written in one transaction: a failure leaves
+    neither, so a stored "completed" always has its lesson done. A replay of a stored completion
+    finishes the job when its lesson is not done (statements kept before this rule held).
     Costs a fixed number of queries whatever the size of the course: the lesson and the package are
     checked with one lookup in the usage table, and restrictions come from the cached table.
     """
     from content.h5p.services import h5p_statement_store
     from content.h5p.xapi import learner_mbox, statement_parse
+    from content.models import H5PStatement
 
     usage = _activity_usage(user=user, lesson_id=lesson_id, package_id=package_id)
     parsed = statement_parse(statement, expected_mbox=learner_mbox(user.pk))
     lesson = usage.page
-    recorded = h5p_statement_store(user=user, package_id=package_id, lesson_key=lesson.translation_key, parsed=parsed)
-    lesson_done = False
-    if recorded and parsed.completes:
-        lesson_complete_enrolling(user=user, lesson=lesson, source=LessonProgress.Source.ACTIVITY)
-        lesson_done = True
-    return {"recorded": recorded, "lesson_done": lesson_done}
+    with transaction.atomic():
+        recorded = h5p_statement_store(
+            user=user, package_id=package_id, lesson_key=lesson.translation_key, parsed=parsed
+        )
+        completes = parsed.completes and (
+            recorded
+            or (
+                H5PStatement.objects.filter(
+                    user=user, statement_id=parsed.statement_id, lesson_key=lesson.translation_key, completed=True
+                ).exists()
+                and not LessonProgress.objects.filter(user=user, lesson_key=lesson.translation_key).exists()
+            )
+        )
+        if completes:
+            lesson_complete_enrolling(user=user, lesson=lesson, source=LessonProgress.Source.ACTIVITY)
+    return {"recorded": recorded, "lesson_done": completes}
 
 
 def h5p_state_record(*, user, lesson_id: int, package_id: int, data: str) -> None:

@@ -1,7 +1,5 @@
 """Enrolment, lesson completion and search. Thin: the rules are in services and selectors."""
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +15,7 @@ from wagtail.models import Locale, Page
 from content.ratelimit import minute_budget_spent
 
 from . import selectors, services
-from .exceptions import ActivityNotAllowed, CourseError
+from .exceptions import CourseError
 from .models import CoursePage, LessonPage, ModulePage
 
 SEARCH_PAGE_SIZE = 20
@@ -80,6 +78,9 @@ def search(request):
 
 def _h5p_payload(request, *, limit: int):
     """Parse a JSON report of the player bridge, or return the error response to send."""
+    from content.h5p.xapi import MAX_DEPTH
+    from content.jsonbody import JSONBodyError, bounded_id, parse_json_body
+
     if minute_budget_spent(f"courses:h5p-rate:{request.user.pk}", limit=settings.H5P_RATE_LIMIT):
         return None, JsonResponse({"error": _("Too many reports; try again in a minute.")}, status=429)
     try:
@@ -91,10 +92,12 @@ def _h5p_payload(request, *, limit: int):
     if request.content_type != "application/json":
         return None, JsonResponse({"error": _("The report must be JSON.")}, status=415)
     try:
-        payload = json.loads(request.body)
-        lesson_id, package_id = int(payload["lesson"]), int(payload["package"])
-    except (ValueError, KeyError, TypeError):
-        return None, JsonResponse({"error": _("The report is not valid.")}, status=400)
+        payload = parse_json_body(request.body, max_depth=MAX_DEPTH, max_bytes=limit)
+        if not isinstance(payload, dict) or "lesson" not in payload or "package" not in payload:
+            raise JSONBodyError(_("The report is not valid."))
+        lesson_id, package_id = bounded_id(payload["lesson"]), bounded_id(payload["package"])
+    except JSONBodyError as exc:
+        return None, JsonResponse({"error": str(exc.message)}, status=400)
     return (payload, lesson_id, package_id), None
 
 
@@ -112,7 +115,7 @@ def h5p_xapi(request):
         result = services.h5p_statement_record(
             user=request.user, lesson_id=lesson_id, package_id=package_id, statement=payload.get("statement")
         )
-    except ActivityNotAllowed as exc:
+    except CourseError as exc:  # not an activity of a lesson this learner may open
         return JsonResponse({"error": str(exc.message)}, status=403)
     except StatementError as exc:
         return JsonResponse({"error": str(exc.message)}, status=400)
@@ -123,20 +126,22 @@ def h5p_xapi(request):
 @require_POST
 def h5p_state(request):
     """Keep where the learner is in an activity, to resume it."""
-    from content.h5p.xapi import MAX_STATE_BYTES
+    from content.h5p.xapi import MAX_STATE_BYTES, MAX_STATE_DEPTH
+    from content.jsonbody import JSONBodyError, parse_json_body
 
     parsed, error = _h5p_payload(request, limit=MAX_STATE_BYTES + 1024)
     if error:
         return error
     payload, lesson_id, package_id = parsed
     state = payload.get("state")
-    if not isinstance(state, str) or len(state.encode()) > MAX_STATE_BYTES:
+    if not isinstance(state, str):
         return JsonResponse({"error": _("The report is not valid.")}, status=400)
     try:
-        json.loads(state)
+        # the state is JSON in a string: the player parses it again on resume, so it gets the same checks
+        parse_json_body(state, max_depth=MAX_STATE_DEPTH, max_bytes=MAX_STATE_BYTES)
         services.h5p_state_record(user=request.user, lesson_id=lesson_id, package_id=package_id, data=state)
-    except ValueError:
-        return JsonResponse({"error": _("The report is not valid.")}, status=400)
-    except ActivityNotAllowed as exc:
+    except JSONBodyError as exc:
+        return JsonResponse({"error": str(exc.message)}, status=400)
+    except CourseError as exc:
         return JsonResponse({"error": str(exc.message)}, status=403)
     return JsonResponse({"saved": True})

@@ -1,8 +1,8 @@
 """Accept, replace and remove H5P packages; keep the table of which lessons use which package.
 
 A package is validated completely before anything is written (``validation``). Its files then go to
-a new folder in the default storage, and the database rows are written in one transaction; if
-anything fails, the files written so far are removed, so a rejected upload leaves no file and no
+a new folder in the private package storage (``content.storage``, never served as media), and the
+database rows are written in one transaction; if anything fails, the files written so far are removed, so a rejected upload leaves no file and no
 row. Stored folders are never changed afterwards: a replacement is written to a new folder and
 swapped in when the transaction commits, and the old folder is removed after that, so the old
 package keeps serving until the new one is ready.
@@ -16,11 +16,11 @@ import zlib
 from collections.abc import Iterable
 
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import H5PLibrary, H5PPackage, H5PUsage
+from ..storage import package_storage
 from ..virusscan import upload_scan
 from . import exceptions as errors
 from .exceptions import H5PPackageError
@@ -80,7 +80,7 @@ class _Writer:
         self.written.append(target)  # before writing: a write that fails half-way is removed too
         try:
             with self.archive.open(name) as source:
-                saved = default_storage.save(target, File(source, name=posixpath.basename(target)))
+                saved = package_storage().save(target, File(source, name=posixpath.basename(target)))
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:  # a bad CRC or a lying header
             raise H5PPackageError(errors.DAMAGED_FILE, code="damaged_file", params={"name": name[:200]}) from error
         if saved != target:
@@ -90,7 +90,7 @@ class _Writer:
     def undo(self) -> None:
         for path in self.written:
             try:
-                default_storage.delete(path)
+                package_storage().delete(path)
             except OSError:
                 pass
         for folder in self.folders:
@@ -147,7 +147,7 @@ def _language_note(*, libraries: Iterable[H5PLibrary], language: str) -> str:
     missing = []
     for library in libraries:
         prefix = library.storage_prefix
-        if library.library_json.get("runnable") and not default_storage.exists(f"{prefix}language/{language}.json"):
+        if library.library_json.get("runnable") and not package_storage().exists(f"{prefix}language/{language}.json"):
             missing.append(library.folder)
     if not missing:
         return ""
@@ -271,17 +271,55 @@ def _remove_folder_if_unused(prefix: str) -> None:
 
 def _remove_folder(prefix: str) -> None:
     try:
-        directories, files = default_storage.listdir(prefix)
+        directories, files = package_storage().listdir(prefix)
     except (FileNotFoundError, NotADirectoryError):
         return
     for name in files:
-        default_storage.delete(prefix + name)
+        package_storage().delete(prefix + name)
     for directory in directories:
         _remove_folder(f"{prefix}{directory}/")
     try:
-        default_storage.delete(prefix.rstrip("/"))  # an empty directory on the file system
+        package_storage().delete(prefix.rstrip("/"))  # an empty directory on the file system
     except OSError:
         pass
+
+
+def h5p_files_move_private() -> int:
+    """Move package and library files kept in the default (media) storage to the package storage.
+
+    Before packages had a storage of their own they lived under ``MEDIA_ROOT/h5p/``, where the media
+    route served them as the site. Names stay the same, so ``storage_prefix`` values stay valid.
+    Return the number of files moved; safe to re-run (a file already moved is only removed).
+    """
+    from django.core.files.storage import default_storage
+
+    target = package_storage()
+    moved = 0
+
+    def walk(folder: str) -> None:
+        nonlocal moved
+        try:
+            directories, files = default_storage.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        for name in files:
+            path = folder + name
+            if not target.exists(path):
+                with default_storage.open(path, "rb") as handle:
+                    saved = target.save(path, File(handle, name=name))
+                if saved != path:
+                    raise RuntimeError(f"storage renamed {path} to {saved}")
+                moved += 1
+            default_storage.delete(path)
+        for directory in directories:
+            walk(f"{folder}{directory}/")
+        try:
+            default_storage.delete(folder.rstrip("/"))  # the emptied directory on the file system
+        except OSError:
+            pass
+
+    walk("h5p/")
+    return moved
 
 
 def h5p_usage_sync(*, page, package_ids: Iterable[int]) -> None:

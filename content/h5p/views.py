@@ -5,13 +5,13 @@ package directly in the browser, its script (an SVG's, say) runs in an opaque or
 site, and cannot read the learner's cookies or call our endpoints with them.
 """
 
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from ..models import H5PPackage, H5PUserState
+from ..storage import package_storage
 from .services import content_type_for, h5p_file_path
 from .tokens import player_grant
 
@@ -82,7 +82,7 @@ def package_file(request, token: str, path: str):
     if stored is None:
         raise Http404
     try:
-        handle = default_storage.open(stored, "rb")
+        handle = package_storage().open(stored, "rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
     response = FileResponse(handle, content_type=content_type_for(path))

@@ -120,6 +120,16 @@ DATABASES = {
     )
 }
 DATABASE_IS_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+# SQLite under concurrent writes (two tabs saving H5P state): readers do not block the writer (WAL),
+# a transaction takes the write lock when it begins instead of failing to upgrade a read lock half-way
+# (IMMEDIATE), and a writer waits up to 20 s for another instead of failing with "database is locked".
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: Redis when REDIS_URL is set, so that app servers keep no state;
@@ -215,9 +225,13 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploaded packages (H5P, later SCORM) are kept outside MEDIA_ROOT, where no media route or web server
+# location serves them: only the token view does, sandboxed (see content/storage.py).
+PACKAGES_ROOT = Path(os.environ.get("PACKAGES_ROOT") or BASE_DIR / "var" / "packages")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "packages": {"BACKEND": "content.storage.PackageStorage"},
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

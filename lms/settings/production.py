@@ -39,6 +39,8 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail previews opt in to SAMEORIGIN themselves
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # package files: under PACKAGES_ROOT, never under MEDIA_ROOT (nginx must not serve them)
+    "packages": {"BACKEND": "content.storage.PackageStorage"},
 }
 # Media on S3-compatible storage when a bucket is named (needs the `s3` extra).
 if os.environ.get("MEDIA_S3_BUCKET"):
@@ -53,6 +55,17 @@ if os.environ.get("MEDIA_S3_BUCKET"):
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+        },
+    }
+    # Package files under a private prefix (or a bucket of their own): the app reads them and serves
+    # them sandboxed through the token view; no URL to them is ever handed out.
+    STORAGES["packages"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "bucket_name": os.environ.get("PACKAGES_S3_BUCKET") or os.environ["MEDIA_S3_BUCKET"],
+            "location": os.environ.get("PACKAGES_S3_PREFIX", "private/packages"),
+            "default_acl": "private",
         },
     }
 

@@ -1,4 +1,4 @@
-"""Settings for the pytest suite: fast hashing, in-memory mail and cache, immediate tasks."""
+"""Settings for the pytest suite: fast hashing, in-memory mail and cache, immediate tasks, temporary files."""
 
 import atexit
 import shutil
@@ -17,6 +17,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Uploads of a test run (H5P packages among them) go to a folder of their own, removed at exit.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lms-test-media-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+PACKAGES_ROOT = Path(tempfile.mkdtemp(prefix="lms-test-packages-"))
+atexit.register(shutil.rmtree, PACKAGES_ROOT, ignore_errors=True)
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Static files come from the finders (npm packages included), never from a collected folder.
 STATIC_ROOT = None

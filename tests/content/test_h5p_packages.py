@@ -7,7 +7,6 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.core.files.storage import default_storage
 
 from content.h5p import exceptions
 from content.h5p.exceptions import H5PPackageError
@@ -20,13 +19,14 @@ from content.h5p.services import (
     h5p_usage_sync,
 )
 from content.models import H5PLibrary, H5PPackage, H5PUsage
+from content.storage import package_storage
 from tests.content.h5p_builders import library_files, package_bytes
 
 pytestmark = pytest.mark.django_db
 
 
 def stored_files() -> set[str]:
-    root = Path(settings.MEDIA_ROOT) / "h5p"
+    root = Path(settings.PACKAGES_ROOT) / "h5p"
     return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()} if root.exists() else set()
 
 
@@ -37,10 +37,10 @@ def test_accepted_package_is_extracted_and_recorded():
     assert package.main_library == "LMS.Sample"
     assert package.main_library_version == "1.0.0"
     assert package.size_bytes > 0
-    assert default_storage.exists(package.storage_prefix + "h5p.json")
-    assert default_storage.exists(package.storage_prefix + "content/content.json")
+    assert package_storage().exists(package.storage_prefix + "h5p.json")
+    assert package_storage().exists(package.storage_prefix + "content/content.json")
     library = package.libraries.get()
-    assert default_storage.exists(library.storage_prefix + "main.js")
+    assert package_storage().exists(library.storage_prefix + "main.js")
     assert len(stored_files() - before) == 4  # h5p.json, content.json, library.json, main.js
 
 
@@ -90,15 +90,15 @@ def test_replacement_keeps_serving_the_old_files_until_it_commits(django_capture
     old_prefix = package.storage_prefix
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         h5p_package_replace(package=package, upload=io.BytesIO(package_bytes(title="New", content={"text": "new"})))
-        assert default_storage.exists(old_prefix + "content/content.json")  # still serving
+        assert package_storage().exists(old_prefix + "content/content.json")  # still serving
     package.refresh_from_db()
     assert package.storage_prefix != old_prefix
     assert package.title == "New"
     assert package.replaced_at is not None
     for callback in callbacks:
         callback()
-    assert not default_storage.exists(old_prefix + "content/content.json")
-    with default_storage.open(package.storage_prefix + "content/content.json") as handle:
+    assert not package_storage().exists(old_prefix + "content/content.json")
+    with package_storage().open(package.storage_prefix + "content/content.json") as handle:
         assert b"new" in handle.read()
 
 
@@ -127,7 +127,7 @@ def test_package_used_by_a_lesson_cannot_be_deleted(curriculum, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         h5p_package_delete(package=package)
     assert not H5PPackage.objects.filter(pk=package.pk).exists()
-    assert not default_storage.exists(prefix + "h5p.json")
+    assert not package_storage().exists(prefix + "h5p.json")
 
 
 def test_usage_follows_what_is_published(curriculum):
