@@ -109,8 +109,12 @@ def scanner(clamd_socket):
 
 
 def _media_files() -> set:
-    root = Path(settings.MEDIA_ROOT)
-    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
+    """Every stored file: uploads in MEDIA_ROOT and extracted packages in PACKAGES_ROOT."""
+    found = set()
+    for root in (Path(settings.MEDIA_ROOT), Path(settings.PACKAGES_ROOT)):
+        if root.exists():
+            found |= {path for path in root.rglob("*") if path.is_file()}
+    return found
 
 
 def H5PPackageForm(**kwargs):
