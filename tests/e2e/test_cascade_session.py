@@ -65,7 +65,7 @@ def test_a_session_is_scheduled_approved_and_its_attendance_taken(trainer_server
     page.fill("#id_capacity", "15")
     screenshot("50-session-form-tk")
     with page.expect_navigation():
-        page.locator("#session-form button[type=submit]").click()
+        page.locator("#session-save").click()
     session = CascadeSession.objects.get(title=TITLE)
     assert (session.state, session.language, session.modules) == ("draft", "tk", [1])
     assert session.lead_trainer.username == "trainer" and session.agency.code == "GPO"

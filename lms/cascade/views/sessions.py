@@ -24,7 +24,7 @@ from lms.trainers import selectors as trainer_selectors
 from .. import completion
 from .. import exceptions as errors
 from .. import figures, selectors, services
-from ..forms import CommentForm, DayFormSet, ReportForm, SessionForm
+from ..forms import MAX_DAYS, CommentForm, DayFormSet, ReportForm, SessionForm, posted_values
 from ..models import Attendance, CascadeSession, SessionParticipant
 
 State = CascadeSession.State
@@ -155,6 +155,14 @@ def _schedule(request, *, session=None):
     data = request.POST if request.method == "POST" else None
     form = SessionForm(data, initial=initial, trainer=request.user, certification=certification, agency=agency)
     days = DayFormSet(data, initial=days_initial, prefix="days")
+    if data is not None and "add_day" in data:
+        # "Add a day" without the script: the same form again, as typed, with one more (empty) row
+        form = SessionForm(
+            initial=posted_values(form), trainer=request.user, certification=certification, agency=agency
+        )
+        days = DayFormSet(initial=days.posted_rows()[: MAX_DAYS - 1], prefix="days")
+        context = {"form": form, "days": days, "session": session, "max_days": MAX_DAYS}
+        return render(request, "cascade/session_form.html", context)
     if request.method == "POST" and form.is_valid() and days.is_valid():
         values = form.cleaned_data
         try:
@@ -164,11 +172,7 @@ def _schedule(request, *, session=None):
                 title=values["title"],
                 course_key=values["course"],
                 modules=values["modules"],
-                days=[
-                    services.Day(row["date"], row["starts"], row["ends"])
-                    for row in days.cleaned_data
-                    if row.get("date") is not None
-                ],
+                days=[services.Day(row["date"], row["starts"], row["ends"]) for row in days.days()],
                 venue=values["venue"],
                 capacity=values["capacity"],
                 min_attendance=values["min_attendance"],
@@ -190,7 +194,7 @@ def _schedule(request, *, session=None):
                 messages.success(request, _("The session is changed."))
             return redirect("cascade:session_detail", pk=saved.pk)
     invalid = request.method == "POST"
-    context = {"form": form, "days": days, "session": session}
+    context = {"form": form, "days": days, "session": session, "max_days": MAX_DAYS}
     return render(request, "cascade/session_form.html", context, status=400 if invalid else 200)
 
 
