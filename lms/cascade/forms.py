@@ -182,7 +182,54 @@ class DayForm(forms.Form):
         return data
 
 
-DayFormSet = forms.formset_factory(DayForm, extra=3)
+# a session has 1 to MAX_DAYS days; the form shows one row more than the days given (a new session: one row)
+MAX_DAYS = 10
+TOO_MANY_DAYS = _("A session has at most %(max)s days.")
+
+
+class BaseDayFormSet(forms.BaseFormSet):
+    """The rows of days: empty or removed rows are skipped, at least one day is the service's rule
+    (``errors.NO_DAYS``), at most ``MAX_DAYS``."""
+
+    default_error_messages = {
+        "too_many_forms": TOO_MANY_DAYS % {"max": MAX_DAYS},
+        "too_few_forms": errors.NO_DAYS,
+    }
+
+    def days(self) -> list[dict]:
+        """The cleaned rows that give a day: not removed, not left empty (after ``is_valid()``)."""
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if not self._should_delete_form(form) and form.cleaned_data.get("date") is not None
+        ]
+
+    def posted_rows(self) -> list[dict]:
+        """The rows as typed (raw values), without the rows ticked for removal: to show the form again
+        with one more row when "Add a day" is pressed without the script."""
+        rows = []
+        for form in self.forms:
+            if form.fields["DELETE"].widget.value_from_datadict(form.data, form.files, form.add_prefix("DELETE")):
+                continue
+            rows.append({
+                name: form.fields[name].widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+                for name in ("date", "starts", "ends")
+            })
+        return rows
+
+
+DayFormSet = forms.formset_factory(
+    DayForm, formset=BaseDayFormSet, extra=1, min_num=0, max_num=MAX_DAYS, validate_max=True,
+    absolute_max=2 * MAX_DAYS, can_delete=True,
+)
+
+
+def posted_values(form: forms.Form) -> dict:
+    """A bound form's values as typed, to show it again unbound (without its errors) as ``initial``."""
+    return {
+        name: field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
 
 
 class CommentForm(forms.Form):

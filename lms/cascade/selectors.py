@@ -9,8 +9,11 @@ from before that rule may still name a co-trainer of another agency: ``trained_b
 co-trainer out, so they get neither the session nor rights over the host agency's people.
 """
 
+import unicodedata
+
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from lms.people import selectors as people_selectors
@@ -109,17 +112,65 @@ def session_get(*, user, pk: int):
     return session_list(user=user).get(pk=pk)
 
 
-def roster_candidate_list(*, session):
+def roster_candidate_list(*, session, query: str = ""):
     """The people who may be added to ``session``'s roster: active people of its agency who are not on it,
-    nor its trainers (a queryset of profiles, by name). The web's roster page and the API offer the same."""
+    nor its trainers (a queryset of profiles, by name). The web's roster page and the API offer the same.
+
+    ``query`` narrows them by name, username, position, unit and region (see ``candidate_query``); the
+    agency rule stays in this query, so no search reaches a person of another agency. Each profile carries
+    ``namesake``: another active person of the agency has the same first and last name (the pages then
+    show the username to tell them apart).
+    """
     taken = [*session.participants.values_list("user_id", flat=True), session.lead_trainer_id,
              *session.co_trainers.values_list("pk", flat=True)]
-    return (
-        Profile.objects.filter(agency=session.agency, user__is_active=True)
-        .exclude(user_id__in=taken)
-        .select_related("user", "unit")
+    agency_people = Profile.objects.filter(agency=session.agency, user__is_active=True)
+    namesakes = agency_people.filter(
+        user__first_name=OuterRef("user__first_name"), user__last_name=OuterRef("user__last_name")
+    ).exclude(pk=OuterRef("pk"))
+    candidates = (
+        agency_people.exclude(user_id__in=taken)
+        .select_related("user", "unit", "unit__region", "region")
+        .annotate(namesake=Exists(namesakes))
         .order_by("user__last_name", "user__first_name", "user__username")
     )
+    for word in candidate_query(query):
+        candidates = candidates.filter(_matches(word))
+    return candidates
+
+
+# the bounds of a roster search: longer input is cut, further words are ignored
+CANDIDATE_QUERY_MAX_LENGTH = 100
+CANDIDATE_QUERY_MAX_WORDS = 5
+_SEARCHED = (
+    "user__first_name", "user__last_name", "user__username", "position",
+    "unit__name_en", "unit__name_ru", "unit__name_tk",
+    "region__name_en", "region__name_ru", "region__name_tk",
+    "unit__region__name_en", "unit__region__name_ru", "unit__region__name_tk",
+)
+
+
+def candidate_query(query) -> list[str]:
+    """The words of a roster search: control characters (NUL …) dropped, cut to a bounded length and
+    number of words. Any text is safe: the words go to ``icontains``, which escapes ``%`` and ``_``."""
+    text = "".join(" " if unicodedata.category(char).startswith("C") else char for char in str(query or ""))
+    return text[:CANDIDATE_QUERY_MAX_LENGTH].split()[:CANDIDATE_QUERY_MAX_WORDS]
+
+
+def _matches(word: str) -> Q:
+    """One word in any searched field, ignoring case also in Turkmen and Russian letters.
+
+    PostgreSQL compares ``UPPER()`` of both sides, which knows every alphabet; SQLite's ``LIKE`` ignores the
+    case of ASCII letters only, so the word is also tried lower-cased, upper-cased and capitalised
+    ("иванов" finds "Иванов", "öwez" finds "Öwez")."""
+    if connection.vendor == "postgresql":
+        variants = {word}
+    else:
+        variants = {word, word.lower(), word.upper(), word.capitalize()}
+    condition = Q()
+    for field in _SEARCHED:
+        for variant in variants:
+            condition |= Q(**{f"{field}__icontains": variant})
+    return condition
 
 
 def approval_queue(*, user):

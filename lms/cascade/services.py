@@ -360,6 +360,13 @@ def participant_add(*, actor, session, user) -> SessionParticipant:
 
 
 @transaction.atomic
+def participants_add(*, actor, session, users) -> list[SessionParticipant]:
+    """Put several people on the roster at once, in the given order, each by ``participant_add``'s rules
+    (enrolled while places are free, then on the waiting list). All or none: one refusal adds no one."""
+    return [participant_add(actor=actor, session=session, user=user) for user in users]
+
+
+@transaction.atomic
 def participant_remove(*, actor, session, user) -> SessionParticipant | None:
     """Take a person off the roster; the first on the waiting list takes the place."""
     if not may_run(user=actor, session=session):

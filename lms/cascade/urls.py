@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:pk>/roster/", sessions.session_roster, name="session_roster"),
+    path("sessions/<int:pk>/roster/candidates/", roster_views.roster_candidates, name="roster_candidates"),
     path("sessions/<int:pk>/roster/import/", roster_views.roster_import, name="roster_import"),
     path("sessions/<int:pk>/roster/template.xlsx", roster_views.roster_template, name="roster_template"),
     path("sessions/<int:pk>/certificates/", roster_views.certificates_issue, name="session_certificates_issue"),

@@ -65,7 +65,7 @@ def test_a_session_is_scheduled_approved_and_its_attendance_taken(trainer_server
     page.fill("#id_capacity", "15")
     screenshot("50-session-form-tk")
     with page.expect_navigation():
-        page.locator("#session-form button[type=submit]").click()
+        page.locator("#session-save").click()
     session = CascadeSession.objects.get(title=TITLE)
     assert (session.state, session.language, session.modules) == ("draft", "tk", [1])
     assert session.lead_trainer.username == "trainer" and session.agency.code == "GPO"
@@ -100,7 +100,8 @@ def test_a_session_is_scheduled_approved_and_its_attendance_taken(trainer_server
     page.goto(f"{server.url}/tk/training/sessions/{session.pk}/")
     with page.expect_navigation():
         page.locator("#open-roster").click()
-    page.locator("#roster-add select[name=user]").select_option(str(trainee.pk))
+    page.fill("#roster-q", trainee.last_name or trainee.username)
+    page.locator(f"#roster-results input[value='{trainee.pk}']").check()
     with page.expect_navigation():
         page.locator("#roster-add button[type=submit]").click()
     place = SessionParticipant.objects.get(session=session)

@@ -1,14 +1,16 @@
-"""Roster import and certificates of a cascade session: the import page with its template, and the
-buttons that issue the certificates of completion and revoke one. Every rule is in ``roster_import`` and ``completion``."""
+"""Roster import, people search and certificates of a cascade session: the import page with its template,
+the roster picker's type-ahead (JSON), and the buttons that issue the certificates of completion and
+revoke one. Every rule is in ``roster_import``, ``selectors.roster_candidate_list`` and ``completion``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lms.trainers.models import CompletionCertificate
 
@@ -17,7 +19,7 @@ from .. import exceptions as errors
 from .. import roster_import as importer
 from ..forms import RosterImportForm
 from ..models import CascadeSession
-from .sessions import _running, _session
+from .sessions import _running, _session, candidate_search
 
 State = CascadeSession.State
 NOTHING_TO_ISSUE = gettext_lazy("Every participant who completed the session has a certificate already.")
@@ -56,6 +58,20 @@ def roster_import(request, pk):
             else:
                 return render(request, "cascade/roster_import_result.html", {"session": session, "result": result})
     return render(request, "cascade/roster_import.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_GET
+def roster_candidates(request, pk):
+    """The roster page's type-ahead: the session's candidates matching ``q`` as JSON, for those who run
+    the roster (the page's own permission). The page works without it (its search form, ``?q=``)."""
+    session = _running(request, pk)
+    if session.state in {State.CANCELLED, State.REPORTED}:
+        closed = _("The roster of a cancelled or reported session cannot change.")
+        return JsonResponse({"count": 0, "results": [], "status": closed})
+    found = candidate_search(session, request.GET.get("q", ""))
+    return JsonResponse({key: found[key] for key in ("count", "results", "status")})
 
 
 @login_required

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +26,7 @@ from lms.trainers import selectors as trainer_selectors
 from .. import completion
 from .. import exceptions as errors
 from .. import figures, selectors, services
-from ..forms import CommentForm, DayFormSet, ReportForm, SessionForm
+from ..forms import MAX_DAYS, CommentForm, DayFormSet, ReportForm, SessionForm, posted_values
 from ..models import Attendance, CascadeSession, SessionParticipant
 
 State = CascadeSession.State
@@ -155,6 +157,14 @@ def _schedule(request, *, session=None):
     data = request.POST if request.method == "POST" else None
     form = SessionForm(data, initial=initial, trainer=request.user, certification=certification, agency=agency)
     days = DayFormSet(data, initial=days_initial, prefix="days")
+    if data is not None and "add_day" in data:
+        # "Add a day" without the script: the same form again, as typed, with one more (empty) row
+        form = SessionForm(
+            initial=posted_values(form), trainer=request.user, certification=certification, agency=agency
+        )
+        days = DayFormSet(initial=days.posted_rows()[: MAX_DAYS - 1], prefix="days")
+        context = {"form": form, "days": days, "session": session, "max_days": MAX_DAYS}
+        return render(request, "cascade/session_form.html", context)
     if request.method == "POST" and form.is_valid() and days.is_valid():
         values = form.cleaned_data
         try:
@@ -164,11 +174,7 @@ def _schedule(request, *, session=None):
                 title=values["title"],
                 course_key=values["course"],
                 modules=values["modules"],
-                days=[
-                    services.Day(row["date"], row["starts"], row["ends"])
-                    for row in days.cleaned_data
-                    if row.get("date") is not None
-                ],
+                days=[services.Day(row["date"], row["starts"], row["ends"]) for row in days.days()],
                 venue=values["venue"],
                 capacity=values["capacity"],
                 min_attendance=values["min_attendance"],
@@ -190,7 +196,7 @@ def _schedule(request, *, session=None):
                 messages.success(request, _("The session is changed."))
             return redirect("cascade:session_detail", pk=saved.pk)
     invalid = request.method == "POST"
-    context = {"form": form, "days": days, "session": session}
+    context = {"form": form, "days": days, "session": session, "max_days": MAX_DAYS}
     return render(request, "cascade/session_form.html", context, status=400 if invalid else 200)
 
 
@@ -324,30 +330,119 @@ def _running(request, pk) -> CascadeSession:
     return session
 
 
-def _candidates(session):
-    return selectors.roster_candidate_list(session=session)
+# a roster search lists this many people at most (the page and its JSON endpoint alike)
+CANDIDATES_SHOWN = 20
+# one roster POST adds at most this many people
+MAX_ADDED_AT_ONCE = 200
+
+
+def _candidates(session, query=""):
+    return selectors.roster_candidate_list(session=session, query=query)
+
+
+def candidate_entry(profile) -> dict:
+    """What tells a candidate apart: name, position, unit, region, and the username when another person
+    of the agency has the same name."""
+    user = profile.user
+    region = profile.region or (profile.unit.region if profile.unit is not None else None)
+    return {
+        "id": user.pk,
+        "name": _name(user),
+        "position": profile.position,
+        "unit": profile.unit.name if profile.unit is not None else "",
+        "region": region.name if region is not None else "",
+        "username": user.username if getattr(profile, "namesake", False) else "",
+    }
+
+
+def candidate_search(session, query) -> dict:
+    """The candidates matching ``query``: the first ``CANDIDATES_SHOWN`` (``profiles``, and ``results`` to
+    show), their ``count`` and a sentence saying how many match (``status``, for the live region)."""
+    candidates = _candidates(session, query)
+    count = candidates.count()
+    profiles = list(candidates[:CANDIDATES_SHOWN]) if count else []
+    entries = [candidate_entry(profile) for profile in profiles]
+    if count == 0 and not selectors.candidate_query(query):
+        status = _("Everyone of the agency is on the roster already.")
+    elif count == 0:
+        status = _("No one of the agency who is not on the roster matches.")
+    else:
+        status = ngettext("%(count)s person matches.", "%(count)s people match.", count) % {"count": count}
+        if count > len(entries):
+            status += " " + _("The first %(shown)s are listed: type more to narrow the search.") % {
+                "shown": len(entries)
+            }
+    return {"count": count, "results": entries, "status": status, "profiles": profiles}
+
+
+def _user_ids(values) -> list[int]:
+    """The chosen people's ids in the order given, without repeats; anything not a plain number is dropped."""
+    ids = []
+    for value in values[:MAX_ADDED_AT_ONCE]:
+        if value.isascii() and value.isdigit() and len(value) < 10 and int(value) not in ids:
+            ids.append(int(value))
+    return ids
+
+
+def _roster_add(request, session) -> None:
+    """Add the chosen people (checkboxes named ``user``) in one transaction, and say what became of them."""
+    ids = _user_ids(request.POST.getlist("user"))
+    profiles = {profile.user_id: profile for profile in _candidates(session).filter(user_id__in=ids)}
+    if not profiles:
+        raise errors.SessionRefused(CHOOSE_PERSON)
+    users = [profiles[user_id].user for user_id in ids if user_id in profiles]
+    places = services.participants_add(actor=request.user, session=session, users=users)
+    left_out = len(ids) - len(places)
+    if len(places) == 1 and not left_out:
+        place = places[0]
+        if place.status == Status.WAITLISTED:
+            messages.warning(
+                request, _("The session is full: %(name)s is on the waiting list.") % {"name": _name(place.user)}
+            )
+        else:
+            messages.success(request, _("%(name)s is enrolled.") % {"name": _name(place.user)})
+        return
+    enrolled = sum(1 for place in places if place.status == Status.ENROLLED)
+    waiting = len(places) - enrolled
+    parts = []
+    if enrolled:
+        parts.append(
+            ngettext("%(count)s person is enrolled.", "%(count)s people are enrolled.", enrolled)
+            % {"count": enrolled}
+        )
+    if waiting:
+        parts.append(
+            ngettext(
+                "%(count)s person is on the waiting list: the session is full.",
+                "%(count)s people are on the waiting list: the session is full.",
+                waiting,
+            )
+            % {"count": waiting}
+        )
+    if left_out:
+        parts.append(
+            ngettext(
+                "%(count)s chosen person is not added: they are on the roster already or not of the agency.",
+                "%(count)s chosen people are not added: they are on the roster already or not of the agency.",
+                left_out,
+            )
+            % {"count": left_out}
+        )
+    (messages.warning if waiting or left_out else messages.success)(request, " ".join(parts))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_roster(request, pk):
     session = _running(request, pk)
+    roster_open = session.state not in {State.CANCELLED, State.REPORTED}
     error = ""
+    query = " ".join(selectors.candidate_query(request.POST.get("q", "") or request.GET.get("q", "")))
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "add":
-                profile = _candidates(session).filter(user_id=request.POST.get("user") or 0).first()
-                if profile is None:
-                    raise errors.SessionRefused(CHOOSE_PERSON)
-                place = services.participant_add(actor=request.user, session=session, user=profile.user)
-                if place.status == Status.WAITLISTED:
-                    messages.warning(
-                        request,
-                        _("The session is full: %(name)s is on the waiting list.") % {"name": _name(place.user)},
-                    )
-                else:
-                    messages.success(request, _("%(name)s is enrolled.") % {"name": _name(place.user)})
+                _roster_add(request, session)
             elif action == "remove":
                 place = (
                     session.participants.select_related("user").filter(pk=request.POST.get("participant") or 0).first()
@@ -365,14 +460,21 @@ def session_roster(request, pk):
         except errors.CascadeError as refused:
             error = refused.message
         else:
-            return redirect("cascade:session_roster", pk=session.pk)
+            target = reverse("cascade:session_roster", args=[session.pk])
+            if action == "add" and query:
+                target += "?" + urlencode({"q": query}) + "#roster-search"
+            return redirect(target)
     participants = list(session.participants.select_related("user__profile__unit"))
+    search = candidate_search(session, query) if roster_open else None
     context = {
         "session": session,
         "enrolled": [place for place in participants if place.status == Status.ENROLLED],
         "waitlisted": [place for place in participants if place.status == Status.WAITLISTED],
-        "candidates": _candidates(session) if session.state not in {State.CANCELLED, State.REPORTED} else [],
-        "roster_open": session.state not in {State.CANCELLED, State.REPORTED},
+        "search": search,
+        "candidates": search["profiles"] if search else [],
+        "query": query,
+        "query_max_length": selectors.CANDIDATE_QUERY_MAX_LENGTH,
+        "roster_open": roster_open,
         "error": error,
         "completion": completion.completion_list(session=session),
         "may_revoke": services.may_decide(user=request.user, session=session),
