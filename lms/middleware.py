@@ -1,5 +1,7 @@
-"""Request-wide language rules that Django's LocaleMiddleware does not know."""
+"""Request-wide rules: the languages Django's LocaleMiddleware does not know, and the security headers."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
@@ -55,4 +57,71 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             return super().process_response(request, response)
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+ADMIN_PREFIX = "/admin/"
+
+# What the Wagtail admin needs beyond the site's policy, and why (Wagtail 8):
+# - script-src 'unsafe-inline': widgets and panels write inline <script> blocks that cannot carry a nonce
+#   (the date and time choosers, InlinePanel, the workflow and wagtail-localize's editor; widgets do not
+#   see the request), and the choosers' modals run the scripts of the HTML they load. No nonce is listed
+#   here on purpose: a browser ignores 'unsafe-inline' when a nonce is present.
+# - style-src 'unsafe-inline': admin templates and its JavaScript libraries (Draftail, tippy, the
+#   focal-point chooser) set style attributes and inject <style> elements.
+# - img-src blob:: the image uploader previews the chosen files from blob: URLs.
+# Everything else (default, font, connect, frame, object, base-uri, form-action, frame-ancestors) stays
+# as for the site. Only editors and managers sign in to the admin, and rich text is sanitised on save.
+ADMIN_CSP_REPLACE = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+}
+# Wagtail's previews are shown in an iframe of the admin on the same origin. A page's preview renders
+# the site's own templates through the whole middleware chain again, with a stand-in request for the
+# page's URL that Wagtail marks ``is_preview``: it keeps the site's policy and may be framed by this
+# site only. The admin's other framed views (the preview's error page, StreamField block previews) opt
+# in to framing with "X-Frame-Options: SAMEORIGIN" and get the same.
+PREVIEW_CSP_REPLACE = {"frame-ancestors": [SELF]}
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the Wagtail admin's relaxations, under /admin/ only.
+
+    The site's policy is ``settings.CONTENT_SECURITY_POLICY``. A view that sets its own
+    Content-Security-Policy header (the sandboxed H5P player and its files, Wagtail's document serving)
+    keeps it: django-csp never replaces a header that is already there. Views may also use django-csp's
+    decorators (``@csp_update``, ``@csp_replace``, ``@csp_exempt``); their values win over these.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request=request, response=response, report_only=report_only)
+        if report_only:
+            return parts
+        if getattr(request, "is_preview", False) and getattr(request, "is_dummy", False):
+            relaxation = PREVIEW_CSP_REPLACE
+        elif not request.path_info.startswith(ADMIN_PREFIX):
+            return parts
+        elif response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
+            relaxation = PREVIEW_CSP_REPLACE
+        else:
+            relaxation = ADMIN_CSP_REPLACE
+        parts.replace = {**relaxation, **(parts.replace or {})}
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """Turn off the browser features the site never uses (``settings.PERMISSIONS_POLICY``).
+
+    A view that sets its own Permissions-Policy keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy:
+            response.headers.setdefault("Permissions-Policy", policy)
         return response

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,6 +77,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (with the /admin/ relaxations) and Permissions-Policy on every response;
+    # early, so that request.csp_nonce exists for every later middleware and view
+    "lms.middleware.ContentSecurityPolicyMiddleware",
+    "lms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, but under /api/ no language redirects and Accept-Language first
@@ -256,6 +262,36 @@ CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
 CLAMD_PORT = int(os.environ.get("CLAMD_PORT") or 3310)
 CLAMD_TIMEOUT = int(os.environ.get("CLAMD_TIMEOUT") or 30)
+
+# Nothing comes from the internet: no avatars from gravatar.com in the admin (Wagtail's initials instead),
+# and the admin's home does not ask releases.wagtail.org for a newer version.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Content-Security-Policy (django-csp 4) of every page: scripts, styles, fonts, frames and requests come
+# from this site only; an inline <script> or <style> runs only with the response's nonce
+# (nonce="{{ request.csp_nonce }}"), and no style="" or on*="" attribute is obeyed. The H5P player sets a
+# policy of its own (a sandbox, content/h5p/views.py), which this one does not replace. The Wagtail
+# admin gets the relaxations it needs under /admin/ only, and its previews frame-ancestors 'self'
+# (lms.middleware.ContentSecurityPolicyMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "font-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        # the lesson page embeds the H5P player (/h5p/<token>/player/)
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Powerful browser features the site never uses stay off (lms.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 
 # The REST API under /api/v1/ (lms.api): a browser session or a personal token, signed-in users only,
 # pages of 50, and an OpenAPI schema drawn from the views (drf-spectacular).

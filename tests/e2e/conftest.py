@@ -18,6 +18,61 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# Every browser context of these tests reports Content-Security-Policy violations (of our pages, the
+# admin, and the sandboxed H5P player alike) to Python; a test with one fails (see _no_csp_violations).
+CSP_VIOLATIONS: list[dict] = []
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const report = {
+    document: event.documentURI, directive: event.effectiveDirective, blocked: event.blockedURI,
+    source: event.sourceFile ? `${event.sourceFile}:${event.lineNumber}` : "", sample: event.sample,
+  };
+  try { window.__lmsCspViolation(report); } catch (error) { /* a frame without the binding */ }
+}, true);
+"""
+
+
+def csp_watch(context):
+    """Make ``context`` record every CSP violation in CSP_VIOLATIONS: from the page's own listener
+    (``securitypolicyviolation``, in every frame) and from Chromium's console messages about them."""
+    context.expose_binding("__lmsCspViolation", lambda source, report: CSP_VIOLATIONS.append(report))
+    context.add_init_script(CSP_LISTENER)
+
+    def console(message):
+        if "Content Security Policy" in message.text:
+            CSP_VIOLATIONS.append({"console": message.text, "location": message.location.get("url", "")})
+
+    context.on("console", console)
+    return context
+
+
+class CSPWatchingBrowser:
+    """The session's Chromium, whose new contexts watch for CSP violations (tests make their own too)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        return csp_watch(self._browser.new_context(**kwargs))
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    """A browser test fails on any Content-Security-Policy violation its pages caused.
+
+    Set up before the test's other fixtures, so it checks after they closed their browser contexts
+    (which delivers the last reports)."""
+    CSP_VIOLATIONS.clear()
+    yield
+    violations = list(CSP_VIOLATIONS)
+    CSP_VIOLATIONS.clear()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(map(str, violations)), pytrace=False)
+
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures here
 # are synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -75,7 +130,7 @@ def browser(django_db_setup):
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
+        yield CSPWatchingBrowser(browser)
         browser.close()
 
 
