@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import knowledge_check
 from .views import taking as views
 
 app_name = "assessments"
@@ -10,4 +11,5 @@ urlpatterns = [
     path("attempt/<int:attempt_id>/save/", views.answer_autosave, name="autosave"),
     path("attempt/<int:attempt_id>/submit/", views.attempt_submit, name="submit"),
     path("attempt/<int:attempt_id>/review/", views.attempt_review, name="review"),
+    path("check/<int:page_id>/<str:block_id>/", knowledge_check.check_answer, name="check_answer"),
 ]
