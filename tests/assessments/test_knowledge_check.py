@@ -100,7 +100,7 @@ def test_right_answers_score_full_marks_show_feedback_and_complete_the_lesson(cl
     assert LessonProgress.objects.filter(user=trainee, lesson_key=lesson.translation_key, source="activity").exists()
     html = html_of(client, lesson)
     assert html.count("check-feedback--right") == 7
-    assert "Correct." in html
+    assert "Your answer is correct." in html
     # the general feedback of each question is shown once answered; the option feedback of the chosen one too
     assert f"{SECRET} general feedback of m1-single" in html
     assert f"{SECRET} why B" in html
