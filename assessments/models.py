@@ -394,3 +394,44 @@ class PaperForm(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class KnowledgeCheckResult(models.Model):
+    """A learner's latest answers to one knowledge check of a lesson: formative, retried at will.
+
+    A check is a block of a lesson (``lesson_key`` is the lesson's ``translation_key``, ``block_id`` the
+    block's id, the same in every language), so the result follows the learner across languages. Results
+    are never read by the knowledge-gain analytics or by certification: those read attempts of tests only.
+
+    ``answers`` maps each question's ``translation_key`` (a string) to what the learner gave and got::
+
+        {"<translation_key>": {"response": <the response, shapes of FORMAT.md>,
+                               "score": "0.50", "max": "1.00", "fraction": "0.5",
+                               "parts": {"a": "1", "b": "0"}}}
+
+    Scores are decimal strings; ``response`` is null when the question was left unanswered.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_checks")
+    lesson_key = models.UUIDField(_("lesson"), db_index=True)
+    block_id = models.CharField(_("check"), max_length=64)
+    language = models.CharField(_("language"), max_length=8)
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=2, default=0)
+    max_score = models.DecimalField(_("maximum score"), max_digits=8, decimal_places=2, default=0)
+    answered = models.PositiveSmallIntegerField(_("questions answered"), default=0)
+    questions = models.PositiveSmallIntegerField(_("questions"), default=0)
+    passed = models.BooleanField(_("satisfied"), default=False)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    attempts = models.PositiveIntegerField(_("tries"), default=0)
+    updated_at = models.DateTimeField(_("last answered"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("knowledge check result")
+        verbose_name_plural = _("knowledge check results")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson_key", "block_id"], name="assessments_one_check_result"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=models.F("max_score")), name="assessments_check_score_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.lesson_key}/{self.block_id}"

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import knowledge_check
 from .views import taking as views
 
 app_name = "assessments"
@@ -11,4 +12,5 @@ urlpatterns = [
     path("attempt/<int:attempt_id>/summary/", views.attempt_summary, name="summary"),
     path("attempt/<int:attempt_id>/submit/", views.attempt_submit, name="submit"),
     path("attempt/<int:attempt_id>/review/", views.attempt_review, name="review"),
+    path("check/<int:page_id>/<str:block_id>/", knowledge_check.check_answer, name="check_answer"),
 ]

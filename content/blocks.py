@@ -5,6 +5,7 @@ a StreamField is a ``SafeRichTextBlock`` (never Wagtail's plain ``RichTextBlock`
 through ``content.sanitize.render_richtext`` like the ``safe_richtext`` filter.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -160,16 +161,104 @@ class DocumentBlock(blocks.StructBlock):
         label = _("Document download")
 
 
+QUESTION_KEY_PATTERN = r"^[-a-zA-Z0-9_]{1,80}$"
+
+
+class QuestionKeyBlock(blocks.RegexBlock):
+    """The identifier (``Question.key``) of a bank question: the same in every language."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            regex=QUESTION_KEY_PATTERN,
+            error_messages={"invalid": _("Use the identifier of a question, e.g. m1-elements-adult.")},
+            **kwargs,
+        )
+
+
 class KnowledgeCheckBlock(blocks.StructBlock):
-    """A slot for a short test; the assessments app attaches the questions."""
+    """A short formative check at the end of a lesson, with questions from the bank.
+
+    Design (the layers: content <- courses <- assessments): this block lives in ``content`` and holds only
+    plain, language-independent settings: the identifiers of chosen questions, or a module number and/or
+    learning objective to draw ``count`` questions from. It imports nothing from ``assessments``. Its
+    template calls the ``knowledge_check`` tag of ``assessments`` (a template tag library, no Python
+    import), which finds the questions in the page's language, renders the form and the learner's last
+    feedback; answers are posted to ``assessments`` and scored there. None of these fields is a string
+    wagtail-localize offers for translation (identifiers, numbers and choices are copied to the
+    translated pages as they are), so a Russian or Turkmen lesson asks the same questions.
+    """
+
+    class Completion:
+        ANSWER = "answer"
+        PASS = "pass"
+        NONE = "none"
 
     title = blocks.CharBlock(label=_("title"))
     instructions = blocks.TextBlock(label=_("instructions"), required=False)
+    questions = blocks.ListBlock(
+        QuestionKeyBlock(label=_("question identifier")),
+        label=_("questions"),
+        default=[],
+        help_text=_(
+            "Identifiers of questions from Assessments → Questions, in the order to ask them. "
+            "Leave empty to draw questions by module or learning objective."
+        ),
+    )
+    module = blocks.IntegerBlock(
+        label=_("module"), required=False, min_value=1, max_value=99,
+        help_text=_("Draw questions of this module (when no questions are listed)."),
+    )
+    objective = blocks.RegexBlock(
+        regex=r"^[-a-z0-9_]{1,80}$",
+        label=_("learning objective"),
+        required=False,
+        error_messages={"invalid": _("Use the objective tag of the questions, e.g. m4-elements.")},
+        help_text=_("Draw questions with this learning-objective tag (when no questions are listed)."),
+    )
+    count = blocks.IntegerBlock(
+        label=_("number of questions drawn"), default=4, min_value=1, max_value=20,
+    )
+    completion = blocks.ChoiceBlock(
+        label=_("completes the lesson"),
+        choices=[
+            (Completion.ANSWER, _("When every question is answered")),
+            (Completion.PASS, _("When the pass mark is reached")),
+            (Completion.NONE, _("No: the check is optional")),
+        ],
+        default=Completion.ANSWER,
+        help_text=_("A lesson with a check that completes it cannot be marked as done by hand."),
+    )
+    pass_mark = blocks.IntegerBlock(label=_("pass mark (%)"), default=80, min_value=1, max_value=100)
 
     class Meta:
         icon = "help"
         template = "blocks/knowledge_check.html"
         label = _("Knowledge check")
+        description = _("Questions from the bank, scored at once with feedback; they may complete the lesson.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("questions") and not value.get("module") and not value.get("objective"):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "questions": ValidationError(_("List questions, or give a module or a learning objective to draw them from."))
+                }
+            )
+        return value
+
+
+def knowledge_check_required(raw_value) -> bool:
+    """Does a knowledge check (its raw JSON value) have to be satisfied before its lesson is done?
+
+    Only a check that names questions (or where to draw them) and whose completion rule is not "optional"
+    does; a check saved before these settings existed has neither, so it never blocks a lesson.
+    """
+    if not isinstance(raw_value, dict):
+        return False
+    completion = raw_value.get("completion") or KnowledgeCheckBlock.Completion.ANSWER
+    if completion == KnowledgeCheckBlock.Completion.NONE:
+        return False
+    return bool(raw_value.get("questions") or raw_value.get("module") or raw_value.get("objective"))
 
 
 class H5PActivityBlock(blocks.StructBlock):

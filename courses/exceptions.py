@@ -16,3 +16,7 @@ class NotEnrolled(CourseError):
 
 class ActivityNotAllowed(CourseError):
     """The activity is not used by a live lesson that this learner may see."""
+
+
+class CompletedByCheck(CourseError):
+    """The lesson is completed by answering its knowledge check, not by hand."""

@@ -63,7 +63,18 @@ def _block_value(block: dict, prefix: tuple, provisions: dict[str, LegalProvisio
     if kind == "video":
         return {"title": block["title"], "description": block["description"], "film": block["film"], "video": None, "poster": None, "subtitles": []}
     if kind == "knowledge_check":
-        return {"title": block["title"], "instructions": block["instructions"]}
+        # questions by identifier (the same in every language); the check completes the lesson once
+        # every question is answered (the block's default rule)
+        return {
+            "title": block["title"],
+            "instructions": block["instructions"],
+            "questions": _items(block.get("questions", []), *prefix, "questions"),
+            "module": None,
+            "objective": "",
+            "count": 4,
+            "completion": "answer",
+            "pass_mark": 80,
+        }
     if kind == "h5p":
         if not packages or block["activity"] not in packages:
             raise loader.SeedDataError(f"no H5P package seeded for activity {block['activity']!r}")

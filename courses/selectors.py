@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import Locale, Page
 
+from content.blocks import knowledge_check_required
+
 from .models import (
     CourseCompletion,
     CoursePage,
@@ -313,6 +315,7 @@ def lesson_context(*, lesson: LessonPage, request) -> dict:
             LastVisit.objects.get_or_create(user=user, course_key=course_key, defaults={"lesson_key": lesson.translation_key})
     done = sum(1 for key in (nav.lesson_keys if nav else []) if key in completed)
     is_preview = getattr(request, "is_preview", False)
+    segments = lesson_body_segments(lesson=lesson)
     return {
         "h5p": _h5p_players(lesson=lesson, user=user),
         # The rendered body is cached per live revision, language and trainer-notes visibility under
@@ -322,6 +325,9 @@ def lesson_context(*, lesson: LessonPage, request) -> dict:
             f"{nav_version()}:{lesson.pk}:{lesson.live_revision_id}:{translation.get_language()}"
             f":{int(can_see_notes)}:{int(is_preview)}"
         ),
+        "body_segments": segments,
+        "has_knowledge_check": any(segment.per_learner for segment in segments),
+        "completing_check": lesson_completed_by_check(lesson=lesson),
         "nav": nav,
         "nav_module": module,
         "previous_lesson": previous_lesson,
@@ -422,3 +428,73 @@ def course_catalogue_url(language: str | None = None) -> str:
         url = _localized_url(chosen, language, home_paths) if chosen else ""
         cache.set(cache_key, url, NAV_TIMEOUT)
     return url
+
+
+class BodySegment:
+    """Consecutive blocks of a lesson body, rendered together.
+
+    Blocks that look the same for every learner share one cache entry; a knowledge check (``per_learner``)
+    shows the learner's own answers and a form with their CSRF token, so it is rendered on every request.
+    A block is converted from its stored JSON only when the segment is iterated (on a cache miss).
+    """
+
+    def __init__(self, body, start: int, stop: int, per_learner: bool):
+        self.body, self.start, self.stop, self.per_learner = body, start, stop, per_learner
+
+    def __iter__(self):
+        return (self.body[index] for index in range(self.start, self.stop))
+
+
+PER_LEARNER_BLOCKS = {"knowledge_check"}
+
+
+def lesson_body_segments(*, lesson: LessonPage) -> list[BodySegment]:
+    """The lesson body cut into shared runs of blocks and per-learner blocks, from the stored JSON alone."""
+    segments = []
+    start = 0
+    raw = list(lesson.body.raw_data)
+    for index, item in enumerate(raw):
+        if isinstance(item, dict) and item.get("type") in PER_LEARNER_BLOCKS:
+            if start < index:
+                segments.append(BodySegment(lesson.body, start, index, per_learner=False))
+            segments.append(BodySegment(lesson.body, index, index + 1, per_learner=True))
+            start = index + 1
+    if start < len(raw):
+        segments.append(BodySegment(lesson.body, start, len(raw), per_learner=False))
+    return segments
+
+
+def lesson_completed_by_check(*, lesson: LessonPage) -> str | None:
+    """The id of the first knowledge check that completes this lesson (so no "Mark as done"), or None."""
+    for item in lesson.body.raw_data:
+        if isinstance(item, dict) and item.get("type") == "knowledge_check" and knowledge_check_required(item.get("value")):
+            return item.get("id") or ""
+    return None
+
+
+def lesson_for_viewer(*, user, lesson_id: int) -> LessonPage | None:
+    """The live lesson ``lesson_id`` if ``user`` may open it (login and group restrictions), else None.
+
+    A password-protected lesson is never open to posts: a password is given per session, not per user.
+    """
+    from wagtail.models import PageViewRestriction
+
+    from .routing import view_restrictions_for
+
+    if not isinstance(lesson_id, int) or not 0 < lesson_id < 2**31:  # page ids are 32-bit: no query can find more
+        return None
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).select_related("locale").first()
+    if lesson is None:
+        return None
+    restrictions = view_restrictions_for(lesson)
+    if restrictions is None:
+        restrictions = lesson.get_view_restrictions()
+    for restriction in restrictions:
+        if restriction.restriction_type == PageViewRestriction.LOGIN and not user.is_authenticated:
+            return None
+        if restriction.restriction_type == PageViewRestriction.GROUPS:
+            if not user.is_superuser and not restriction.groups.filter(pk__in=user.groups.all()).exists():
+                return None
+        if restriction.restriction_type == PageViewRestriction.PASSWORD:
+            return None
+    return lesson

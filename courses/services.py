@@ -6,13 +6,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
-from .exceptions import ActivityNotAllowed, EnrolmentClosed, NotEnrolled
+from .exceptions import ActivityNotAllowed, CompletedByCheck, EnrolmentClosed, NotEnrolled
 from .models import CourseCompletion, CoursePage, Enrolment, HomePage, LessonPage, LessonProgress
-from .selectors import course_nav
+from .selectors import course_nav, lesson_completed_by_check
 
 SOURCE_LANGUAGE = "en"
 ENROLMENT_CLOSED = _("This course is open only to people enrolled by their coordinator or trainer.")
 NOT_ENROLLED = _("Enrol in the course first.")
+COMPLETED_BY_CHECK = _("This lesson is completed by answering its knowledge check.")
 
 
 def locales_ensure() -> list[Locale]:
@@ -108,6 +109,13 @@ def lesson_complete(*, user, lesson: LessonPage, source: str = LessonProgress.So
         if nav.lesson_keys and done == len(nav.lesson_keys):
             CourseCompletion.objects.get_or_create(user=user, course_key=nav.key)
     return progress
+
+
+def lesson_mark_done(*, user, lesson: LessonPage) -> LessonProgress:
+    """The learner marks a lesson as done by hand: refused when a knowledge check of it completes it."""
+    if lesson_completed_by_check(lesson=lesson) is not None:
+        raise CompletedByCheck(COMPLETED_BY_CHECK)
+    return lesson_complete_enrolling(user=user, lesson=lesson)
 
 
 def lesson_complete_enrolling(*, user, lesson, source: str = LessonProgress.Source.MANUAL) -> LessonProgress:

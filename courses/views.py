@@ -46,7 +46,7 @@ def course_enrol(request, page_id):
 def lesson_done(request, page_id):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=page_id)
     try:
-        services.lesson_complete_enrolling(user=request.user, lesson=lesson)
+        services.lesson_mark_done(user=request.user, lesson=lesson)
     except CourseError as error:
         messages.error(request, error.message)
         return _back(request, lesson.url)

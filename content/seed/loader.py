@@ -22,7 +22,7 @@ BLOCK_TYPES = {
     "glossary": {"term", "definition"},
     "legal_provision": {"provision", "commentary"},
     "video": {"title", "description", "film"},
-    "knowledge_check": {"title", "instructions"},
+    "knowledge_check": {"title", "instructions", "questions"},
     "h5p": {"activity", "introduction"},
     "trainer_notes": {"timing", "steps", "materials"},
 }
@@ -31,6 +31,7 @@ ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em"}
 HTML_KEYS = {"html", "scenario", "trainer_notes", "commentary", "intro", "text", "notes"}
 # Values that are identifiers, not text: they must be equal in every language.
 IDENTITY_KEYS = {"slug", "number", "estimated_minutes", "provision", "film", "activity", "type", "label", "code"}
+QUESTION_KEY = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 TAG = re.compile(r"</?([a-zA-Z0-9]+)[^>]*>")
 
 
@@ -68,6 +69,8 @@ def _compare(source, other, where: str, errors: list[str]) -> None:
             errors.append(f"{where}: keys {sorted(set(other) ^ set(source))} differ from English")
         for key in source.keys() & other.keys():
             if key in IDENTITY_KEYS and source[key] != other[key]:
+                errors.append(f"{where}.{key}: {other[key]!r} must equal English {source[key]!r}")
+            elif key == "questions" and source.get("type") == "knowledge_check" and source[key] != other[key]:
                 errors.append(f"{where}.{key}: {other[key]!r} must equal English {source[key]!r}")
             elif key in HTML_KEYS and isinstance(source[key], str):
                 if block_elements(source[key]) != block_elements(other[key]):
@@ -118,6 +121,15 @@ def _check_module(module: dict, where: str, errors: list[str]) -> None:
                     f"{where}.lessons[{index}].body[{block_index}] ({kind}): fields must be "
                     f"{sorted(BLOCK_TYPES[kind])}"
                 )
+            elif kind == "knowledge_check":
+                keys = block["questions"]
+                if not isinstance(keys, list) or not keys or not all(
+                    isinstance(key, str) and QUESTION_KEY.fullmatch(key) for key in keys
+                ):
+                    errors.append(
+                        f"{where}.lessons[{index}].body[{block_index}] (knowledge_check): questions must be "
+                        "a non-empty list of question identifiers"
+                    )
             seen.add(kind)
     missing = REQUIRED_PER_MODULE - seen
     if missing:

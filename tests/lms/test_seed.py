@@ -56,6 +56,41 @@ def test_seed_twice_gives_the_same_counts(django_capture_on_commit_callbacks):
     found = delivery.deliveries(user_ids=[User.objects.get(username="trainer").pk])
     only = next(iter(found.values()))
     assert only.sessions_led == 1 and only.participants >= 5 and only.mean_gain is not None
+    seeded_checks_ask_their_module_questions()
+
+
+def seeded_checks_ask_their_module_questions():
+    """Every module's knowledge check asks 3-5 of its module's questions, in en, ru and tk, on the page."""
+    from django.test import Client
+
+    from assessments.knowledge_checks import knowledge_check_find, knowledge_check_items
+
+    client = Client()
+    client.force_login(User.objects.get(username="trainee"))
+    modules = set()
+    for language in ("en", "ru", "tk"):
+        lessons = LessonPage.objects.filter(locale__language_code=language, live=True)
+        # (the small test curriculum of tests/conftest.py is there too, with checks that ask nothing)
+        checked = [
+            lesson for lesson in lessons
+            if any(item["type"] == "knowledge_check" and item["value"].get("questions") for item in lesson.body.raw_data)
+        ]
+        assert len(checked) >= 8
+        for lesson in checked:
+            block_id = next(
+                item["id"] for item in lesson.body.raw_data if item["type"] == "knowledge_check" and item["value"].get("questions")
+            )
+            check, _raw = knowledge_check_find(lesson=lesson, block_id=block_id)
+            items = knowledge_check_items(check=check, block_id=block_id, language=language)
+            module = lesson.get_parent().specific.number
+            modules.add(module)
+            assert 3 <= len(items) <= 5, (lesson.url, len(items))
+            assert {item.question.module for item in items} == {module}
+            assert {item.question.locale.language_code for item in items} == {language}
+        html = client.get(checked[0].url).content.decode()
+        assert "will appear here" not in html
+        assert html.count('class="card test-item') >= 3
+    assert modules == set(range(1, 9))
 
 
 def seed(*args):
