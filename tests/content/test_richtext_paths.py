@@ -51,7 +51,8 @@ def _template_dirs():
     dirs = [Path(path) for config in settings.TEMPLATES for path in config.get("DIRS", [])]
     for config in apps.get_app_configs():
         folder = Path(config.path) / "templates"
-        if folder.is_dir() and BASE in folder.parents:
+        # our apps only: a virtual environment inside the project folder (.venv) holds Wagtail's own
+        if folder.is_dir() and BASE in folder.parents and "site-packages" not in folder.parts:
             dirs.append(folder)
     return dirs
 
