@@ -171,19 +171,19 @@ def _download(figures: dict, kind: str):
     gains.insert(1, "learner", gains["learner_id"].map(users).astype(object).fillna(""))
     pairings = dict(Assessment.objects.filter(blueprint__isnull=False).values_list("blueprint_id", "blueprint__name"))
     gains.insert(3, "pairing_id", gains["pairing"])
-    gains["pairing"] = [pairings.get(int(pk), pk) if str(pk).isdigit() else pk for pk in gains["pairing"]]
+    gains["pairing"] = [pairings.get(int(pk), "") if str(pk).isdigit() else "" for pk in gains["pairing"]]
     gains = gains.drop(columns=["course"], errors="ignore")
     if kind == "csv":
         # one CSV: the learners' pre/post pairs (the other tables are in the XLSX workbook)
         sheet = presentation.download_sheet(_("Learners"), gains)
         return csv_response(sheet, filename="knowledge-gain-learners.csv")
-    items = figures["items"].copy()
+    items = figures["items"].drop(columns=["index"], errors="ignore")
     titles = presentation.question_titles(items["question_key"]) if not items.empty else {}
     if not items.empty:
         items["title"] = items["question_key"].map(titles).fillna(items["title"])
         items["flag"] = items["flag"].map(presentation.flag_text)
         items = items[["title", *[column for column in items.columns if column != "title"]]]
-    objectives = figures["objectives"].copy()
+    objectives = figures["objectives"].drop(columns=["index"], errors="ignore")
     modules = presentation.module_labels(objectives["module"]) if not objectives.empty else {}
     objectives = objectives.rename(columns={"objective": "objective_code"})
     objectives.insert(0, "objective", objectives["module"].map(modules).astype(object).fillna("—"))
