@@ -101,8 +101,9 @@ def test_downloads_are_real_files_scoped_like_the_page(client, results, coordina
     xlsx = client.get(reverse("reports:knowledge_gain"), {"download": "xlsx"})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
-    assert {"learners", "overall", "by_agency", "items", "objectives", "distractors"} <= set(workbook.sheetnames)
-    learners = list(workbook["learners"].iter_rows(values_only=True))
+    assert workbook.sheetnames[0] == "Read me"
+    assert {"Learners", "All learners", "By agency", "Items", "Objectives", "Answers chosen"} <= set(workbook.sheetnames)
+    learners = list(workbook["Learners"].iter_rows(values_only=True))
     assert len(learners) == 1 + 2  # header and agency A's two learners
     csv = client.get(reverse("reports:knowledge_gain"), {"download": "csv"})
     text = csv.content.decode("utf-8")
@@ -196,10 +197,10 @@ def test_cohort_and_session_filters(client, cascade, manager):
     assert nothing["overall"] is None or not nothing["overall"]["n"]
     xlsx = client.get(reverse("reports:knowledge_gain"), {"download": "xlsx"})
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
-    assert {"by_cohort", "by_session"} <= set(workbook.sheetnames)
-    learners = list(workbook["learners"].iter_rows(values_only=True))
+    assert {"By ToT cohort", "By cascade session"} <= set(workbook.sheetnames)
+    learners = list(workbook["Learners"].iter_rows(values_only=True))
     header = learners[0]
-    assert "cohort" in header and "session" in header
+    assert "ToT cohort" in header and "Cascade session" in header
 
 
 def test_a_coordinator_sees_no_other_agencys_session(client, cascade, coordinator_a):

@@ -293,12 +293,13 @@ def test_a_coordinators_page_and_downloads_hold_no_other_agency(world, client, c
     assert 'name="agency"' not in html  # no agency filter offered
     text = client.get(reverse("reports:reach"), {"agency": "MIA", "download": "csv"}).content.decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    assert {row["title"] for row in rows} == {"S1", "S2"} and {row["agency"] for row in rows} == {"GPO"}
+    assert {row["Cascade session"] for row in rows} == {"S1", "S2"} and {row["Agency code"] for row in rows} == {"GPO"}
+    assert {row["Agency"] for row in rows} == {"General Prosecutor's Office"}
     workbook = openpyxl.load_workbook(io.BytesIO(
         client.get(reverse("reports:reach"), {"agency": "MIA", "download": "xlsx"}).content))
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows(values_only=True):
-            assert "MIA" not in row and "S3" not in row
+            assert "MIA" not in row and "S3" not in row and "Ministry of Internal Affairs" not in row
 
 
 def test_the_csv_is_one_row_per_session_to_pivot(world, client, manager):
@@ -307,13 +308,14 @@ def test_the_csv_is_one_row_per_session_to_pivot(world, client, manager):
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
-    rows = {row["title"]: row for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))}
+    rows = {row["Cascade session"]: row for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))}
     assert set(rows) == {"S1", "S2", "S3"}
     s1 = rows["S1"]
-    assert (s1["first_day"], s1["agency"], s1["region"], s1["trainer"], s1["cohort"]) == (
+    assert (s1["First day"], s1["Agency code"], s1["Region code"], s1["Trainer"], s1["ToT cohort code"]) == (
         "2026-01-12", "GPO", "TM-B", "T1", "tot-2025")
-    assert (s1["participants"], s1["women"], s1["men"]) == ("3", "2", "1")
-    assert float(s1["mean_normalised_gain"]) == pytest.approx(5 / 6)
+    assert (s1["Agency"], s1["Region"]) == ("General Prosecutor's Office", "Balkan region")
+    assert (s1["People reached"], s1["Women"], s1["Men"]) == ("3", "2", "1")
+    assert float(s1["Mean normalised gain"]) == pytest.approx(round(5 / 6, 2))
 
 
 def test_the_workbook_has_a_sheet_per_table_and_real_cells(world, client, manager):
@@ -322,18 +324,18 @@ def test_the_workbook_has_a_sheet_per_table_and_real_cells(world, client, manage
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames[0] == "Read me"
-    assert {"cohorts", "knowledge_gain", "by_agency", "by_region", "by_gender", "over_time", "trainers",
-            "sessions"} <= set(workbook.sheetnames)
+    assert {"By ToT cohort", "Knowledge gain", "By agency", "By region", "By gender", "Over time", "Trainers",
+            "Sessions"} <= set(workbook.sheetnames)
     readme = [row[2] for row in workbook["Read me"].iter_rows(values_only=True) if len(row) > 2 and row[2]]
     assert any("divided by trainers certified" in text for text in readme)
-    sessions = workbook["sessions"]
+    sessions = workbook["Sessions"]
     header = [cell.value for cell in sessions[1]]
     first = {name: cell for name, cell in zip(header, sessions[2])}
-    assert first["first_day"].is_date and first["first_day"].value.date() == date(2026, 1, 12)
-    assert isinstance(first["participants"].value, int) and first["participants"].value == 3
-    cohorts = workbook["cohorts"]
+    assert first["First day"].is_date and first["First day"].value.date() == date(2026, 1, 12)
+    assert isinstance(first["People reached"].value, int) and first["People reached"].value == 3
+    cohorts = workbook["By ToT cohort"]
     header = [cell.value for cell in cohorts[1]]
-    assert dict(zip(header, [cell.value for cell in cohorts[2]]))["multiplier"] == pytest.approx(2.5)
+    assert dict(zip(header, [cell.value for cell in cohorts[2]]))["People reached per certified trainer"] == pytest.approx(2.5)
 
 
 def test_a_bad_period_is_refused_with_a_message(world, client, manager):
@@ -473,11 +475,11 @@ def test_downloads_write_names_that_look_like_formulas_as_text(world, client, ma
     client.force_login(manager)
     table = csv_rows(client.get(reverse("reports:reach"), {"download": "csv"}).content)
     header, rows = table[0], [dict(zip(table[0], row)) for row in table[1:]]
-    attacked = next(row for row in rows if row["title"].startswith("'"))
-    assert attacked["title"] == NEUTRALISED and attacked["participants"] == "3"
+    attacked = next(row for row in rows if row["Cascade session"].startswith("'"))
+    assert attacked["Cascade session"] == NEUTRALISED and attacked["People reached"] == "3"
     assert ATTACK not in [value for row in table for value in row]
     workbook = workbook_without_formulas(client.get(reverse("reports:reach"), {"download": "xlsx"}).content)
     values = all_values(workbook)
     assert NEUTRALISED in values and ATTACK not in values
     assert not [v for v in values if isinstance(v, str) and v.startswith(("=", "+", "-", "@"))]
-    assert "participants" in header
+    assert "People reached" in header
