@@ -6,8 +6,8 @@ app_name = "assessments"
 urlpatterns = [
     path("<slug:slug>/", views.assessment_detail, name="detail"),
     path("<slug:slug>/start/", views.attempt_start, name="start"),
-    path("attempt/<int:attempt_id>/", views.attempt_take, name="take"),
-    path("attempt/<int:attempt_id>/save/", views.answer_autosave, name="autosave"),
-    path("attempt/<int:attempt_id>/submit/", views.attempt_submit, name="submit"),
-    path("attempt/<int:attempt_id>/review/", views.attempt_review, name="review"),
+    path("attempt/<id:attempt_id>/", views.attempt_take, name="take"),
+    path("attempt/<id:attempt_id>/save/", views.answer_autosave, name="autosave"),
+    path("attempt/<id:attempt_id>/submit/", views.attempt_submit, name="submit"),
+    path("attempt/<id:attempt_id>/review/", views.attempt_review, name="review"),
 ]

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ContentConfig(AppConfig):
     name = "content"
     verbose_name = _("Content")
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from .bounds import IdConverter
+
+        # ``<id:pk>`` in every URLconf of ours: an id out of a primary key's range is a 404, not a 500
+        register_converter(IdConverter, "id")
