@@ -24,7 +24,7 @@ from lms.trainers import selectors as trainer_selectors
 from .. import completion
 from .. import exceptions as errors
 from .. import figures, selectors, services
-from ..forms import CommentForm, DayFormSet, ReportForm, SessionForm
+from ..forms import CommentForm, DayFormSet, ReportForm, RosterActionForm, SessionForm
 from ..models import Attendance, CascadeSession, SessionParticipant
 
 State = CascadeSession.State
@@ -259,7 +259,7 @@ def _modules(session) -> tuple[str, list[tuple[int, str]]]:
 @require_http_methods(["GET", "POST"])
 def session_detail(request, pk):
     session = _session(request, pk)
-    form = CommentForm(request.POST or None)
+    form = CommentForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -334,10 +334,12 @@ def session_roster(request, pk):
     session = _running(request, pk)
     error = ""
     if request.method == "POST":
-        action = request.POST.get("action")
+        posted = RosterActionForm(request.POST)
+        posted.is_valid()
+        action, picked = request.POST.get("action"), posted.cleaned_data
         try:
             if action == "add":
-                profile = _candidates(session).filter(user_id=request.POST.get("user") or 0).first()
+                profile = _candidates(session).filter(user_id=picked.get("user") or 0).first()
                 if profile is None:
                     raise errors.SessionRefused(CHOOSE_PERSON)
                 place = services.participant_add(actor=request.user, session=session, user=profile.user)
@@ -350,7 +352,7 @@ def session_roster(request, pk):
                     messages.success(request, _("%(name)s is enrolled.") % {"name": _name(place.user)})
             elif action == "remove":
                 place = (
-                    session.participants.select_related("user").filter(pk=request.POST.get("participant") or 0).first()
+                    session.participants.select_related("user").filter(pk=picked.get("participant") or 0).first()
                 )
                 if place is None:
                     raise Http404
@@ -390,9 +392,8 @@ def session_attendance(request, pk, day_pk):
     enrolled = list(session.participants.filter(status=Status.ENROLLED).select_related("user"))
     error = ""
     if request.method == "POST":
-        statuses = {
-            place.pk: request.POST[f"status-{place.pk}"] for place in enrolled if request.POST.get(f"status-{place.pk}")
-        }
+        posted = {place.pk: request.POST.get(f"status-{place.pk}", "") for place in enrolled}
+        statuses = {pk: status for pk, status in posted.items() if status}
         try:
             count = services.attendance_record(actor=request.user, session=session, day=day, statuses=statuses)
         except errors.CascadeError as refused:
