@@ -239,7 +239,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # bodies are JSON (a session's days and attendance sheets are nested, which forms cannot carry)
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # (too deep a body, or a lone surrogate in it, is a 400)
+    "DEFAULT_PARSER_CLASSES": ["lms.api.parsers.JSONBodyParser"],
+    # JSON only: the browsable API is off (a client asking for HTML gets JSON, or 406 if it accepts nothing else)
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "lms.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
