@@ -176,7 +176,8 @@ class RowChoiceField(forms.ChoiceField):
     """A row number of another list; rows added in the browser are valid too (checked by the editor)."""
 
     def valid_value(self, value):
-        return str(value).isdigit()
+        text = str(value)
+        return text.isascii() and text.isdigit() and len(text) < 10  # "²".isdigit() is true too
 
 
 class PairForm(ItemForm):

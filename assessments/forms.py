@@ -6,9 +6,13 @@ Field names per item at position N: ``qN`` (single, multiple, true/false, short,
 ``assessments.scoring.response_validate`` checks them against the question.
 """
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from content.bounds import bounded
+
 from .exceptions import BadResponse
+from .models import Answer
 
 ORDER_INCOMPLETE = _("Give every item of the ordering question a different position.")
 
@@ -54,3 +58,9 @@ def response_from_post(*, item, post):
         # whose right answer is to choose nothing
         return response if any(response.values()) else None
     return None
+
+
+class AutosaveForm(forms.Form):
+    """The item an autosave is for: its position in the attempt (the column's range)."""
+
+    position = forms.IntegerField(**bounded(Answer, "position"))

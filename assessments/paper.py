@@ -158,7 +158,7 @@ def _whole(value: str) -> int | None:
     value = value.strip()
     if value.endswith(".0"):  # a spreadsheet's number 3 read back as "3.0"
         value = value[:-2]
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def paper_rows_from_file(upload) -> list:

@@ -47,7 +47,8 @@ class QuestionViewSet(SnippetViewSet):
     menu_label = _("Questions")
     list_display = ["title", "kind", "module", "objective", "difficulty", "forms", "active"]
     list_filter = ["locale", "kind", "module", "difficulty", "active"]
-    search_fields = ["title", "prompt"]
+    # no search_fields: the model's index (title and prompt) is searched whole; naming fields here makes the
+    # SQLite backend look for a column "prompt" that its FTS5 table does not have (a 500 on every search)
     edit_handler = ObjectList(
         [
             FieldPanel("title"),

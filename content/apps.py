@@ -8,7 +8,11 @@ class ContentConfig(AppConfig):
 
     def ready(self):
         from django.core import checks
+        from django.urls import register_converter
 
+        from .bounds import IdConverter
         from .storage import packages_root_check
 
         checks.register(packages_root_check)
+        # ``<id:pk>`` in every URLconf of ours: an id out of a primary key's range is a 404, not a 500
+        register_converter(IdConverter, "id")

@@ -4,9 +4,9 @@ from . import views
 
 app_name = "courses"
 urlpatterns = [
-    path("enrol/<int:page_id>/", views.course_enrol, name="enrol"),
-    path("lesson/<int:page_id>/done/", views.lesson_done, name="lesson_done"),
-    path("lesson/<int:page_id>/undone/", views.lesson_undone, name="lesson_undone"),
+    path("enrol/<id:page_id>/", views.course_enrol, name="enrol"),
+    path("lesson/<id:page_id>/done/", views.lesson_done, name="lesson_done"),
+    path("lesson/<id:page_id>/undone/", views.lesson_undone, name="lesson_undone"),
     path("search/", views.search, name="search"),
     path("h5p/xapi/", views.h5p_xapi, name="h5p_xapi"),
     path("h5p/state/", views.h5p_state, name="h5p_state"),

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Locale, Page
 
 from content.ratelimit import minute_budget_spent
+from content.search import search_terms
 
 from . import selectors, services
 from .exceptions import CourseError
@@ -23,9 +24,15 @@ SEARCH_PAGE_SIZE = 20
 
 def _back(request, fallback: str):
     target = request.POST.get("next") or fallback
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = fallback
-    return redirect(target)
+    # a path of this site only (``redirect("abc")`` would look "abc" up as a view name: a 500)
+    try:
+        allowed = (
+            target.startswith("/") and len(target) <= 2000 and "\x00" not in target
+            and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+        )
+    except ValueError:  # not a URL at all ("/\\[")
+        allowed = False
+    return HttpResponseRedirect(target if allowed else fallback)
 
 
 @login_required
@@ -64,14 +71,15 @@ def lesson_undone(request, page_id):
 
 def search(request):
     """Search published course content in the active language, limited to what the user may see."""
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    terms = search_terms(query)
     page_obj = None
-    if query:
+    if terms:
         locale = Locale.objects.filter(language_code=translation.get_language()).first()
         pages = Page.objects.live().filter(locale=locale).type(CoursePage, ModulePage, LessonPage)
         if not request.user.is_authenticated:
             pages = pages.public()
-        results = pages.specific().search(query)
+        results = pages.specific().search(terms)
         page_obj = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "courses/search.html", {"query": query, "page": page_obj})
 

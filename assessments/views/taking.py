@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from .. import exceptions as errors
 from .. import selectors, services
 from ..exceptions import AssessmentError, AttemptClosed, BadResponse, SubmitNotConfirmed
-from ..forms import response_from_post
+from ..forms import AutosaveForm, response_from_post
 from ..models import Assessment, Attempt
 
 
@@ -147,10 +147,10 @@ def _seconds_left(attempt):
 @require_POST
 def answer_autosave(request, attempt_id):
     """Save one item as the learner goes (the page's script posts the item's form fields here)."""
-    try:
-        position = int(request.POST.get("position", ""))
-    except ValueError:
+    posted = AutosaveForm(request.POST)
+    if not posted.is_valid():
         return JsonResponse({"error": _("The request is not valid.")}, status=400)
+    position = posted.cleaned_data["position"]
     answer = selectors.attempt_item_for_learner(user=request.user, attempt_id=attempt_id, position=position)
     if answer is None:
         _learner_attempt(request, attempt_id)  # someone else's attempt: 404

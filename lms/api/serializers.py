@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessments.models import Assessment
+from content.bounds import ID_MAX, ID_MIN, INT_MAX, at_most, id_or_none
 from lms.cascade import exceptions as cascade_errors
 from lms.cascade import selectors as cascade_selectors
 from lms.cascade.models import Attendance, CascadeSession, SessionDay, SessionParticipant
@@ -17,6 +18,14 @@ from lms.people.models import TrainingUnit
 from lms.trainers.registry import REGISTRY_STATUSES
 
 State = CascadeSession.State
+
+
+class IdSerializerField(serializers.IntegerField):
+    """An id: a whole number in the range of a primary key (1 … 2**63-1), so the schema says so too."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=ID_MIN, max_value=ID_MAX, **kwargs)
+
 PARTICIPANT_NOT_NUMBER = _("Participants are given by their numbers (ids).")
 
 
@@ -59,7 +68,19 @@ class NamedSerializer(serializers.Serializer):
 # --- sessions ----------------------------------------------------------------------------------------------
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "09:00:00",
+     "description": "A time of day on the session's local clock, without an offset (hh:mm[:ss])."}
+)
+class LocalTimeField(serializers.TimeField):
+    """A session's wall-clock time. Not ``format: time``: that (RFC 3339) needs an offset, and a day of a
+    session is held at the venue's local time."""
+
+
 class DaySerializer(serializers.ModelSerializer):
+    starts = LocalTimeField()
+    ends = LocalTimeField()
+
     class Meta:
         model = SessionDay
         fields = ["id", "date", "starts", "ends"]
@@ -103,8 +124,8 @@ class SessionDetailSerializer(SessionSerializer):
 
 class DayInputSerializer(serializers.Serializer):
     date = serializers.DateField()
-    starts = serializers.TimeField(help_text="Start time, on a quarter hour (09:00, 09:15 …).")
-    ends = serializers.TimeField(help_text="End time, on a quarter hour, after the start.")
+    starts = LocalTimeField(help_text="Start time, on a quarter hour (09:00, 09:15 …).")
+    ends = LocalTimeField(help_text="End time, on a quarter hour, after the start.")
 
 
 class CoTrainerField(serializers.PrimaryKeyRelatedField):
@@ -136,24 +157,27 @@ class SessionScheduleSerializer(serializers.Serializer):
     course_key = serializers.UUIDField(
         required=False, help_text="The course (its translation key); by default the course of your certification."
     )
-    modules = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=True)
+    modules = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=INT_MAX), allow_empty=True)
     days = DayInputSerializer(many=True, allow_empty=True)
     venue = serializers.CharField(max_length=200)
-    capacity = serializers.IntegerField()
+    # no min_value: the service refuses a capacity below 1 with its own message (the top is the column's)
+    capacity = serializers.IntegerField(**at_most(CascadeSession, "capacity"))
     language = serializers.ChoiceField(choices=settings.LANGUAGES)
-    unit = serializers.PrimaryKeyRelatedField(queryset=TrainingUnit.objects.all(), required=False, allow_null=True)
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=TrainingUnit.objects.all(), required=False, allow_null=True, pk_field=IdSerializerField()
+    )
     co_trainers = CoTrainerField(
-        many=True, required=False,
+        many=True, required=False, pk_field=IdSerializerField(),
         help_text="Certified trainers of your agency (the session's), by their user ids; nobody else is accepted.",
     )
     test_mode = serializers.ChoiceField(choices=CascadeSession.TestMode.choices, default=CascadeSession.TestMode.ONLINE)
     pre_test = serializers.PrimaryKeyRelatedField(
         queryset=Assessment.objects.filter(published=True, purpose=Assessment.Purpose.PRE), required=False,
-        allow_null=True,
+        allow_null=True, pk_field=IdSerializerField(),
     )
     post_test = serializers.PrimaryKeyRelatedField(
         queryset=Assessment.objects.filter(published=True, purpose=Assessment.Purpose.POST), required=False,
-        allow_null=True,
+        allow_null=True, pk_field=IdSerializerField(),
     )
 
 
@@ -161,7 +185,7 @@ class SessionFilterSerializer(serializers.Serializer):
     """The filters of the session list (query parameters)."""
 
     state = serializers.ChoiceField(choices=State.choices, required=False)
-    agency = serializers.IntegerField(required=False, min_value=1, help_text="An agency id.")
+    agency = IdSerializerField(required=False, help_text="An agency id.")
     date_from = serializers.DateField(required=False, help_text="Sessions that end on or after this date.")
     date_to = serializers.DateField(required=False, help_text="Sessions that start on or before this date.")
 
@@ -197,7 +221,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 
 class ParticipantAddSerializer(serializers.Serializer):
-    user = serializers.IntegerField(min_value=1, help_text="The id of a person of the session's agency.")
+    user = IdSerializerField(help_text="The id of a person of the session's agency.")
 
 
 @extend_schema_field(
@@ -209,9 +233,10 @@ class StatusesField(serializers.DictField):
 
     def to_internal_value(self, data):
         statuses = super().to_internal_value(data)
-        if any(not str(key).isdigit() for key in statuses):
+        ids = {key: id_or_none(key) for key in statuses}
+        if any(number is None for number in ids.values()):
             raise serializers.ValidationError(PARTICIPANT_NOT_NUMBER)
-        return {int(key): status for key, status in statuses.items()}
+        return {ids[key]: status for key, status in statuses.items()}
 
 
 class AttendanceDaySerializer(serializers.Serializer):
@@ -219,14 +244,15 @@ class AttendanceDaySerializer(serializers.Serializer):
 
     day = serializers.IntegerField(source="pk")
     date = serializers.DateField()
-    starts = serializers.TimeField()
-    ends = serializers.TimeField()
+    starts = LocalTimeField()
+    ends = LocalTimeField()
     statuses = StatusesField()
 
 
 class AttendanceRecordSerializer(serializers.Serializer):
     day = serializers.PrimaryKeyRelatedField(
-        queryset=SessionDay.objects.none(), help_text="The id of one of the session's days."
+        queryset=SessionDay.objects.none(), help_text="The id of one of the session's days.",
+        pk_field=IdSerializerField(),
     )
     statuses = StatusesField()
 
@@ -283,12 +309,14 @@ class RegistryRowSerializer(serializers.Serializer):
 class TrainerFilterSerializer(serializers.Serializer):
     """The registry's filters (query parameters); a value that cannot be right is ignored, as on the web."""
 
-    agency = serializers.IntegerField(required=False, help_text="An agency id.")
-    region = serializers.IntegerField(required=False, help_text="A region id.")
+    agency = IdSerializerField(required=False, help_text="An agency id.")
+    region = IdSerializerField(required=False, help_text="A region id.")
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
     status = serializers.ChoiceField(choices=[(status.value, status.label) for status in REGISTRY_STATUSES],
                                      required=False)
-    module = serializers.IntegerField(required=False, help_text="A module number the trainer may teach.")
+    module = serializers.IntegerField(
+        required=False, min_value=1, max_value=INT_MAX, help_text="A module number the trainer may teach."
+    )
 
 
 class TrainerCertificationSerializer(serializers.Serializer):

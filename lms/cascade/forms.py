@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from assessments.models import Assessment
+from content.bounds import INT_MAX, IdChoiceField, IdField, IdMultipleChoiceField, at_most
 from content.virusscan import validate_upload
 from courses.models import CoursePage
 from courses.selectors import course_nav
@@ -33,12 +34,12 @@ def _person(user) -> str:
     return f"{name} — {agency}" if agency is not None else name
 
 
-class TrainerChoiceField(forms.ModelMultipleChoiceField):
+class TrainerChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         return _person(obj)
 
 
-class TestChoiceField(forms.ModelChoiceField):
+class TestChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return obj.title
 
@@ -83,12 +84,15 @@ class SessionForm(forms.Form):
         help_text=_("The modules your certification covers."),
     )
     venue = forms.CharField(label=_("Venue"), max_length=200)
-    unit = forms.ModelChoiceField(label=_("Training unit"), queryset=TrainingUnit.objects.none(), required=False)
+    unit = IdChoiceField(label=_("Training unit"), queryset=TrainingUnit.objects.none(), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    # no min_value here: the service refuses a capacity below 1 with its own message
-    capacity = forms.IntegerField(label=_("Capacity"), widget=forms.NumberInput(attrs={"min": 1}))
+    # no min_value here: the service refuses a capacity below 1 with its own message (the top is the column's)
+    capacity = forms.IntegerField(
+        label=_("Capacity"), widget=forms.NumberInput(attrs={"min": 1}), **at_most(CascadeSession, "capacity")
+    )
     # no min/max here either: the service refuses a share outside 1–100 with its own message
     min_attendance = forms.IntegerField(
+        **at_most(CascadeSession, "min_attendance"),
         label=capfirst(CascadeSession._meta.get_field("min_attendance").verbose_name),
         help_text=CascadeSession._meta.get_field("min_attendance").help_text,
         required=False, initial=MIN_ATTENDANCE_DEFAULT,
@@ -261,3 +265,38 @@ class RosterImportForm(forms.Form):
             attrs={"accept": ".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
+
+
+class RosterActionForm(forms.Form):
+    """A button of the roster page: the person to add (a user id) or the roster entry to take off (its id).
+    A value that is not an id is left out, so it finds nobody."""
+
+    action = forms.CharField(required=False)
+    user = IdField(required=False)
+    participant = IdField(required=False)
+
+
+class PaperFormRequestForm(forms.Form):
+    """The test and the language of a paper form to print."""
+
+    assessment = IdChoiceField(queryset=Assessment.objects.none())
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+
+    def __init__(self, *args, tests, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].queryset = tests
+
+
+class PaperRowsForm(forms.Form):
+    """How many rows of the keyboard grid were posted."""
+
+    rows = forms.IntegerField(min_value=0, max_value=INT_MAX)
+
+
+def rubric_points(value) -> int | None:
+    """Points given for one rubric criterion: a whole number of ASCII digits ("²" is not one), else None."""
+    field = forms.IntegerField(min_value=0, max_value=INT_MAX)
+    try:
+        return field.clean(value) if str(value).strip().isascii() else None
+    except forms.ValidationError:
+        return None

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from content.bounds import IdChoiceField, IdListField
+
 from .models import Agency, Profile, Region, TrainingUnit
 from .selectors import managed_agency_list, region_list, unit_list
 
@@ -14,7 +16,7 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
 
-class LocalizedChoiceField(forms.ModelChoiceField):
+class LocalizedChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return obj.name
 
@@ -57,3 +59,15 @@ class ProfileCreateForm(ProfileForm):
         help_text=_("Letters, digits and . @ + - _ only."),
     )
     field_order = ["username"]
+
+
+
+class EnrolForm(forms.Form):
+    """The course to enrol the chosen people in (the service keeps to the people the actor manages)."""
+
+    course = IdChoiceField(queryset=None)
+    profiles = IdListField(required=False)
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses

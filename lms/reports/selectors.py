@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import formats, timezone
 
 from assessments.models import Answer, Assessment, Attempt
+from content.bounds import id_or_none
 from lms.cascade import delivery
 from lms.cascade.models import CascadeSession, SessionParticipant
 from lms.people import selectors as people_selectors
@@ -45,7 +46,8 @@ class Filters:
 
     @classmethod
     def from_query(cls, query) -> "Filters":
-        return cls(**{name: (query.get(name) or "").strip()[:40] for name in FILTERS})
+        # NUL cannot be in a PostgreSQL string: such a value matches nothing anyway
+        return cls(**{name: (query.get(name) or "").replace("\x00", "").strip()[:40] for name in FILTERS})
 
 
 def reports_allowed(*, user) -> bool:
@@ -64,7 +66,7 @@ def scoped_attempts(*, user, filters: Filters):
         score__isnull=False,
     ).exclude(state=Attempt.State.IN_PROGRESS)
     if filters.pairing:
-        attempts = attempts.filter(assessment__blueprint_id=filters.pairing if filters.pairing.isdigit() else -1)
+        attempts = attempts.filter(assessment__blueprint_id=id_or_none(filters.pairing) or -1)
     if filters.agency:
         attempts = attempts.filter(user__profile__agency__code=filters.agency)
     if filters.region:
@@ -81,7 +83,7 @@ def scoped_attempts(*, user, filters: Filters):
             user_id__in=Certification.objects.filter(cohort__code=filters.cohort).values("user_id"),
         )
     if filters.session:
-        session = CascadeSession.objects.filter(pk=filters.session if filters.session.isdigit() else -1)
+        session = CascadeSession.objects.filter(pk=id_or_none(filters.session) or -1)
         attempts = attempts.filter(
             Q(assessment_id__in=session.values("pre_test_id")) | Q(assessment_id__in=session.values("post_test_id")),
             user_id__in=SessionParticipant.objects.filter(

@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from content.bounds import IdChoiceField
+
 from .models import EVALUATION_CRITERIA, PracticeTeachingEvaluation
 
 SCORE_CHOICES = [(value, str(value)) for value in range(1, 6)]
@@ -34,3 +36,13 @@ class EvaluationForm(forms.Form):
             )
         # the criteria first, in the rubric's order
         self.order_fields([*self.CRITERIA, "taught_on", "topic", "feedback"])
+
+
+class NominationForm(forms.Form):
+    """The person a coordinator nominates to a cohort: one of the people they may nominate."""
+
+    user = IdChoiceField(queryset=None)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people

@@ -11,11 +11,13 @@ trainers as for two hundred.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django import forms
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from content.bounds import INT_MAX, IdField, query_values
 from content.spreadsheets import Sheet
 from lms.people import selectors as people_selectors
 from lms.people.models import Agency, Profile, Region
@@ -180,9 +182,14 @@ def trainer_registry(
 # --- the filter form -----------------------------------------------------------------------------------
 
 
-def _int_or_none(value) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+class RegistryFilterForm(forms.Form):
+    """Parses the registry's query string (the values are checked before any query)."""
+
+    agency = IdField(required=False)
+    region = IdField(required=False)
+    language = forms.ChoiceField(choices=settings.LANGUAGES, required=False)
+    status = forms.ChoiceField(choices=[(status.value, status.label) for status in REGISTRY_STATUSES], required=False)
+    module = forms.IntegerField(required=False, min_value=1, max_value=INT_MAX)
 
 
 @dataclass
@@ -197,15 +204,8 @@ class RegistryFilters:
 
     @classmethod
     def from_query(cls, query) -> "RegistryFilters":
-        language = (query.get("language") or "").strip()
-        status = (query.get("status") or "").strip()
-        return cls(
-            agency=_int_or_none(query.get("agency")),
-            region=_int_or_none(query.get("region")),
-            language=language if language in dict(settings.LANGUAGES) else None,
-            status=status if status in REGISTRY_STATUSES else None,
-            module=_int_or_none(query.get("module")),
-        )
+        values = query_values(RegistryFilterForm, query)
+        return cls(**{name: values.get(name) for name in RegistryFilterForm.base_fields})
 
     def as_kwargs(self) -> dict:
         return {

@@ -5,19 +5,22 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from content.bounds import IdChoiceField, at_most
 from content.virusscan import validate_upload
 from lms.people.models import Agency, TrainingUnit
+
+from ..models import TrainingPlan
 
 from . import selectors
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         name = obj.user.get_full_name() or obj.user.username
         return f"{name} ({obj.user.username}) — {obj.agency}" if obj.agency else name
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.agency.code}: {obj.name}"
 
@@ -28,17 +31,24 @@ def _module_choices() -> list[tuple[str, str]]:
 
 
 class PlanForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    agency = IdChoiceField(label=_("Agency"), queryset=Agency.objects.none())
     unit = UnitChoiceField(
         label=_("Training unit"), queryset=TrainingUnit.objects.none(), required=False,
         help_text=_("Leave empty for the plan of the whole agency."),
     )
-    year = forms.IntegerField(label=_("Year"))
-    # no min_value: the service refuses a negative target with its own message
-    target_sessions = forms.IntegerField(label=_("Sessions"), initial=0, widget=forms.NumberInput(attrs={"min": 0}))
-    target_staff = forms.IntegerField(label=_("Staff trained"), initial=0, widget=forms.NumberInput(attrs={"min": 0}))
+    year = forms.IntegerField(label=_("Year"), **at_most(TrainingPlan, "year"))
+    # no min_value: the service refuses a negative target with its own message (the top is the column's)
+    target_sessions = forms.IntegerField(
+        label=_("Sessions"), initial=0, widget=forms.NumberInput(attrs={"min": 0}),
+        **at_most(TrainingPlan, "target_sessions"),
+    )
+    target_staff = forms.IntegerField(
+        label=_("Staff trained"), initial=0, widget=forms.NumberInput(attrs={"min": 0}),
+        **at_most(TrainingPlan, "target_staff"),
+    )
     target_hours = forms.IntegerField(
         label=_("Training hours"), initial=0, widget=forms.NumberInput(attrs={"min": 0}),
+        **at_most(TrainingPlan, "target_hours"),
         help_text=_("Person-hours: each person's hours of training, added up."),
     )
     modules = forms.MultipleChoiceField(
@@ -103,7 +113,7 @@ class RecordForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    agency = IdChoiceField(label=_("Agency"), queryset=Agency.objects.none())
     file = forms.FileField(label=_("XLSX file"), validators=[validate_upload], widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
     def __init__(self, *args, user, **kwargs):

@@ -18,13 +18,16 @@ from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from content.bounds import field_range
 from content.spreadsheets import DATE_FORMAT, XLSX_CONTENT_TYPE, Sheet, xlsx_bytes  # noqa: F401 (the type, for the views)
 from lms.people.models import TrainingUnit
 
 from .. import exceptions as errors
+from ..models import OJTRecord
 from . import services
 
 MAX_BYTES = 2 * 1024 * 1024
+MODULE_MAX = field_range(OJTRecord, "module")[1]
 MAX_ROWS = 2000
 REQUIRED = ("staff", "date", "hours", "topic", "instructor")
 # the column names of the file in each language (the first is the one the template writes)
@@ -126,7 +129,8 @@ def _module(value) -> int | None:
     text = _cell(value)
     if not text:
         return None
-    if not text.isdigit():
+    # ASCII digits ("²".isdigit() is true too) within the column's range
+    if not (text.isascii() and text.isdigit() and len(text) <= 5 and int(text) <= MODULE_MAX):
         raise errors.OJTRefused(errors.OJT_BAD_MODULE % {"value": text})
     return int(text)
 

@@ -7,9 +7,11 @@ is not found (404) rather than hidden in a template.
 
 from dataclasses import dataclass
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
+from content.bounds import INT_MAX, IdField, query_values
 from courses.models import CoursePage
 from courses.selectors import SOURCE_LANGUAGE, course_nav
 from lms.people import selectors as people_selectors
@@ -113,14 +115,21 @@ class RecordFilters:
 
     @classmethod
     def from_query(cls, query) -> "RecordFilters":
-        def number(name):
-            value = (query.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
-
+        values = query_values(RecordFilterForm, query)
         return cls(
-            agency=number("agency"), year=number("year"), unit=number("unit"), module=number("module"),
-            search=(query.get("q") or "").strip()[:100],
+            agency=values.get("agency"), year=values.get("year"), unit=values.get("unit"),
+            module=values.get("module"), search=values.get("q", "")[:100],
         )
+
+
+class RecordFilterForm(forms.Form):
+    """Parses the records list's query string: a year a date can have, ids, a module number, a search."""
+
+    agency = IdField(required=False)
+    year = forms.IntegerField(required=False, min_value=1, max_value=9999)
+    unit = IdField(required=False)
+    module = forms.IntegerField(required=False, min_value=1, max_value=INT_MAX)
+    q = forms.CharField(required=False)
 
 
 def record_list(*, user, filters: RecordFilters = RecordFilters()) -> QuerySet[OJTRecord]:

@@ -13,6 +13,7 @@ from assessments import services as assessment_services
 from assessments.exceptions import AssessmentError
 
 from .. import selectors
+from ..forms import rubric_points
 
 
 def _queue(request):
@@ -38,11 +39,11 @@ def grade_answer(request, answer_id):
     if request.method == "POST":
         awards = {}
         for criterion in criteria:
-            value = request.POST.get(f"criterion-{criterion['key']}", "")
-            if not value.isdigit():
+            points = rubric_points(request.POST.get(f"criterion-{criterion['key']}", ""))
+            if points is None:
                 errors.append(_("Give a whole number of points for “%(criterion)s”.") % {"criterion": criterion["text"]})
             else:
-                awards[criterion["key"]] = int(value)
+                awards[criterion["key"]] = points
         if not errors:
             try:
                 assessment_services.rubric_grade(answer_id=answer.pk, awards=awards, grader=request.user)

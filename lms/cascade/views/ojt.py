@@ -5,6 +5,7 @@ Who may open them and what they see is ``ojt.selectors`` (a programme manager ev
 their own; anyone else 403); a plan or record of another agency is 404. Rules are ``ojt.services``.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from content.bounds import IdField, query_values
 from content.spreadsheets import csv_response, xlsx_response
 
 from .. import exceptions as errors
@@ -38,16 +40,27 @@ def _check(request) -> None:
         raise PermissionDenied
 
 
-def _year(value, default: int) -> int:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and services.FIRST_YEAR <= int(value) <= 2100 else default
+class PageQueryForm(forms.Form):
+    """The query string of the OJT pages: the year, agency and unit they are about (a wrong value is ignored)."""
+
+    year = forms.IntegerField(required=False, min_value=services.FIRST_YEAR, max_value=2100)
+    agency = IdField(required=False)
+    unit = IdField(required=False)
+
+
+def _asked(request) -> dict:
+    return query_values(PageQueryForm, request.GET)
+
+
+def _year(request, default: int) -> int:
+    return _asked(request).get("year", default)
 
 
 def _agency(request, agencies):
     """The agency a page is about: the one asked for (managers), else the user's own, else the first."""
-    asked = (request.GET.get("agency") or "").strip()
-    if asked.isdigit():
-        chosen = next((agency for agency in agencies if agency.pk == int(asked)), None)
+    asked = _asked(request).get("agency")
+    if asked is not None:
+        chosen = next((agency for agency in agencies if agency.pk == asked), None)
         if chosen is not None:
             return chosen
     own = selectors.own_agency(user=request.user)
@@ -69,10 +82,10 @@ def ojt_dashboard(request):
     if agency is None:  # a manager on a site without agencies
         raise Http404
     today = timezone.localdate()
-    year = _year(request.GET.get("year"), today.year)
+    year = _year(request, today.year)
     units = list(selectors.unit_list(user=request.user, agency=agency))
-    asked_unit = (request.GET.get("unit") or "").strip()
-    unit = next((candidate for candidate in units if str(candidate.pk) == asked_unit), None)
+    asked_unit = _asked(request).get("unit")
+    unit = next((candidate for candidate in units if candidate.pk == asked_unit), None)
     plans = list(selectors.plan_list(user=request.user, agency=agency, year=year))
     plan = next((candidate for candidate in plans if candidate.unit_id == (unit.pk if unit else None)), None)
     figures = progress.progress_get(agency=agency, year=year, unit=unit, plan=plan)
@@ -111,10 +124,9 @@ def _plan_form(request, *, plan=None):
         initial = PlanForm.initial_from(plan)
     else:
         own = selectors.own_agency(user=request.user)
-        initial = {"year": _year(request.GET.get("year"), timezone.localdate().year), "agency": getattr(own, "pk", None)}
-        for name in ("agency", "unit"):
-            if (request.GET.get(name) or "").isdigit():
-                initial[name] = int(request.GET[name])
+        asked = _asked(request)
+        initial = {"year": asked.get("year", timezone.localdate().year), "agency": getattr(own, "pk", None)}
+        initial.update({name: asked[name] for name in ("agency", "unit") if name in asked})
     form = PlanForm(request.POST or None, initial=initial, user=request.user, plan=plan)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data

@@ -24,6 +24,7 @@ from lms.people import selectors as people_selectors
 from lms.people.roles import Role
 
 from .. import selectors
+from ..forms import PaperFormRequestForm, PaperRowsForm
 from ..models import CascadeSession
 
 EMPTY_ROWS = 10
@@ -104,11 +105,11 @@ def paper_forms(request):
     tests = Assessment.objects.filter(published=True).order_by("slug")
     errors = []
     if request.method == "POST":
-        test = tests.filter(pk=request.POST.get("assessment") or 0).first()
-        language = request.POST.get("language", "")
-        if test is None or language not in dict(settings.LANGUAGES):
+        chosen = PaperFormRequestForm(request.POST, tests=tests)
+        if not chosen.is_valid():
             errors.append(_("Choose a test and a language."))
         else:
+            test, language = chosen.cleaned_data["assessment"], chosen.cleaned_data["language"]
             try:
                 form = assessment_services.paper_form_create(assessment=test, language=language, user=request.user)
             except AssessmentError as error:
@@ -132,10 +133,8 @@ def paper_form_pdf(request, code):
 
 
 def _posted_rows(request, positions) -> list:
-    try:
-        count = min(int(request.POST.get("rows", EMPTY_ROWS)), MAX_ROWS)
-    except ValueError:
-        count = EMPTY_ROWS
+    posted = PaperRowsForm({"rows": request.POST.get("rows", EMPTY_ROWS)})
+    count = min(posted.cleaned_data["rows"], MAX_ROWS) if posted.is_valid() else EMPTY_ROWS
     return [
         {
             "row": number,

@@ -26,7 +26,7 @@ from lms.trainers import selectors as trainer_selectors
 from .. import completion
 from .. import exceptions as errors
 from .. import figures, selectors, services
-from ..forms import MAX_DAYS, CommentForm, DayFormSet, ReportForm, SessionForm, posted_values
+from ..forms import MAX_DAYS, CommentForm, DayFormSet, ReportForm, RosterActionForm, SessionForm, posted_values
 from ..models import Attendance, CascadeSession, SessionParticipant
 
 State = CascadeSession.State
@@ -265,7 +265,7 @@ def _modules(session) -> tuple[str, list[tuple[int, str]]]:
 @require_http_methods(["GET", "POST"])
 def session_detail(request, pk):
     session = _session(request, pk)
-    form = CommentForm(request.POST or None)
+    form = CommentForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -439,13 +439,15 @@ def session_roster(request, pk):
     error = ""
     query = " ".join(selectors.candidate_query(request.POST.get("q", "") or request.GET.get("q", "")))
     if request.method == "POST":
-        action = request.POST.get("action")
+        posted = RosterActionForm(request.POST)
+        posted.is_valid()
+        action, picked = request.POST.get("action"), posted.cleaned_data
         try:
             if action == "add":
                 _roster_add(request, session)
             elif action == "remove":
                 place = (
-                    session.participants.select_related("user").filter(pk=request.POST.get("participant") or 0).first()
+                    session.participants.select_related("user").filter(pk=picked.get("participant") or 0).first()
                 )
                 if place is None:
                     raise Http404
@@ -492,9 +494,8 @@ def session_attendance(request, pk, day_pk):
     enrolled = list(session.participants.filter(status=Status.ENROLLED).select_related("user"))
     error = ""
     if request.method == "POST":
-        statuses = {
-            place.pk: request.POST[f"status-{place.pk}"] for place in enrolled if request.POST.get(f"status-{place.pk}")
-        }
+        posted = {place.pk: request.POST.get(f"status-{place.pk}", "") for place in enrolled}
+        statuses = {pk: status for pk, status in posted.items() if status}
         try:
             count = services.attendance_record(actor=request.user, session=session, day=day, statuses=statuses)
         except errors.CascadeError as refused:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..exceptions import PeopleError
-from ..forms import ProfileCreateForm, ProfileForm
+from ..forms import EnrolForm, ProfileCreateForm, ProfileForm
 from ..models import Profile
 
 PAGE_SIZE = 50
@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 @login_required
 @permission_required("people.view_profile", raise_exception=True)
 def person_list(request):
-    search = request.GET.get("q", "").strip()
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL in text
     profiles = selectors.profile_list(actor=request.user, search=search)
     page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -56,11 +56,11 @@ def course_choices():
 def people_enrol(request):
     from courses.models import CoursePage
 
-    course = CoursePage.objects.live().filter(pk=request.POST.get("course")).first()
-    profile_ids = [int(value) for value in request.POST.getlist("profiles") if value.isdigit()]
-    if course is None:
+    form = EnrolForm(request.POST, courses=CoursePage.objects.live())
+    if not form.is_valid() or form.cleaned_data["course"] is None:
         messages.error(request, _("Choose a course."))
     else:
+        course, profile_ids = form.cleaned_data["course"], form.cleaned_data["profiles"]
         try:
             count = services.people_enrol(actor=request.user, profile_ids=profile_ids, course=course)
         except PeopleError as error:

@@ -15,7 +15,7 @@ from lms.people.roles import Role
 
 from .. import selectors, services
 from ..exceptions import TrainersError
-from ..forms import EvaluationForm, ReasonForm
+from ..forms import EvaluationForm, NominationForm, ReasonForm
 from ..models import Certification, ToTCohort
 
 Action = services.Action
@@ -47,9 +47,8 @@ def cohort_detail(request, code):
     if request.method == "POST":
         if not may_nominate:
             raise Http404
-        person = selectors.nominable_people(actor=request.user, cohort=cohort).filter(
-            pk=request.POST.get("user") or 0
-        ).first()
+        chosen = NominationForm(request.POST, people=selectors.nominable_people(actor=request.user, cohort=cohort))
+        person = chosen.cleaned_data["user"] if chosen.is_valid() else None
         if person is None:
             errors.append(_("Choose a person of your agency who is not in this programme yet."))
         else:
