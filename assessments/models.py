@@ -8,7 +8,6 @@ order, and a paper attempt fills the same rows. The shapes of ``Question.data`` 
 are documented in ``assessments/FORMAT.md``.
 """
 
-import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.core.cache import cache
 from django.utils import translation
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from content.blocks import knowledge_check_required
 

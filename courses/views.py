@@ -15,7 +15,7 @@ from wagtail.models import Locale, Page
 from content.ratelimit import minute_budget_spent
 from content.search import search_terms
 
-from . import selectors, services
+from . import services
 from .exceptions import CourseError
 from .models import CoursePage, LessonPage, ModulePage
 

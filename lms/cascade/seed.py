@@ -7,7 +7,7 @@ run adds nothing. Audit events are dated around the session's days so the histor
 """
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model

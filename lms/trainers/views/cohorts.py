@@ -16,7 +16,7 @@ from lms.people.roles import Role
 from .. import selectors, services
 from ..exceptions import TrainersError
 from ..forms import EvaluationForm, NominationForm, ReasonForm
-from ..models import Certification, ToTCohort
+from ..models import Certification
 
 Action = services.Action
 
