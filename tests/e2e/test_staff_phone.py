@@ -14,7 +14,7 @@ from courses.models import CoursePage
 from lms.cascade import services
 from lms.cascade.models import Attendance
 from lms.cascade.services import Day
-from lms.trainers.models import Certification, CertificationProgramme
+from lms.trainers.models import Certification, CertificationProgramme, ToTCohort
 from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -39,8 +39,12 @@ def staff_server(live_server):
         modules=[1, 2, 3, 4],
     )
     trainer = User.objects.get(username="trainer")
+    cohort = ToTCohort.objects.create(
+        code="tot-phone-1", title="Training of trainers, Daşoguz, spring intake (second group)", programme=programme,
+        starts_on=today - timedelta(days=90), ends_on=today - timedelta(days=60), venue=VENUE, language="tk",
+    )
     certification = Certification.objects.create(
-        user=trainer, programme=programme, status="certified", number="TOT-PHONE-1", code=uuid.uuid4().hex,
+        user=trainer, programme=programme, cohort=cohort, status="certified", number="TOT-PHONE-1", code=uuid.uuid4().hex,
         certified_on=today - timedelta(days=30), valid_until=today + timedelta(days=700),
     )
     session = services.session_schedule(
@@ -92,6 +96,7 @@ def _pages(session, certification):
             "registry": reverse("trainers:registry"),
             "cohorts": reverse("trainers:cohort_list"),
             "candidate": reverse("trainers:certification_detail", args=[certification.pk]),
+            "cohort": reverse("trainers:cohort_detail", args=[certification.cohort.code]),
         }
 
 
@@ -131,8 +136,9 @@ def test_no_staff_page_scrolls_sideways_on_a_phone_or_a_desktop(staff_server, br
                 page.screenshot(path=str(SCREENSHOTS / f"70-phone-{name}.png"), full_page=True)
         if username == "manager":
             page.set_viewport_size(PHONE)
-            page.goto(server.url + pages["registry"])
-            page.screenshot(path=str(SCREENSHOTS / "70-phone-registry.png"), full_page=True)
+            for name in ("registry", "cohort", "candidate", "people"):
+                page.goto(server.url + pages[name])
+                page.screenshot(path=str(SCREENSHOTS / f"70-phone-{name}.png"), full_page=True)
     finally:
         context.close()
 
