@@ -82,7 +82,7 @@ def test_a_session_shows_in_its_month_and_week_and_nowhere_else(client, trainer_
     client.force_login(trainer_a)
     month = client.get(MONTH, {"year": YEAR, "month": 3})
     assert _shown(month) == {"Interviewing victims"}
-    cells = re.findall(rf'data-date="({YEAR}-03-\d\d)"[^>]*>\s*<span class="calendar__date">\d+[^<]*</span>\s*<ul', month.content.decode())
+    cells = re.findall(rf'data-date="({YEAR}-03-\d\d)"[^>]*>\s*<span class="calendar__date">(?:<span[^>]*>[^<]*</span>|[^<])*</span>\s*<ul', month.content.decode())
     assert cells == [WEDNESDAY.isoformat(), THURSDAY.isoformat()]  # one entry per day, on the right days
     assert _shown(client.get(MONTH, {"year": YEAR, "month": 4})) == set()
     assert _shown(client.get(MONTH, {"year": YEAR, "month": 2})) == set()
@@ -228,3 +228,14 @@ def test_a_constant_number_of_queries(client, agency_a, trainer_a, programme, co
     client.get(url, params)  # new trainers' roles reset the cached permission sets: warm them again
     with django_assert_num_queries(few):
         assert len(_shown(client.get(url, params))) == 10
+
+
+def test_on_a_phone_the_month_lists_its_days_with_sessions_by_weekday_and_date(client, trainer_a, programme):
+    """calendar.css hides the days marked empty under 600 px and shows each day's weekday and month."""
+    _schedule(trainer_a, programme, title="Interviewing victims", days=[Day(WEDNESDAY, time(9), time(13))])
+    client.force_login(trainer_a)
+    page = client.get(MONTH, {"year": YEAR, "month": 3}).content.decode()
+    cells = dict(re.findall(r'<td class="([^"]*)" data-date="(\d{4}-\d\d-\d\d)"', page)[i][::-1] for i in range(35))
+    assert "calendar__empty" not in cells[WEDNESDAY.isoformat()]
+    assert "calendar__empty" in cells[THURSDAY.isoformat()]
+    assert f'<span class="calendar__weekday">{WEDNESDAY:%A}, </span>{WEDNESDAY.day}<span class="calendar__month"> {WEDNESDAY:%B}</span>' in page
