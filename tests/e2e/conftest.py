@@ -153,3 +153,32 @@ def screenshot(page):
         return path
 
     return take
+
+
+AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+  }));
+}"""
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core (npm's ``axe-core``, from node_modules) on the page as it is now; fail on a critical or
+    serious violation. The script is handed to the page through the DevTools protocol, not as an inline
+    <script>, so the page's Content-Security-Policy stays as strict as it is for people."""
+    if not AXE_SOURCE.exists():
+        pytest.fail(f"{AXE_SOURCE} is missing: run `make install` (npm ci)")
+    source = AXE_SOURCE.read_text()
+
+    def check(page, where: str = ""):
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(source)
+        violations = page.evaluate(AXE_RUN)
+        serious = [v for v in violations if v["impact"] in ("critical", "serious")]
+        assert not serious, f"axe-core on {where or page.url}:\n" + "\n".join(map(str, serious))
+        return violations
+
+    return check

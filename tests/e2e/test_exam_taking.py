@@ -31,7 +31,7 @@ def no_overflow(page):
 
 
 @pytest.mark.parametrize("width,height", [(390, 844), (1366, 900)])
-def test_trainee_checks_the_summary_goes_back_and_submits(test_server, page, screenshot, width, height):
+def test_trainee_checks_the_summary_goes_back_and_submits(test_server, page, screenshot, width, height, axe_check):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_viewport_size({"width": width, "height": height})
@@ -63,6 +63,7 @@ def test_trainee_checks_the_summary_goes_back_and_submits(test_server, page, scr
     flagged = {answer.position: answer.flagged for answer in Answer.objects.all()}
     assert flagged == {1: True, 2: False, 3: False, 4: False, 5: False}
     assert no_overflow(page)
+    axe_check(page, "the test, answering")
     screenshot(f"50-exam-answering-{width}")
 
     # the summary lists what is unanswered and flagged
@@ -72,6 +73,7 @@ def test_trainee_checks_the_summary_goes_back_and_submits(test_server, page, scr
     assert unanswered.locator("a").count() == 3
     assert page.locator("[data-summary=flagged] a").count() == 1
     assert no_overflow(page)
+    axe_check(page, "the submit summary")
     screenshot(f"51-exam-summary-{width}")
     assert Attempt.objects.get().state == Attempt.State.IN_PROGRESS
 
@@ -103,6 +105,7 @@ def test_trainee_checks_the_summary_goes_back_and_submits(test_server, page, scr
     assert page.locator("[data-start-refused]").is_visible()
     assert page.locator("[data-action=start]").count() == 0
     assert no_overflow(page)
+    axe_check(page, "the test with no attempt left")
     screenshot(f"53-exam-no-attempt-left-{width}")
     assert errors == []
 

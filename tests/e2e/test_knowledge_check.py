@@ -49,7 +49,7 @@ def answer(page):
     return check
 
 
-def test_check_on_a_phone_with_javascript(check_server, browser):
+def test_check_on_a_phone_with_javascript(check_server, browser, axe_check):
     context = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -70,6 +70,7 @@ def test_check_on_a_phone_with_javascript(check_server, browser):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     check = page.locator("[data-knowledge-check]")
     check.scroll_into_view_if_needed()
+    axe_check(page, "a lesson with its knowledge check")
     page.screenshot(path=f"{SCREENSHOTS}/knowledge-check-390.png", full_page=True)
     assert LessonProgress.objects.filter(user__username="trainee", source="activity").exists()
     context.close()

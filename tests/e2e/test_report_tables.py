@@ -27,7 +27,7 @@ def column(page, table, index):
         f"(rows) => rows.map((row) => row.cells[{index}].textContent.trim())")
 
 
-def test_a_report_table_sorts_on_click(live_server, page, screenshot, world, results, manager):  # noqa: F811
+def test_a_report_table_sorts_on_click(live_server, page, screenshot, world, results, manager, axe_check):  # noqa: F811
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     sign_in(page, live_server)
@@ -50,6 +50,7 @@ def test_a_report_table_sorts_on_click(live_server, page, screenshot, world, res
     assert first.get_attribute("aria-sort") == "ascending"
     assert page.locator("#cohorts thead [aria-sort]").count() == 1
     assert page.locator("#cohorts tfoot tr").count() == 1
+    axe_check(page, "the reach report")
     screenshot("reach-sorted-1366")
 
     page.goto(f"{live_server.url}/ru/reports/knowledge-gain/")
@@ -61,6 +62,7 @@ def test_a_report_table_sorts_on_click(live_server, page, screenshot, world, res
     sorts = page.locator(f"{items} tbody tr").evaluate_all(
         "(rows) => rows.map((row) => Number(row.cells[2].dataset.sort))")
     assert sorts == sorted(sorts, reverse=True)
+    axe_check(page, "the knowledge-gain report")
     screenshot("knowledge-gain-ru-1366")
     assert not errors
 

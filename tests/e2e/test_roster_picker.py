@@ -48,7 +48,7 @@ def phone(browser):
     context.close()
 
 
-def test_a_trainer_picks_two_namesakes_on_a_phone(trainer_server, phone):  # noqa: F811
+def test_a_trainer_picks_two_namesakes_on_a_phone(trainer_server, phone, axe_check):  # noqa: F811
     server, page = trainer_server, phone
     trainer = get_user_model().objects.get(username="trainer")
     gpo, balkan = Agency.objects.get(code="GPO"), Region.objects.get(code="TM-B")
@@ -66,7 +66,7 @@ def test_a_trainer_picks_two_namesakes_on_a_phone(trainer_server, phone):  # noq
     page.locator("#roster-q").press_sequentially("atay", delay=40)
     results = page.locator("#roster-results li")
     results.first.wait_for()
-    page.wait_for_function("document.querySelectorAll('#roster-results li').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#roster-results li').length === 2")
     assert "2 adam tapyldy." in page.locator("#roster-status").inner_text()
     assert page.locator("#roster-results").inner_text().count("Döwlet Atayew") == 2
     assert "d.atayew2" in page.locator("#roster-results").inner_text()
@@ -74,10 +74,11 @@ def test_a_trainer_picks_two_namesakes_on_a_phone(trainer_server, phone):  # noq
     page.locator(f"#roster-results input[value='{first.pk}']").check()
     # the first choice stays ticked while the search changes
     page.fill("#roster-q", "atayew2")
-    page.wait_for_function("document.querySelectorAll('#roster-results li').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#roster-results li').length === 1")
     assert page.locator(f"#roster-chosen input[value='{first.pk}']").is_checked()
     page.locator(f"#roster-results input[value='{second.pk}']").check()
     assert _no_sideways_scroll(page)
+    axe_check(page, "the roster picker")
     page.screenshot(path=str(SCREENSHOTS / "60-roster-picker-390-tk.png"), full_page=True)
     box = page.locator(f"#roster-results input[value='{second.pk}'] + label").bounding_box()
     assert box["height"] >= 40  # a large touch target
@@ -101,6 +102,7 @@ def test_a_trainer_picks_two_namesakes_on_a_phone(trainer_server, phone):  # noq
         page.fill(f"#id_days-{index}-ends", "13:00")
     assert page.locator("[data-day-row]").count() == 4
     assert _no_sideways_scroll(page)
+    axe_check(page, "the session form")
     page.screenshot(path=str(SCREENSHOTS / "62-session-days-390-tk.png"), full_page=True)
     with page.expect_navigation():
         page.locator("#session-save").click()

@@ -106,13 +106,16 @@ CULPRITS = """[...document.querySelectorAll("body *")].filter(e => e.getBounding
   .slice(0, 4).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))"""
 
 
-def _overflows(page, server, pages, viewport):
-    """Visit each page at ``viewport``; return the pages whose document is wider than the window."""
+def _overflows(page, server, pages, viewport, axe_check=None):
+    """Visit each page at ``viewport``; return the pages whose document is wider than the window. With
+    ``axe_check``, each page must also pass axe-core (no critical or serious violation)."""
     page.set_viewport_size(viewport)
     wide = []
     for name, path in pages.items():
         response = page.goto(server.url + path)
         assert response.status < 500, (name, response.status)
+        if axe_check is not None:
+            axe_check(page, f"{name} ({path})")
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if widths[0] > widths[1]:
             wide.append((name, response.status, *widths, page.evaluate(CULPRITS)))
@@ -120,13 +123,13 @@ def _overflows(page, server, pages, viewport):
 
 
 @pytest.mark.parametrize("username", ["trainer", "coordinator", "manager"])
-def test_no_staff_page_scrolls_sideways_on_a_phone_or_a_desktop(staff_server, browser, username):
+def test_no_staff_page_scrolls_sideways_on_a_phone_or_a_desktop(staff_server, browser, username, axe_check):
     server, session, certification, _places = staff_server
     context = browser.new_context(locale="en-GB", viewport=PHONE)
     try:
         page = _login(context, server, username)
         pages = _pages(session, certification)
-        assert _overflows(page, server, pages, PHONE) == []
+        assert _overflows(page, server, pages, PHONE, axe_check) == []
         assert _overflows(page, server, pages, DESKTOP) == []
         if username == "trainer":
             SCREENSHOTS.mkdir(exist_ok=True)
