@@ -26,6 +26,7 @@ class LocalizedPasswordResetForm(PasswordResetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail")  # Django's Turkmen catalogue lacks its own label
         self.fields["email"].widget.attrs.update({"autocomplete": "email"})
         self.request = None
 

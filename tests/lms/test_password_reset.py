@@ -99,3 +99,9 @@ def test_the_login_page_links_to_the_reset(client, language):
     html = client.get(f"/{language}/accounts/login/").content.decode()
     assert f'href="/{language}/accounts/password-reset/"' in html
     assert client.get(f"/{language}/accounts/password-reset/").status_code == 200
+
+
+def test_the_reset_page_is_in_turkmen(client):
+    html = client.get("/tk/accounts/password-reset/").content.decode()
+    assert "Paroly dikeltmek" in html
+    assert "E-poçta" in html
