@@ -1,9 +1,13 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from content.bounds import IdChoiceField, IdListField
+from content.urls import absolute_reverse
 
 from .models import Agency, Profile, Region, TrainingUnit
 from .selectors import managed_agency_list, region_list, unit_list
@@ -14,6 +18,40 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class LocalizedPasswordResetForm(PasswordResetForm):
+    """Django's reset form; the mail is written in the recipient's language, with a link on the public base URL.
+
+    The recipient's language is their profile's, else the language of the request. Whether an account has
+    the address is never told (Django's behaviour: the same answer either way).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail")  # Django's Turkmen catalogue lacks its own label
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+        self.request = None
+
+    def save(self, *args, request=None, **kwargs):
+        self.request = request
+        return super().save(*args, request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        user = context["user"]
+        profile = Profile.objects.filter(user=user).only("language").first()
+        language = (profile.language if profile else "") or translation.get_language()
+        with translation.override(language):
+            link = absolute_reverse(
+                "accounts:password_reset_confirm",
+                kwargs={"uidb64": context["uid"], "token": context["token"]},
+                request=self.request,
+            )
+            context = {**context, "reset_url": link}
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
+        EmailMultiAlternatives(subject, body, from_email, [to_email]).send()
 
 
 class LocalizedChoiceField(IdChoiceField):

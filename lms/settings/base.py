@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lms.navigation.navigation",
             ],
         },
     },
@@ -193,6 +194,8 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # xAPI and state reports of the H5P player a learner may send per minute (a player sends a few per answer)
 H5P_RATE_LIMIT = int(os.environ.get("H5P_RATE_LIMIT", "120"))
+# password reset links asked for per e-mail address and minute (three times that per client address)
+PASSWORD_RESET_RATE_LIMIT = int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "3"))
 
 # Certificate checks (the public /<lang>/verify/<code>/ page) one address may make per minute
 VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "30"))

@@ -30,3 +30,15 @@ def language_switcher(context):
 def get_item(mapping, key):
     """``mapping[key]`` in a template, or None."""
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.inclusion_tag("components/breadcrumbs.html")
+def breadcrumbs(*parts):
+    """``{% breadcrumbs "sessions" session _("Roster") %}``: Dashboard › Cascade sessions › the session › Roster.
+
+    Each part is a section key of ``lms.navigation.CRUMBS``, an object with a page (a session, a cohort) or
+    the label of the current page; the last part is the current page.
+    """
+    from lms.navigation import breadcrumb_trail
+
+    return {"trail": breadcrumb_trail(*parts)}
