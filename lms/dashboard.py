@@ -75,7 +75,7 @@ def _courses_section(user) -> Section:
         nav = course["nav"]
         item = Item(title=nav.title, url=nav.url, percent=course["percent"])
         if course["completed"]:
-            item.status, item.status_kind = _("Completed"), "ok"
+            item.status, item.status_kind, item.percent = _("Completed"), "ok", None
             item.dates = [(_("Completed on"), course["completed_at"])]
             item.action_label = _("Certificate")
             item.action_url = reverse("trainers:course_certificate_pdf", args=[nav.key])
@@ -291,7 +291,7 @@ def _approvals_section(user) -> Section:
                     dates=[(_("Starts"), timezone.localtime(session.starts_at))], status=session.get_state_display())
         if session.state == State.SUBMITTED:
             item.action_label, item.action_url, item.action_post = _("Approve"), url, "approve"
-            item.secondary_label, item.secondary_url = _("Return with comment"), f"{url}#actions"
+            item.secondary_label, item.secondary_url = _("Return with comment"), f"{url}#session-actions"
         else:
             item.action_label, item.action_url, item.action_post = _("Accept the report"), url, "accept_report"
             item.secondary_label, item.secondary_url = _("Read the report"), reverse("cascade:session_report",
