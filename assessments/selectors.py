@@ -7,7 +7,7 @@ JSON response of an open attempt by accident.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from .models import Answer, Assessment, Attempt
@@ -22,6 +22,56 @@ def assessments_for_learner(*, user, course_key=None):
     return tests.prefetch_related(
         Prefetch("attempts", queryset=Attempt.objects.filter(user=user).order_by("-number"), to_attr="my_attempts")
     )
+
+
+# the order of tests on a learner's list: the pre-test before the post-test, then the others
+PURPOSE_ORDER = Case(
+    When(purpose=Assessment.Purpose.PRE, then=Value(0)),
+    When(purpose=Assessment.Purpose.POST, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+@dataclass
+class LearnerTest:
+    """A test on a learner's dashboard: its window and where the learner stands."""
+
+    assessment: Assessment
+    status: str  # "not_started", "in_progress", "submitted" or "scored"
+    attempt: Attempt | None = None
+
+
+def learner_test_list(*, user, now=None, limit: int = 6) -> list[LearnerTest]:
+    """The published tests open to ``user`` now (or already taken by them), pre-test before post-test,
+    then the others, each with the learner's status; two queries, at most ``limit`` tests.
+
+    A test whose window has closed is listed only if the learner took it (to show the score); one that
+    opens later is listed with its dates, so the learner knows when.
+    """
+    now = now or timezone.now()
+    tests = (
+        Assessment.objects.filter(published=True)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now) | Q(pk__in=Attempt.objects.filter(user=user).values("assessment_id")))
+        .annotate(purpose_order=PURPOSE_ORDER)
+        .order_by("purpose_order", "opens_at", "pk")
+        .prefetch_related(
+            Prefetch("attempts", queryset=Attempt.objects.filter(user=user).order_by("-number"), to_attr="my_attempts")
+        )[:limit]
+    )
+    result = []
+    for test in tests:
+        last = test.my_attempts[0] if test.my_attempts else None
+        if last is None:
+            status = "not_started"
+        elif last.state == Attempt.State.IN_PROGRESS:
+            status = "in_progress"
+        elif last.state != Attempt.State.AWAITING_GRADING and last.score is not None:
+            status = "scored"
+        else:
+            status = "submitted"
+        result.append(LearnerTest(assessment=test, status=status, attempt=last))
+    return result
 
 
 def attempt_for_learner(*, user, attempt_id: int) -> Attempt | None:

@@ -387,23 +387,55 @@ def course_cards(*, index_page, user) -> list[dict]:
     return cards
 
 
+def _next_lesson(*, nav: CourseNav, completed: set, last) -> NavLesson | None:
+    """The lesson to go on with: the last one visited while it is unfinished, else the first unfinished one
+    after it, else the first unfinished one; ``None`` when every lesson is done."""
+    lessons = nav.lessons
+    start = 0
+    for index, lesson in enumerate(lessons):
+        if lesson.key == last:
+            if lesson.key not in completed:
+                return lesson
+            start = index + 1
+            break
+    for lesson in [*lessons[start:], *lessons[:start]]:
+        if lesson.key not in completed:
+            return lesson
+    return None
+
+
 def enrolled_courses(*, user, language: str | None = None) -> list[dict]:
-    """The learner's courses with progress and where to continue (for the dashboard)."""
+    """The learner's courses with progress and where to continue (for the dashboard), in four queries
+    whatever the number of courses (the navigation comes from the cache).
+
+    A completed course (a ``CourseCompletion``) has ``completed_at`` and no ``continue_url``; an unfinished
+    one has the next unfinished lesson (``next_lesson``) and its ``continue_url``.
+    """
     if not user.is_authenticated:
         return []
     keys = list(Enrolment.objects.filter(user=user).order_by("enrolled_at").values_list("course_key", flat=True))
+    navs = [nav for nav in (course_nav(course_key=key, language=language) for key in keys) if nav is not None]
+    if not navs:
+        return []
+    completed = completed_lesson_keys(user=user, lesson_keys=[key for nav in navs for key in nav.lesson_keys])
+    finished = dict(
+        CourseCompletion.objects.filter(user=user, course_key__in=keys).values_list("course_key", "completed_at")
+    )
+    last_visits = dict(LastVisit.objects.filter(user=user, course_key__in=keys).values_list("course_key", "lesson_key"))
     result = []
-    for key in keys:
-        nav = course_nav(course_key=key, language=language)
-        if nav is None:
-            continue
-        completed = completed_lesson_keys(user=user, lesson_keys=nav.lesson_keys)
+    for nav in navs:
+        done = completed & set(nav.lesson_keys)
+        completed_at = finished.get(nav.key)
+        next_lesson = None if completed_at else _next_lesson(nav=nav, completed=done, last=last_visits.get(nav.key))
         result.append(
             {
                 "nav": nav,
-                "percent": percent(len(completed), len(nav.lesson_keys)),
-                "continue_url": _continue_url(nav=nav, user=user, completed=completed),
-                "completed": CourseCompletion.objects.filter(user=user, course_key=key).exists(),
+                "percent": percent(len(done), len(nav.lesson_keys)),
+                "completed": completed_at is not None,
+                "completed_at": completed_at,
+                "next_lesson": next_lesson,
+                # every lesson done but the course not completed yet (a final test, say): the course page
+                "continue_url": "" if completed_at else (next_lesson.url if next_lesson else nav.url),
             }
         )
     return result

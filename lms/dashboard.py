@@ -1,15 +1,53 @@
-"""What the dashboard shows, by role. Later apps add their own content to these sections."""
+"""What the dashboard shows, by role: for each section a handful of items, each with its next action.
+
+The data comes from selectors of the apps (courses, assessments, lms.cascade, lms.trainers, lms.reports),
+which scope it to the user in the query; this module only composes them into sections, and the number of
+queries does not grow with the user's courses, tests or sessions.
+"""
 
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, ngettext
 
-from assessments.selectors import assessments_for_learner
+from assessments.selectors import learner_test_list
 from courses.selectors import course_catalogue_url, enrolled_courses
+from lms.cascade import selectors as cascade_selectors
+from lms.cascade.models import CascadeSession
+from lms.cascade.ojt import progress as ojt_progress
+from lms.cascade.ojt import selectors as ojt_selectors
 from lms.people import selectors as people_selectors
 from lms.people.models import Profile
 from lms.people.roles import Role
+from lms.reports.selectors import national_figures
+from lms.trainers import certificates as trainer_certificates
+from lms.trainers import selectors as trainer_selectors
+from lms.trainers.models import Certification
+
+State = CascadeSession.State
+
+
+@dataclass
+class Item:
+    """One line of a section: what it is, a few facts and dates, a status, and the next action.
+
+    ``action_url`` is a link; with ``action_post`` the action is a one-button form posting
+    ``action_post`` (the ``action`` field) to ``action_url``."""
+
+    title: str
+    url: str = ""
+    facts: list[str] = field(default_factory=list)
+    dates: list[tuple[str, object]] = field(default_factory=list)
+    status: str = ""
+    status_kind: str = ""  # "ok", "warn" or "" (neutral)
+    percent: int | None = None
+    action_label: str = ""
+    action_url: str = ""
+    action_post: str = ""
+    secondary_label: str = ""
+    secondary_url: str = ""
 
 
 @dataclass
@@ -17,71 +55,361 @@ class Section:
     key: str
     title: str
     lines: list[str] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)
     empty_text: str = ""
-    courses: list[dict] = field(default_factory=list)
-    tests: list = field(default_factory=list)
+    more: str = ""  # "and 7 more" under the items
+
+
+def _more(total: int, shown: int) -> str:
+    hidden = total - shown
+    return ngettext("and %(count)s more", "and %(count)s more", hidden) % {"count": hidden} if hidden > 0 else ""
+
+
+# --- everyone: courses, tests, the sessions one is on, certificates ---------------------------------------
+
+
+def _courses_section(user) -> Section:
+    items = []
+    for course in enrolled_courses(user=user):
+        nav = course["nav"]
+        item = Item(title=nav.title, url=nav.url, percent=course["percent"])
+        if course["completed"]:
+            item.status, item.status_kind, item.percent = _("Completed"), "ok", None
+            item.dates = [(_("Completed on"), course["completed_at"])]
+            item.action_label = _("Certificate")
+            item.action_url = reverse("trainers:course_certificate_pdf", args=[nav.key])
+        elif course["next_lesson"] is not None:
+            item.action_label = _("Next lesson: %(title)s") % {"title": course["next_lesson"].title}
+            item.action_url = course["continue_url"]
+        else:
+            item.action_label = _("Open the course")
+            item.action_url = course["continue_url"]
+        items.append(item)
+    return Section(
+        key="courses",
+        title=_("My courses"),
+        items=items[:5],
+        more=_more(len(items), 5),
+        empty_text=_("You are not enrolled in a course yet: choose one in the course list."),
+        links=[(course_catalogue_url(), _("All courses"))],
+    )
+
+
+TEST_STATUS = {
+    "not_started": (_("Not started"), ""),
+    "in_progress": (_("In progress"), "warn"),
+    "submitted": (_("Submitted, waiting for the grade"), ""),
+    "scored": (_("Score"), "ok"),
+}
+
+
+def _tests_section(user) -> Section:
+    now = timezone.now()
+    items = []
+    for entry in learner_test_list(user=user, now=now, limit=5):
+        test = entry.assessment
+        label, kind = TEST_STATUS[entry.status]
+        item = Item(title=test.title, url=reverse("assessments:detail", args=[test.slug]), status=label, status_kind=kind)
+        item.facts = [test.get_purpose_display()]
+        if entry.status == "scored":
+            item.status = _("Score: %(score)s of %(max)s") % {
+                "score": f"{entry.attempt.score.normalize():f}", "max": f"{entry.attempt.max_score.normalize():f}"
+            }
+        if test.opens_at:
+            item.dates.append((_("Opens"), timezone.localtime(test.opens_at)))
+        if test.closes_at:
+            item.dates.append((_("Closes"), timezone.localtime(test.closes_at)))
+        upcoming = test.opens_at is not None and test.opens_at > now
+        closed = test.closes_at is not None and test.closes_at <= now
+        if entry.status == "not_started" and not upcoming and not closed:
+            item.action_label, item.action_url = _("Start the test"), item.url
+        elif entry.status == "in_progress" and not closed:
+            item.action_label, item.action_url = _("Continue the test"), item.url
+        items.append(item)
+    return Section(
+        key="tests",
+        title=_("My tests"),
+        items=items,
+        empty_text=_("No test is open to you now. Your trainer tells you when one opens."),
+    )
+
+
+def _training_section(user, today) -> Section:
+    items = []
+    for session in cascade_selectors.participant_session_list(user=user, today=today):
+        item = Item(title=session.title, url=reverse("cascade:session_detail", args=[session.pk]))
+        if session.next_day:
+            item.dates.append((_("Next day"), session.next_day))
+        elif session.last_day:
+            item.dates.append((_("Last day"), session.last_day))
+        item.facts = [session.venue]
+        if session.state != State.APPROVED:
+            item.status = session.get_state_display()
+        items.append(item)
+    return Section(
+        key="training",
+        title=_("Sessions I take part in"),
+        items=items,
+        empty_text=_("You are not on the roster of a session. Your training coordinator enrols you."),
+    )
+
+
+def _certificates_section(user, today, *, trainer: bool) -> Section:
+    section = Section(
+        key="certificates",
+        title=_("My certificates"),
+        empty_text=_("No certificate yet: complete a course to receive one."),
+        links=[(reverse("trainers:my_certificates"), _("All my certificates"))],
+    )
+    validity = trainer_selectors.certification_validity(user=user, today=today)
+    if validity is not None:
+        certification = validity.certification
+        item = Item(title=_("Trainer certificate %(number)s") % {"number": certification.number},
+                    facts=[certification.programme.name])
+        if certification.status in {Certification.Status.CERTIFIED, Certification.Status.EXPIRED,
+                                    Certification.Status.SUSPENDED} and certification.pk:
+            item.url = reverse("trainers:certification_pdf", args=[certification.pk])
+        if certification.valid_until:
+            item.dates.append((_("Valid until"), certification.valid_until))
+        if validity.expiring:
+            item.status, item.status_kind = (
+                ngettext("Ends in %(days)s day: plan your recertification",
+                         "Ends in %(days)s days: plan your recertification", validity.days_left)
+                % {"days": validity.days_left},
+                "warn",
+            )
+        elif validity.valid:
+            item.status, item.status_kind = _("Valid"), "ok"
+        else:
+            item.status, item.status_kind = (
+                certification.get_status_display() if certification.status != Certification.Status.CERTIFIED
+                else _("Expired"), "warn",
+            )
+        section.items.append(item)
+    elif trainer:
+        section.lines.append(_("You hold no trainer certificate yet."))
+    mine = trainer_certificates.my_certificate_list(user=user, language=get_language())
+    for certificate in mine["completions"][:3]:
+        if certificate.revoked:
+            continue
+        section.items.append(Item(
+            title=getattr(certificate, f"title_{get_language()}", "") or certificate.title_en,
+            url=reverse("trainers:completion_certificate_pdf", args=[certificate.pk]),
+            facts=[certificate.number], dates=[(_("Issued on"), certificate.issued_on)],
+        ))
+    for pending in mine["pending"][:2]:
+        section.items.append(Item(
+            title=pending["title"], status=_("Completed"), status_kind="ok",
+            action_label=_("Get the certificate"),
+            action_url=reverse("trainers:course_certificate_pdf", args=[pending["course_key"]]),
+        ))
+    return section
+
+
+# --- trainers ---------------------------------------------------------------------------------------------
+
+SESSION_ACTIONS = {
+    "attendance": _("Take today's attendance"),
+    "submit": _("Submit for approval"),
+    "deliver": _("Mark as delivered"),
+    "report": _("Write the report"),
+}
+
+
+def _session_action_url(session) -> str:
+    if session.next_action == "attendance":
+        return reverse("cascade:session_attendance", args=[session.pk, session.today_day])
+    if session.next_action == "report":
+        return reverse("cascade:session_report", args=[session.pk])
+    return reverse("cascade:session_detail", args=[session.pk])
+
+
+def _sessions_section(user, today) -> Section:
+    sessions, total = cascade_selectors.trainer_session_list(user=user, today=today)
+    items = []
+    for session in sessions:
+        item = Item(title=session.title, url=reverse("cascade:session_detail", args=[session.pk]),
+                    status=session.get_state_display(), facts=[session.venue])
+        if session.next_day:
+            item.dates.append((_("Next day"), session.next_day))
+        elif session.last_day:
+            item.dates.append((_("Last day"), session.last_day))
+        if session.next_action:
+            item.action_label = SESSION_ACTIONS[session.next_action]
+            item.action_url = _session_action_url(session)
+            item.status_kind = "warn"
+        items.append(item)
+    section = Section(
+        key="sessions",
+        title=_("My sessions"),
+        items=items,
+        more=_more(total, len(items)),
+        empty_text=_("You lead no current session. Schedule one from the list of sessions."),
+        links=[(reverse("cascade:session_list"), _("All sessions"))],
+    )
+    if cascade_selectors.may_grade(user=user):
+        waiting = cascade_selectors.grading_waiting_count(user=user)
+        if waiting:
+            section.items.insert(0, Item(
+                title=ngettext("%(count)s answer is waiting for your grade", "%(count)s answers are waiting for your grade",
+                               waiting) % {"count": waiting},
+                status_kind="warn",
+                action_label=_("Grade the answers"),
+                action_url=reverse("cascade:grading_queue"),
+            ))
+        else:
+            section.lines.append(_("No answer is waiting for your grade."))
+        section.links += [(reverse("cascade:paper_forms"), _("Tests on paper")), (reverse("api_token"), _("API token"))]
+    return section
+
+
+# --- coordinators -----------------------------------------------------------------------------------------
+
+
+def _approvals_section(user) -> Section:
+    queue = cascade_selectors.approval_queue(user=user)
+    waiting = list(queue.order_by("starts_at", "pk")[:5])
+    counts = cascade_selectors.approval_counts(user=user)
+    section = Section(
+        key="approvals",
+        title=_("Waiting for your decision"),
+        empty_text=_("Nothing is waiting for your approval. Submitted sessions and reports appear here."),
+        links=[(reverse("cascade:approval_queue"), _("Approvals"))],
+    )
+    if counts["sessions"] or counts["reports"]:
+        section.lines.append(
+            ngettext("%(count)s session waiting for approval", "%(count)s sessions waiting for approval",
+                     counts["sessions"]) % {"count": counts["sessions"]}
+            + " · "
+            + ngettext("%(count)s report to accept", "%(count)s reports to accept", counts["reports"])
+            % {"count": counts["reports"]}
+        )
+    for session in waiting:
+        url = reverse("cascade:session_detail", args=[session.pk])
+        item = Item(title=session.title, url=url, facts=[session.lead_trainer.get_full_name() or session.lead_trainer.username],
+                    dates=[(_("Starts"), timezone.localtime(session.starts_at))], status=session.get_state_display())
+        if session.state == State.SUBMITTED:
+            item.action_label, item.action_url, item.action_post = _("Approve"), url, "approve"
+            item.secondary_label, item.secondary_url = _("Return with comment"), f"{url}#session-actions"
+        else:
+            item.action_label, item.action_url, item.action_post = _("Accept the report"), url, "accept_report"
+            item.secondary_label, item.secondary_url = _("Read the report"), reverse("cascade:session_report",
+                                                                                     args=[session.pk])
+        section.items.append(item)
+    section.more = _more(counts["sessions"] + counts["reports"], len(waiting))
+    return section
+
+
+def _ojt_line(user, today) -> str:
+    agency = ojt_selectors.own_agency(user=user)
+    if agency is None:
+        return ""
+    plan = ojt_progress.plan_for(agency=agency, year=today.year)
+    figures = ojt_progress.progress_get(agency=agency, year=today.year, plan=plan)
+    parts = []
+    names = {"sessions": _("sessions"), "staff": _("staff trained"), "hours": _("training hours")}
+    for measure in figures.measures:
+        if measure.key not in names:
+            continue
+        if measure.target:
+            parts.append(f"{names[measure.key]} {measure.actual:n}/{measure.target}")
+        else:
+            parts.append(f"{names[measure.key]} {measure.actual:n}")
+    if not parts:
+        return ""
+    label = _("On-the-job training %(year)s:") if plan else _("On-the-job training %(year)s (no plan yet):")
+    return f"{label % {'year': today.year}} {', '.join(parts)}"
+
+
+def _agency_section(user, today, roles) -> Section:
+    agencies = people_selectors.managed_agency_list(actor=user)
+    sees_all = people_selectors.user_sees_all_agencies(user=user)
+    section = Section(key="agency", title=_("Agencies") if sees_all else _("My agency"))
+    if not sees_all:
+        section.lines = [agency.name for agency in agencies[:3]]
+        people_count = Profile.objects.filter(agency__in=agencies).count()
+        section.lines.append(_("People on record: %(count)s") % {"count": people_count})
+    if Role.COORDINATOR in roles and not sees_all:
+        ojt = _ojt_line(user, today)
+        if ojt:
+            section.lines.append(ojt)
+    upcoming, total = cascade_selectors.agency_upcoming_session_list(user=user, today=today)
+    for session in upcoming:
+        item = Item(title=session.title, url=reverse("cascade:session_detail", args=[session.pk]),
+                    facts=[session.venue, ngettext("%(count)s participant", "%(count)s participants", session.enrolled)
+                           % {"count": session.enrolled}])
+        if session.next_day:
+            item.dates.append((_("Next day"), session.next_day))
+        section.items.append(item)
+    section.more = _more(total, len(upcoming))
+    if not upcoming:
+        section.lines.append(_("No approved session is coming up."))
+    if user.has_perm("people.view_profile"):
+        section.links.append((reverse("people:list"), _("People")))
+    section.links += [
+        (reverse("reports:knowledge_gain"), _("Knowledge gain")),
+        (reverse("reports:reach"), _("Reach of the cascade")),
+        (reverse("trainers:registry"), _("Trainer registry")),
+        (reverse("trainers:cohort_list"), _("ToT cohorts")),
+        (reverse("cascade:ojt_dashboard"), _("On-the-job training")),
+    ]
+    if not roles & {Role.TRAINER, Role.COORDINATOR}:
+        # a programme manager has no sessions section: their way to the sessions (and their token) is here
+        section.links += [(reverse("cascade:session_list"), _("Cascade sessions")), (reverse("api_token"), _("API token"))]
+    return section
+
+
+# --- programme managers -----------------------------------------------------------------------------------
+
+
+def _national_section(user, today) -> Section | None:
+    figures = national_figures(user=user, today=today)
+    if figures is None:
+        return None
+    section = Section(key="national", title=_("National figures"))
+    section.lines = [
+        _("Certified trainers: %(count)s") % {"count": figures.certified_trainers},
+        _("Sessions delivered this quarter: %(count)s") % {"count": figures.sessions_quarter},
+        _("Participants this quarter: %(count)s") % {"count": figures.participants_quarter},
+        _("Mean gain (post-test minus pre-test): %(gain)s points") % {"gain": f"{figures.mean_gain:+.1f}"}
+        if figures.mean_gain is not None else _("Mean gain: no learner has taken both tests yet."),
+    ]
+    ready, count = trainer_selectors.ready_candidate_list(actor=user, today=today, limit=5)
+    for certification in ready:
+        section.items.append(Item(
+            title=certification.user.get_full_name() or certification.user.username,
+            url=reverse("trainers:certification_detail", args=[certification.pk]),
+            facts=[certification.cohort.title if certification.cohort_id else ""],
+            status=_("Ready to certify"), status_kind="ok",
+            action_label=_("Decide"), action_url=reverse("trainers:certification_detail", args=[certification.pk]),
+        ))
+    section.more = _more(count, len(ready))
+    if not ready:
+        section.lines.append(_("No candidate of an open cohort is ready to certify yet."))
+    return section
 
 
 def dashboard_sections(*, user) -> list[Section]:
-    """Return the sections of ``user``'s dashboard in display order."""
+    """Return the sections of ``user``'s dashboard in display order: their work first, then their learning."""
     roles = people_selectors.user_roles(user=user)
-    sections = [
-        Section(
-            key="courses",
-            title=_("My courses"),
-            empty_text=_("You are not enrolled in a course yet."),
-            courses=enrolled_courses(user=user),
-            links=[
-                (course_catalogue_url(), _("All courses")),
-                (reverse("trainers:my_certificates"), _("My certificates")),
-            ],
-        ),
-        Section(
-            key="tests",
-            title=_("My tests"),
-            empty_text=_("No test is open to you now."),
-            tests=list(assessments_for_learner(user=user)),
-        ),
-    ]
-    session_links = [(reverse("cascade:session_list"), _("Cascade sessions"))]
-    if roles & {Role.COORDINATOR, Role.MANAGER}:
-        session_links.append((reverse("cascade:approval_queue"), _("Sessions to approve")))
+    today = timezone.localdate()
+    sections = []
+    if people_selectors.user_sees_all_agencies(user=user) or Role.COORDINATOR in roles:
+        sections.append(_approvals_section(user))
     if roles & {Role.TRAINER, Role.COORDINATOR}:
-        sections.append(
-            Section(
-                key="sessions",
-                title=_("My sessions"),
-                empty_text=_("No cascade sessions are scheduled yet."),
-                links=[
-                    *session_links,
-                    (reverse("cascade:grading_queue"), _("Answers to grade")),
-                    (reverse("cascade:paper_forms"), _("Tests on paper")),
-                    (reverse("api_token"), _("API token")),
-                ],
-            )
-        )
-        session_links = []
-    agencies = people_selectors.managed_agency_list(actor=user)
+        sections.append(_sessions_section(user, today))
+    national = _national_section(user, today)
+    if national is not None:
+        sections.append(national)
     if roles & {Role.COORDINATOR, Role.MANAGER}:
-        section = Section(key="agency", title=_("My agency"))
-        if people_selectors.user_sees_all_agencies(user=user):
-            section.title = _("Agencies")
-        people_count = Profile.objects.filter(agency__in=agencies).count()
-        section.lines = [agency.name for agency in agencies[:12]]
-        section.lines.append(_("People on record: %(count)s") % {"count": people_count})
-        if user.has_perm("people.view_profile"):
-            section.links.append((reverse("people:list"), _("People")))
-        section.links.append((reverse("reports:knowledge_gain"), _("Knowledge gain")))
-        section.links.append((reverse("reports:reach"), _("Reach of the cascade")))
-        section.links.append((reverse("trainers:registry"), _("Trainer registry")))
-        section.links.append((reverse("trainers:cohort_list"), _("ToT cohorts")))
-        section.links.append((reverse("cascade:ojt_dashboard"), _("On-the-job training")))
-        # a programme manager has no sessions section: their way to the sessions (and their token) is here
-        if session_links:
-            session_links.append((reverse("api_token"), _("API token")))
-        section.links.extend(session_links)
-        sections.append(section)
+        sections.append(_agency_section(user, today, roles))
+    sections += [
+        _courses_section(user),
+        _tests_section(user),
+        _training_section(user, today),
+        _certificates_section(user, today, trainer=Role.TRAINER in roles),
+    ]
     if roles & {Role.EDITOR, Role.MANAGER}:
         sections.append(
             Section(

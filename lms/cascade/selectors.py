@@ -214,3 +214,126 @@ def session_day_list(*, user, start, end, agency=None, region=None, trainer=None
         .select_related("session__agency", "session__region", "session__lead_trainer")
         .order_by("date", "starts", "session__title", "session_id")
     )
+
+
+# --- dashboards ------------------------------------------------------------------------------------------
+
+# how far back a dashboard looks for a session that ended (its report, its attendance)
+RECENT_DAYS = 60
+
+
+def _with_days(sessions, *, today):
+    """Annotate ``next_day`` (the first session day from ``today`` on), ``today_day`` (the id of today's
+    day, if any), ``last_day`` and ``has_report`` (a report was submitted): aggregates in the same query."""
+    from django.db.models import Max, Min
+
+    from .models import SessionReport
+
+    return sessions.annotate(
+        next_day=Min("days__date", filter=Q(days__date__gte=today)),
+        today_day=Min("days__pk", filter=Q(days__date=today)),
+        last_day=Max("days__date"),
+        has_report=Exists(SessionReport.objects.filter(session=OuterRef("pk"), submitted_at__isnull=False)),
+    )
+
+
+def next_action(*, session, user, today) -> str:
+    """What ``user`` (who leads or co-leads ``session``) should do next on it, for their dashboard:
+    ``"attendance"`` (a session day today, attendance open), ``"submit"`` (a draft or returned session of
+    theirs), ``"deliver"`` (approved and its last day is past), ``"report"`` (delivered, no report yet), or
+    ``""`` (nothing to do now). ``session`` carries the annotations of ``trainer_session_list``."""
+    from .models import CascadeSession
+
+    State = CascadeSession.State
+    lead = session.lead_trainer_id == getattr(user, "pk", user)
+    if session.today_day and session.state in {State.APPROVED, State.DELIVERED}:
+        return "attendance"
+    if lead and session.state in {State.DRAFT, State.RETURNED}:
+        return "submit"
+    if lead and session.state == State.APPROVED and session.last_day and session.last_day < today:
+        return "deliver"
+    if lead and session.state == State.DELIVERED and not session.has_report:
+        return "report"
+    return ""
+
+
+def trainer_session_list(*, user, today=None, limit: int = 6) -> tuple[list, int]:
+    """The sessions ``user`` leads or co-leads (``trained_by``) that are not cancelled and are upcoming,
+    still being prepared, or ended within ``RECENT_DAYS`` — each with ``next_action`` — and how many
+    there are: two queries, the first ``limit`` by start.
+
+    The sessions with something to do come first, then by start."""
+    from datetime import timedelta
+
+    from .models import CascadeSession
+
+    today = today or timezone.localdate()
+    State = CascadeSession.State
+    mine = CascadeSession.objects.filter(trained_by(user)).exclude(state=State.CANCELLED)
+    current = Q(ends_at__date__gte=today - timedelta(days=RECENT_DAYS)) | Q(state__in=[State.DRAFT, State.RETURNED])
+    sessions = _with_days(
+        CascadeSession.objects.filter(pk__in=mine.filter(current).values("pk")).select_related("agency"),
+        today=today,
+    ).order_by("starts_at", "pk")
+    rows = list(sessions)
+    for session in rows:
+        session.next_action = next_action(session=session, user=user, today=today)
+    rows.sort(key=lambda session: (not session.next_action, session.starts_at, session.pk))
+    return rows[:limit], len(rows)
+
+
+def participant_session_list(*, user, today=None, limit: int = 5) -> list:
+    """The sessions ``user`` is enrolled on (not waitlisted) that are not cancelled and not long over, by
+    start, with ``next_day``: one query."""
+    from datetime import timedelta
+
+    from .models import CascadeSession, SessionParticipant
+
+    today = today or timezone.localdate()
+    places = SessionParticipant.objects.filter(user=user, status=SessionParticipant.Status.ENROLLED)
+    sessions = (
+        CascadeSession.objects.filter(pk__in=places.values("session_id"))
+        .exclude(state=CascadeSession.State.CANCELLED)
+        .filter(ends_at__date__gte=today - timedelta(days=RECENT_DAYS))
+    )
+    return list(_with_days(sessions, today=today).order_by("starts_at", "pk")[:limit])
+
+
+def agency_upcoming_session_list(*, user, today=None, limit: int = 5) -> tuple[list, int]:
+    """Approved sessions that the user sees as coordinator of their agency (all for a manager) and that have
+    not ended, by start, and how many: two queries."""
+    from django.db.models import Count
+
+    from .models import CascadeSession
+
+    today = today or timezone.localdate()
+    sessions = session_list(user=user).filter(state=CascadeSession.State.APPROVED, ends_at__date__gte=today)
+    if not people_selectors.user_sees_all_agencies(user=user):
+        agency = people_selectors.user_agency(user=user)
+        if agency is None or not people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
+            return [], 0
+        sessions = sessions.filter(agency=agency)
+    total = sessions.count()
+    rows = _with_days(sessions, today=today).annotate(
+        enrolled=Count("participants", filter=Q(participants__status="enrolled"), distinct=True)
+    ).order_by("starts_at", "pk")[:limit]
+    return list(rows), total
+
+
+def grading_waiting_count(*, user) -> int:
+    """How many answers wait for ``user``'s grade (``gradable_learners``): one query."""
+    from assessments.selectors import grading_queue
+
+    return grading_queue(learners=gradable_learners(user=user)).count()
+
+
+def approval_counts(*, user) -> dict:
+    """How many sessions wait for the user's approval and how many reports for their acceptance: one query."""
+    from django.db.models import Count
+
+    from .models import CascadeSession
+
+    return approval_queue(user=user).aggregate(
+        sessions=Count("pk", filter=Q(state=CascadeSession.State.SUBMITTED)),
+        reports=Count("pk", filter=Q(state=CascadeSession.State.REPORTED)),
+    )

@@ -257,3 +257,68 @@ def group_labels(*, cohorts, sessions) -> dict:
             for session in CascadeSession.objects.filter(pk__in=[int(pk) for pk in sessions if str(pk).isdigit()])
         },
     }
+
+
+# --- the programme manager's dashboard --------------------------------------------------------------------
+
+
+@dataclass
+class NationalFigures:
+    certified_trainers: int
+    sessions_quarter: int
+    participants_quarter: int
+    mean_gain: float | None  # percentage points, post-test minus pre-test, of the learners who took both
+    quarter_start: object
+    quarter_end: object
+
+
+def _quarter(today):
+    from datetime import date
+
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    start = date(today.year, first_month, 1)
+    end = date(today.year + 1, 1, 1) if first_month == 10 else date(today.year, first_month + 3, 1)
+    return start, end
+
+
+def national_figures(*, user, today=None) -> NationalFigures | None:
+    """The national figures of the dashboard, for who sees all agencies (``None`` for anyone else): certified
+    trainers valid today, the sessions of this quarter (delivered or reported, first day in the quarter)
+    and their enrolled participants, and the mean gain. Four aggregate queries, no rows.
+
+    The mean gain here is the mean percentage of the learners' scored post-test attempts minus that of their
+    pre-test attempts, over the learners with both; the knowledge-gain report pairs them per session."""
+    from datetime import timedelta
+
+    from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Min
+
+    if not people_selectors.user_sees_all_agencies(user=user):
+        return None
+    today = today or timezone.localdate()
+    start, end = _quarter(today)
+    certified = Certification.objects.filter(status=Certification.Status.CERTIFIED, valid_until__gte=today).count()
+    quarter = (
+        CascadeSession.objects.filter(state__in=[CascadeSession.State.DELIVERED, CascadeSession.State.REPORTED])
+        .annotate(first_day=Min("days__date"))
+        .filter(first_day__gte=start, first_day__lt=end)
+    )
+    sessions = quarter.count()
+    participants = SessionParticipant.objects.filter(
+        session__in=quarter.values("pk"), status=SessionParticipant.Status.ENROLLED
+    ).aggregate(people=Count("user", distinct=True))["people"]
+    scored = Attempt.objects.filter(score__isnull=False, max_score__gt=0).exclude(
+        state__in=[Attempt.State.IN_PROGRESS, Attempt.State.AWAITING_GRADING]
+    )
+    pre = scored.filter(assessment__purpose=Assessment.Purpose.PRE)
+    post = scored.filter(assessment__purpose=Assessment.Purpose.POST)
+    both = pre.filter(user__in=post.values("user_id")).values("user_id")
+    share = ExpressionWrapper(100.0 * F("score") / F("max_score"), output_field=FloatField())
+    means = scored.filter(user__in=both).aggregate(
+        pre=Avg(share, filter=Q(assessment__purpose=Assessment.Purpose.PRE)),
+        post=Avg(share, filter=Q(assessment__purpose=Assessment.Purpose.POST)),
+    )
+    gain = None if means["pre"] is None or means["post"] is None else means["post"] - means["pre"]
+    return NationalFigures(
+        certified_trainers=certified, sessions_quarter=sessions, participants_quarter=participants,
+        mean_gain=gain, quarter_start=start, quarter_end=end - timedelta(days=1),
+    )

@@ -5,11 +5,11 @@ Requirements are computed from records every time (nobody ticks a box the system
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -312,3 +312,61 @@ def active_certification(*, user, on: date | None = None) -> Certification | Non
         .order_by("-valid_until")
         .first()
     )
+
+
+# --- dashboards ------------------------------------------------------------------------------------------
+
+# a trainer is warned this many days before their certification ends
+EXPIRY_WARNING_DAYS = 60
+# a cohort is "open" for certification decisions until this many days after its last day
+OPEN_COHORT_DAYS = 180
+# the most candidates whose requirements a dashboard checks (the check runs in Python)
+READY_CHECK_CAP = 200
+
+
+@dataclass
+class Validity:
+    certification: Certification
+    days_left: int | None
+
+    @property
+    def expiring(self) -> bool:
+        return self.days_left is not None and 0 <= self.days_left <= EXPIRY_WARNING_DAYS
+
+    @property
+    def valid(self) -> bool:
+        return self.days_left is not None and self.days_left >= 0
+
+
+def certification_validity(*, user, today: date | None = None) -> Validity | None:
+    """The user's current trainer certification (the certified one valid longest, else the latest granted
+    one, say an expired one) with the days left of its validity: one query."""
+    today = today or timezone.localdate()
+    certification = (
+        Certification.objects.filter(user=user, number__isnull=False)
+        .select_related("programme")
+        .annotate(current=Case(When(status=Certification.Status.CERTIFIED, then=Value(0)), default=Value(1),
+                               output_field=IntegerField()))
+        .order_by("current", "-valid_until", "-pk")
+        .first()
+    )
+    if certification is None:
+        return None
+    if certification.status != Certification.Status.CERTIFIED or certification.valid_until is None:
+        return Validity(certification=certification, days_left=None)
+    return Validity(certification=certification, days_left=(certification.valid_until - today).days)
+
+
+def ready_candidate_list(*, actor, today: date | None = None, limit: int = 5) -> tuple[list[Certification], int]:
+    """Candidates of open cohorts (not over more than ``OPEN_COHORT_DAYS`` ago) the actor sees who meet every
+    requirement of certification, and how many: at most ``READY_CHECK_CAP`` candidates are checked
+    (``requirement_table``, a fixed number of queries), the first ``limit`` ready ones are returned."""
+    today = today or timezone.localdate()
+    candidates = list(
+        certification_list(actor=actor)
+        .filter(status=Certification.Status.CANDIDATE, cohort__ends_on__gte=today - timedelta(days=OPEN_COHORT_DAYS))
+        .order_by("cohort__ends_on", "user__last_name", "user__first_name", "pk")[:READY_CHECK_CAP]
+    )
+    table = requirement_table(certifications=candidates, recertification=False)
+    ready = [candidate for candidate in candidates if requirements_met(table[candidate.pk])]
+    return ready[:limit], len(ready)

@@ -119,9 +119,9 @@ def test_dashboard_continues_where_the_learner_left_off(client, curriculum, trai
     client.post(reverse("courses:enrol", args=[curriculum["tot"].pk]))
     client.get(tk[2].url)
     dashboard = client.get("/tk/dashboard/")
-    courses = dashboard.context["sections"][0].courses
+    courses = next(section for section in dashboard.context["sections"] if section.key == "courses").items
     assert len(courses) == 1
-    assert courses[0]["continue_url"] == tk[2].url
+    assert courses[0].action_url == tk[2].url
     assert "Türkmençe course tot" in dashboard.content.decode()
 
 
