@@ -43,3 +43,106 @@ def test_termbase_seed_makes_translated_terms_and_is_idempotent():
     terms, revisions = Term.objects.count(), Revision.objects.count()
     assert termbase_seed(locales=locales()) == count
     assert (Term.objects.count(), Revision.objects.count()) == (terms, revisions)
+
+
+# --- the terminology check ------------------------------------------------------------------------------
+
+from io import StringIO  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+from django.core.management.base import CommandError  # noqa: E402
+
+from assessments.models import Question  # noqa: E402
+from assessments.terminology import terminology_findings  # noqa: E402
+from content.models import LegalProvision  # noqa: E402
+from content.terminology import variant_pattern  # noqa: E402
+from courses.models import LessonPage  # noqa: E402
+
+
+@pytest.fixture
+def termbase():
+    termbase_seed(locales=locales())
+
+
+def test_a_variant_matches_whole_words_ignoring_case_in_every_script():
+    assert variant_pattern("опрос").search("Первый ОПРОС потерпевшей")
+    assert not variant_pattern("опрос").search("вопрос и допрос, опросник")
+    assert variant_pattern("söhbetdeşlik").search("Söhbetdeşlik geçirildi")
+    assert not variant_pattern("usul").search("usullar we usuly")
+    assert variant_pattern("gulçulyga meňzeş däpler").search("gulçulyga  meňzeş\nDäpler")
+
+
+def test_the_check_finds_a_deprecated_term_planted_in_a_lesson(termbase):
+    lesson = LessonPage.objects.filter(locale__language_code="ru").first()
+    body = [dict(block) for block in lesson.body.raw_data if block["type"] != "text"]
+    lesson.body = [{"type": "text", "value": "<p>Вопрос о том, как провести <strong>опрос</strong> потерпевшей.</p>"}, *body]
+    lesson.save()
+    assert "опрос" in str(LessonPage.objects.get(pk=lesson.pk).body.raw_data)
+    findings = [f for f in terminology_findings(kinds=["lesson"]) if f.language == "ru"]
+    assert [(f.variant, f.preferred, f.concept) for f in findings] == [("опрос", "допрос", "interview")]
+    assert lesson.title in findings[0].location and findings[0].url.endswith(f"/pages/{lesson.pk}/edit/")
+
+
+def test_the_check_finds_a_deprecated_term_planted_in_a_question(termbase):
+    tk = Locale.objects.get(language_code="tk")
+    Question.objects.create(
+        locale=tk, key="planted-term", kind="single", title="Synag", prompt="<p>Sorag.</p>",
+        data={"options": [{"key": "a", "text": "Pida bilen Söhbetdeşlik geçirmek"}], "correct": "a"},
+    )
+    findings = terminology_findings(kinds=["question"])
+    assert [(f.location, f.language, f.variant, f.preferred) for f in findings] == [
+        ("planted-term", "tk", "Söhbetdeşlik", "sorag")
+    ]
+
+
+def test_the_check_finds_a_deprecated_term_planted_in_a_provision(termbase):
+    provision = LegalProvision.objects.get(code="cc-129-1-2010", locale__language_code="ru")
+    provision.notes = "<p>Перевезение сумки через границу.</p>"
+    provision.save()
+    findings = terminology_findings(kinds=["provision"])
+    assert [(f.language, f.variant, f.preferred) for f in findings] == [("ru", "Перевезение", "перевозка")]
+    assert findings[0].location.startswith("cc-129-1-2010")
+
+
+PLANTED_CATALOGUE = '''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+#: lms/example.py:1
+msgid "Cascade sessions"
+msgstr "Каскадные "
+"обучения"
+
+#: lms/example.py:2
+msgid "Questions"
+msgstr "Вопросы"
+'''
+
+
+def test_the_check_finds_a_catalogue_string_and_the_command_exits_non_zero(termbase, settings, tmp_path):
+    folder = tmp_path / "ru" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "django.po").write_text(PLANTED_CATALOGUE, encoding="utf-8")
+    settings.LOCALE_PATHS = [tmp_path]
+    out = StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("check_terms", "--only", "catalogue", stdout=out)
+    assert raised.value.returncode == 1
+    assert "Каскадные обучения" in out.getvalue() and "каскадное занятие" in out.getvalue()
+    assert "ru/LC_MESSAGES/django.po:" in out.getvalue() and "Вопросы" not in out.getvalue()
+
+
+def test_the_catalogues_provisions_and_h5p_texts_of_the_project_pass(termbase):
+    out = StringIO()
+    call_command("check_terms", "--only", "catalogue", "--only", "provision", "--only", "h5p", stdout=out)
+    assert "No deprecated terms found." in out.getvalue()
+
+
+def test_the_whole_seeded_demo_passes_the_check(django_capture_on_commit_callbacks):
+    """The seed (curriculum, questions, provisions, H5P packages, termbase) uses no deprecated term (slow)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0, stdout=StringIO())
+    assert Term.objects.filter(locale__language_code="ru").count() >= 30
+    out = StringIO()
+    call_command("check_terms", stdout=out)
+    assert "No deprecated terms found." in out.getvalue()
