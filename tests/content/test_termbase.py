@@ -146,3 +146,56 @@ def test_the_whole_seeded_demo_passes_the_check(django_capture_on_commit_callbac
     out = StringIO()
     call_command("check_terms", stdout=out)
     assert "No deprecated terms found." in out.getvalue()
+
+
+# --- the admin report and the warning on a page with deprecated terms -------------------------------------
+
+
+def test_the_admin_report_lists_the_findings(termbase, admin_client):
+    tk = Locale.objects.get(language_code="tk")
+    Question.objects.create(locale=tk, key="planted-in-report", kind="single", title="Synag",
+                            prompt="<p>Gulçulyga meňzeş däpler.</p>", data={})
+    response = admin_client.get("/admin/reports/deprecated-terms/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "planted-in-report" in content and "gulçulyga meňzeş amallar" in content
+
+
+def test_a_user_without_the_termbase_permission_cannot_open_the_report(termbase, client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("reader", password="x")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    response = client.get("/admin/reports/deprecated-terms/")
+    assert response.status_code == 302 and response.url == "/admin/"  # Wagtail's answer to PermissionDenied
+
+
+def test_content_editors_keep_the_termbase_and_see_the_report(termbase, client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from lms.people.roles import Role
+
+    user = django_user_model.objects.create_user("termeditor", password="x")
+    user.groups.add(Group.objects.get(name=Role.EDITOR))
+    client.force_login(user)
+    assert user.has_perm("content.change_term")
+    assert client.get("/admin/reports/deprecated-terms/").status_code == 200
+
+
+def test_saving_or_submitting_a_page_with_a_deprecated_term_warns_the_editor(termbase, rf, admin_user):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from assessments.wagtail_hooks import warn_about_deprecated_terms_on_submit
+
+    lesson = LessonPage.objects.filter(locale__language_code="tk").first()
+    lesson.summary = "Pida bilen söhbetdeşlik geçirmek barada."
+    lesson.save_revision(user=admin_user)
+    request = rf.post("/admin/pages/1/edit/", {"action-submit": "1"})
+    request.user = admin_user
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    warn_about_deprecated_terms_on_submit(request, LessonPage.objects.get(pk=lesson.pk))
+    [message] = list(get_messages(request))
+    assert message.level_tag == "warning" and "«söhbetdeşlik» → «sorag»" in message.message
