@@ -199,3 +199,23 @@ def test_saving_or_submitting_a_page_with_a_deprecated_term_warns_the_editor(ter
     warn_about_deprecated_terms_on_submit(request, LessonPage.objects.get(pk=lesson.pk))
     [message] = list(get_messages(request))
     assert message.level_tag == "warning" and "«söhbetdeşlik» → «sorag»" in message.message
+
+
+# --- the learner glossary ------------------------------------------------------------------------------
+
+
+def test_the_glossary_lists_the_terms_in_the_alphabetical_order_of_the_language(termbase, client):
+    from content.selectors import glossary
+
+    turkmen = [term.preferred for term in glossary("tk")]
+    # Turkmen collation: ç after c, ä after e, ş after s, ý after y (not code-point order)
+    assert turkmen.index("çaga") < turkmen.index("daşamak")
+    assert turkmen.index("ejiz ýagdaýdan peýdalanmak") < turkmen.index("ekspluatasiýa")
+    assert turkmen.index("sorag") < turkmen.index("şaýat")
+    russian = [term.preferred for term in glossary("ru")]
+    assert russian == sorted(russian, key=lambda text: text.strip("«»").casefold())
+    response = client.get("/tk/learn/glossary/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "täsir ediş serişdesi" in content and content.index("çaga") < content.index("daşamak")
+    assert "допрос" in client.get("/ru/learn/glossary/").content.decode()
