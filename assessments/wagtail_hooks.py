@@ -132,3 +132,54 @@ def register_question_import_urls():
         path("assessments/questions/import/", question_import.question_import, name="assessments_question_import"),
         path("assessments/questions/export/", question_import.question_export, name="assessments_question_export"),
     ]
+
+
+# --- terminology: the report of deprecated terms, and a warning when a page with one goes to review -------
+
+from django.contrib import messages  # noqa: E402
+from django.utils.translation import gettext  # noqa: E402
+
+from content.terminology import deprecated_terms_in  # noqa: E402
+
+from .views.terminology_report import TerminologyReportView, may_see_report  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_terminology_report_url():
+    return [path("reports/deprecated-terms/", TerminologyReportView.as_view(), name="assessments_terminology_report")]
+
+
+class TerminologyReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_see_report(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_terminology_report_menu_item():
+    return TerminologyReportMenuItem(
+        _("Deprecated terms"), reverse("assessments_terminology_report"), icon_name="openquote", order=910
+    )
+
+
+def page_deprecated_terms(page) -> list[str]:
+    """The deprecated variants (with the preferred term) in a page's title, summary and body."""
+    values = [page.title, getattr(page, "summary", "") or ""]
+    body = getattr(page, "body", None)
+    if body is not None:
+        values.append(list(body.raw_data))
+    findings = deprecated_terms_in(values, page.locale.language_code)
+    return sorted({f"«{finding.variant}» → «{finding.preferred}»" for finding in findings})
+
+
+@hooks.register("after_edit_page")
+def warn_about_deprecated_terms_on_submit(request, page):
+    """When an editor submits a page for review (or saves it), name the deprecated terms it holds."""
+    if request.method != "POST":
+        return
+    terms = page_deprecated_terms(page.get_latest_revision_as_object())
+    if terms:
+        messages.warning(
+            request,
+            gettext("This page uses deprecated terms: %(terms)s. Use the preferred terms of the termbase.")
+            % {"terms": "; ".join(terms)},
+        )

@@ -269,3 +269,56 @@ def _h5p_translatable_fields():
 
 
 H5PPackage.translatable_fields = _h5p_translatable_fields()
+
+
+class Term(TranslatableMixin, RevisionMixin, index.Indexed, models.Model):
+    """One concept of the course with its preferred term in one language (the termbase).
+
+    The translations of a concept share its ``translation_key``; ``concept`` is the stable key, equal in every
+    language. ``deprecated`` lists the variants that must no longer be used, one per line: the terminology
+    check (``manage.py check_terms``) finds them in lessons, questions, provisions, H5P texts and catalogues.
+    """
+
+    concept = models.SlugField(_("concept"), max_length=80, help_text=_("Stable key, the same in every language, e.g. means."))
+    preferred = models.CharField(_("preferred term"), max_length=200)
+    deprecated = models.TextField(
+        _("deprecated variants"), blank=True,
+        help_text=_("Variants that must not be used, one per line. Matched as whole words, ignoring case."),
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("How to use the term."))
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=_("Where the term comes from."))
+
+    search_fields = [
+        index.SearchField("preferred"),
+        index.SearchField("deprecated"),
+        index.SearchField("concept"),
+        index.FilterField("locale_id"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("term")
+        verbose_name_plural = _("termbase")
+        ordering = ["concept"]
+        constraints = [models.UniqueConstraint(fields=["concept", "locale"], name="content_term_concept_locale")]
+
+    def __str__(self) -> str:
+        return self.preferred
+
+    @property
+    def deprecated_variants(self) -> list[str]:
+        return [line.strip() for line in self.deprecated.splitlines() if line.strip()]
+
+
+def _term_translatable_fields():
+    from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+    return [
+        SynchronizedField("concept"),
+        TranslatableField("preferred"),
+        TranslatableField("deprecated"),
+        TranslatableField("note"),
+        TranslatableField("source"),
+    ]
+
+
+Term.translatable_fields = _term_translatable_fields()

@@ -35,3 +35,13 @@ def provision_review_list() -> list[dict]:
             }
         )
     return rows
+
+
+def glossary(language: str) -> list:
+    """The terms of the termbase in one language, in that language's alphabetical order."""
+    from .i18n import sort_key_for
+    from .models import Term
+
+    key = sort_key_for(language)
+    terms = Term.objects.filter(locale__language_code=language)
+    return sorted(terms, key=lambda term: key(term.preferred.strip("«»“”\"' ")))

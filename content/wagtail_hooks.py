@@ -9,7 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from wagtail.admin.panels import FieldPanel, ObjectList
 
-from .models import H5PPackage, LegalProvision
+from .models import H5PPackage, LegalProvision, Term
 from .views.h5p_packages import H5PPackageCreateView, H5PPackageDeleteView, H5PPackageEditView, H5PPackageForm
 from .views.provision_review import ProvisionReviewView
 
@@ -26,6 +26,27 @@ class LegalProvisionViewSet(SnippetViewSet):
 
 
 register_snippet(LegalProvisionViewSet)
+
+
+class TermViewSet(SnippetViewSet):
+    model = Term
+    icon = "openquote"
+    menu_label = _("Termbase")
+    menu_order = 212
+    add_to_admin_menu = True
+    list_display = ["preferred", "concept", "deprecated", "source"]
+    list_filter = ["locale"]
+    search_fields = ["preferred", "deprecated", "concept"]
+    panels = [
+        FieldPanel("concept"),
+        FieldPanel("preferred"),
+        FieldPanel("deprecated"),
+        FieldPanel("note"),
+        FieldPanel("source"),
+    ]
+
+
+register_snippet(TermViewSet)
 
 
 class H5PPackageViewSet(SnippetViewSet):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("lesson/<id:page_id>/done/", views.lesson_done, name="lesson_done"),
     path("lesson/<id:page_id>/undone/", views.lesson_undone, name="lesson_undone"),
     path("search/", views.search, name="search"),
+    path("glossary/", views.glossary, name="glossary"),
     path("h5p/xapi/", views.h5p_xapi, name="h5p_xapi"),
     path("h5p/state/", views.h5p_state, name="h5p_state"),
 ]

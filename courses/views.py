@@ -84,6 +84,13 @@ def search(request):
     return render(request, "courses/search.html", {"query": query, "page": page_obj})
 
 
+def glossary(request):
+    """The course's terms in the active language, in its alphabetical order (Turkmen collation for tk)."""
+    from content.selectors import glossary as glossary_terms
+
+    return render(request, "courses/glossary.html", {"terms": glossary_terms(translation.get_language()[:2])})
+
+
 def _h5p_payload(request, *, limit: int):
     """Parse a JSON report of the player bridge, or return the error response to send."""
     from content.h5p.xapi import MAX_DEPTH

@@ -214,3 +214,22 @@ def provisions() -> list[dict]:
     if errors:
         raise SeedDataError("\n".join(errors))
     return data
+
+
+def termbase() -> list[dict]:
+    """Return the seed termbase: one entry per concept with its preferred term in every language."""
+    data = read_json(SEED_DIR / "termbase.json")["concepts"]
+    errors: list[str] = []
+    seen = set()
+    for index, entry in enumerate(data):
+        concept = entry.get("concept", "")
+        if not re.fullmatch(r"[a-z0-9-]{1,80}", concept) or concept in seen:
+            errors.append(f"termbase.json[{index}]: missing, malformed or repeated concept {concept!r}")
+        seen.add(concept)
+        for language in LANGUAGES:
+            texts = entry.get(language) or {}
+            if not texts.get("preferred") or not isinstance(texts.get("deprecated", []), list):
+                errors.append(f"termbase.json: {concept}: no preferred term in {language!r}")
+    if errors:
+        raise SeedDataError("\n".join(errors))
+    return data

@@ -14,6 +14,7 @@ from wagtail.models import Locale
 
 from assessments import seed as assessment_seed
 from content.seed.loader import home_texts
+from content.services import termbase_seed
 from courses import seed as course_seed
 from courses.services import editorial_setup, home_pages_ensure
 from lms.people.seed import agency_staff_load, demo_people_load, reference_data_load, simulated_cohort_load
@@ -103,9 +104,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account['username']:<17} {roles:<22} {agency}")
 
     def _curriculum(self, home):
-        self.stdout.write("Loading the curriculum (legal provisions, courses, modules, lessons in en/ru/tk)…")
+        self.stdout.write("Loading the curriculum (legal provisions, termbase, courses, modules, lessons in en/ru/tk)…")
         locales = {locale.language_code: locale for locale in Locale.objects.all()}
         provisions = course_seed.provisions_seed(locales=locales)
+        termbase_seed(locales=locales)
         index = course_seed.course_index_seed(home=home, locales=locales)
         packages = course_seed.h5p_packages_seed(locales=locales)
         tot = course_seed.tot_course_seed(index=index, locales=locales, provisions=provisions, packages=packages)
