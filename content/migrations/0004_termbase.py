@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('concept', models.SlugField(help_text='Stable key, the same in every language, e.g. means.', max_length=80, verbose_name='concept')),
                 ('preferred', models.CharField(max_length=200, verbose_name='preferred term')),
                 ('deprecated', models.TextField(blank=True, help_text='Variants that must not be used, one per line. Matched as whole words, ignoring case.', verbose_name='deprecated variants')),
-                ('note', models.TextField(blank=True, help_text='How to use the term; shown in the glossary.', verbose_name='note')),
+                ('note', models.TextField(blank=True, help_text='How to use the term.', verbose_name='note')),
                 ('source', models.CharField(blank=True, help_text='Where the term comes from.', max_length=300, verbose_name='source')),
                 ('latest_revision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='latest revision')),
                 ('locale', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.locale', verbose_name='locale')),
