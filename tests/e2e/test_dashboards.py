@@ -83,7 +83,7 @@ def _login(page, server, username, language):
      ("manager", "en", "approvals")],
 )
 def test_each_role_sees_what_to_do_next_on_a_phone_and_a_desktop(
-    dashboard_server, browser, username, language, first_section
+    dashboard_server, browser, username, language, first_section, axe_check
 ):
     from tests.e2e.conftest import SCREENSHOTS
 
@@ -95,10 +95,12 @@ def test_each_role_sees_what_to_do_next_on_a_phone_and_a_desktop(
     page.goto(f"{dashboard_server.url}/{language}/dashboard/")
     assert page.locator("[data-section]").first.get_attribute("data-section") == first_section
     assert page.locator("h1").count() == 1 and page.locator("section h2").count() >= 4
+    axe_check(page, f"the {username}'s dashboard at 1366 px")
     page.screenshot(path=str(SCREENSHOTS / f"70-dashboard-{username}-1366.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    axe_check(page, f"the {username}'s dashboard at 390 px")
     page.screenshot(path=str(SCREENSHOTS / f"70-dashboard-{username}-390.png"), full_page=True)
     if username == "coordinator":
         with page.expect_navigation():

@@ -36,7 +36,7 @@ def _shot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def test_on_a_phone_the_menu_opens_and_leads_to_a_section(seeded_server, browser):
+def test_on_a_phone_the_menu_opens_and_leads_to_a_section(seeded_server, browser, axe_check):
     context, page = _page(browser, 390, 844)
     try:
         _log_in(page, seeded_server, "coordinator")
@@ -50,6 +50,7 @@ def test_on_a_phone_the_menu_opens_and_leads_to_a_section(seeded_server, browser
         assert menu.locator(".site-nav").is_visible()
         assert page.locator("#site-search-phone").is_visible()
         assert page.evaluate(NO_SIDEWAYS_SCROLL)
+        axe_check(page, "the open menu on a phone")
         _shot(page, "nav-390-open")
 
         menu.get_by_role("link", name="Sessions").click()
