@@ -12,8 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Locale, Page
 
+from content.h5p.xapi import MAX_DEPTH, MAX_STATE_BYTES, MAX_STATE_DEPTH, MAX_STATEMENT_BYTES, StatementError
+from content.jsonbody import JSONBodyError, bounded_id, parse_json_body
 from content.ratelimit import minute_budget_spent
 from content.search import search_terms
+from content.selectors import glossary as glossary_terms
 
 from . import services
 from .exceptions import CourseError
@@ -86,16 +89,11 @@ def search(request):
 
 def glossary(request):
     """The course's terms in the active language, in its alphabetical order (Turkmen collation for tk)."""
-    from content.selectors import glossary as glossary_terms
-
     return render(request, "courses/glossary.html", {"terms": glossary_terms(translation.get_language()[:2])})
 
 
 def _h5p_payload(request, *, limit: int):
     """Parse a JSON report of the player bridge, or return the error response to send."""
-    from content.h5p.xapi import MAX_DEPTH
-    from content.jsonbody import JSONBodyError, bounded_id, parse_json_body
-
     if minute_budget_spent(f"courses:h5p-rate:{request.user.pk}", limit=settings.H5P_RATE_LIMIT):
         return None, JsonResponse({"error": _("Too many reports; try again in a minute.")}, status=429)
     try:
@@ -120,8 +118,6 @@ def _h5p_payload(request, *, limit: int):
 @require_POST
 def h5p_xapi(request):
     """Receive an xAPI statement from a lesson's H5P activity (via the page's bridge)."""
-    from content.h5p.xapi import MAX_STATEMENT_BYTES, StatementError
-
     parsed, error = _h5p_payload(request, limit=MAX_STATEMENT_BYTES)
     if error:
         return error
@@ -141,9 +137,6 @@ def h5p_xapi(request):
 @require_POST
 def h5p_state(request):
     """Keep where the learner is in an activity, to resume it."""
-    from content.h5p.xapi import MAX_STATE_BYTES, MAX_STATE_DEPTH
-    from content.jsonbody import JSONBodyError, parse_json_body
-
     parsed, error = _h5p_payload(request, limit=MAX_STATE_BYTES + 1024)
     if error:
         return error

@@ -219,3 +219,14 @@ def test_the_glossary_lists_the_terms_in_the_alphabetical_order_of_the_language(
     content = response.content.decode()
     assert "täsir ediş serişdesi" in content and content.index("çaga") < content.index("daşamak")
     assert "допрос" in client.get("/ru/learn/glossary/").content.decode()
+
+
+def test_a_glossary_block_in_a_lesson_links_to_the_glossary():
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("tk"):
+        html = render_to_string("blocks/glossary_term.html", {"value": {"term": "Pida", "definition": "…"}})
+        assert f'href="{reverse("courses:glossary")}"' in html
+        assert reverse("courses:glossary").startswith("/tk/")
