@@ -48,6 +48,7 @@ class Item:
     action_post: str = ""
     secondary_label: str = ""
     secondary_url: str = ""
+    test_slug: str = ""  # a test's slug, as data-test on its line (browser tests find the pre-test by it)
 
 
 @dataclass
@@ -110,7 +111,10 @@ def _tests_section(user) -> Section:
     for entry in learner_test_list(user=user, now=now, limit=5):
         test = entry.assessment
         label, kind = TEST_STATUS[entry.status]
-        item = Item(title=test.title, url=reverse("assessments:detail", args=[test.slug]), status=label, status_kind=kind)
+        item = Item(
+            title=test.title, url=reverse("assessments:detail", args=[test.slug]), status=label, status_kind=kind,
+            test_slug=test.slug,
+        )
         item.facts = [test.get_purpose_display()]
         if entry.status == "scored":
             item.status = _("Score: %(score)s of %(max)s") % {

@@ -22,11 +22,12 @@ def trainer(agency_a):
 
 
 def test_warm_lesson_page_needs_few_queries(client, curriculum, trainee, django_assert_max_num_queries):
-    """Page, session, user, progress and the last-visit update: nothing per block, lesson or module."""
+    """Page, session, user, progress, the last-visit update and the header menu's roles: nothing per block,
+    lesson or module."""
     client.force_login(trainee)
     url = lesson_in(curriculum, "ru").url
     client.get(url)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert client.get(url).status_code == 200
 
 

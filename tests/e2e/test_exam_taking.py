@@ -40,7 +40,7 @@ def test_trainee_checks_the_summary_goes_back_and_submits(test_server, page, scr
     page.fill("#id_password", "tot-demo-2026")
     page.locator("main button[type=submit]").click()
     page.wait_for_url("**/tk/dashboard/")
-    page.locator("[data-test=pre] a").click()
+    page.locator("[data-test=pre] a").first.click()
     page.locator("[data-action=start]").click()
     page.wait_for_url("**/tests/attempt/*/")
     assert page.locator("[data-nav]").count() == 5
@@ -101,7 +101,7 @@ def test_trainee_checks_the_summary_goes_back_and_submits(test_server, page, scr
 
     # the only attempt is used: the test page says so and offers no start
     page.goto(test_server.url + "/tk/dashboard/")
-    page.locator("[data-test=pre] a").click()
+    page.locator("[data-test=pre] a").first.click()
     assert page.locator("[data-start-refused]").is_visible()
     assert page.locator("[data-action=start]").count() == 0
     assert no_overflow(page)
@@ -121,7 +121,7 @@ def test_one_question_per_page_on_a_phone(test_server, page, screenshot):
     page.fill("#id_password", "tot-demo-2026")
     page.locator("main button[type=submit]").click()
     page.wait_for_url("**/tk/dashboard/")
-    page.locator("[data-test=pre] a").click()
+    page.locator("[data-test=pre] a").first.click()
     page.locator("[data-action=start]").click()
     page.wait_for_url("**/tests/attempt/*/")
     assert page.locator("fieldset.test-item").count() == 1

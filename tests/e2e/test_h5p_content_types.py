@@ -154,13 +154,13 @@ def test_case_sort_in_turkmen_shows_turkmen_texts(h5p_page, site):
 
     assert frame.get_by_role("button", name="Barlamak", exact=True).is_visible()
     first = frame.locator(".lms-cs-item").first
-    for label in ("Hereket", "Usul", "Maksat"):
+    for label in ("Hereket", "Täsir ediş serişdesi", "Maksat"):  # "means" by its one Turkmen term
         assert first.get_by_role("radio", name=label, exact=True).is_visible()
     assert "Bu waka toslama." in frame.locator(".lms-cs-intro").inner_text()
     assert frame.get_by_role("group", name=content["statements"][0]["text"]).is_visible()
 
     # Answer only the first statement, wrongly, with the keyboard.
-    first.get_by_role("radio", name="Usul", exact=True).focus()
+    first.get_by_role("radio", name="Täsir ediş serişdesi", exact=True).focus()
     h5p_page.keyboard.press("Space")
     frame.get_by_role("button", name="Barlamak").focus()
     h5p_page.keyboard.press("Enter")

@@ -36,7 +36,7 @@ def test_trainee_resumes_after_losing_the_connection(test_server, page, screensh
     page.fill("#id_password", "tot-demo-2026")
     page.locator("main button[type=submit]").click()
     page.wait_for_url("**/tk/dashboard/")
-    page.locator("[data-test=pre] a").click()
+    page.locator("[data-test=pre] a").first.click()
     page.locator("[data-action=start]").click()
     page.wait_for_url("**/tests/attempt/*/")
     assert "Giriş synagy" in page.locator("h1").inner_text()
@@ -59,7 +59,7 @@ def test_trainee_resumes_after_losing_the_connection(test_server, page, screensh
     page.goto("about:blank")
     page.context.set_offline(False)
     page.goto(test_server.url + "/tk/dashboard/")
-    page.locator("[data-test=pre] a").click()
+    page.locator("[data-test=pre] a").first.click()
     page.locator("[data-action=start]").click()  # "continue the test"
     page.wait_for_url("**/tests/attempt/*/")
     page.wait_for_function("() => document.querySelector('[data-save-state]').dataset.state === 'saved'")
