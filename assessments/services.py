@@ -512,7 +512,8 @@ def question_bank_load(*, entries: dict, locales: dict) -> list:
 def questions_import(*, questions: list, locale, module: int | None = None, user=None) -> list:
     """Create the questions of an imported file (neutral dicts of ``assessments.interchange``) in ``locale``.
 
-    Each gets a new identity (a key made from its name); tags that look like a learning objective
+    Each gets a new identity: a key made from the file's id of the question (GIFT ``[id:…]``, Moodle
+    ``idnumber``) or else from its name, numbered on when taken; tags that look like a learning objective
     (``m4-elements``) become its objective. The caller has refused files with errors; this is all or
     nothing too (a question the bank refuses rolls the whole file back).
     """
@@ -524,7 +525,8 @@ def questions_import(*, questions: list, locale, module: int | None = None, user
     created = []
     for question in questions:
         question_data_validate(kind=question["kind"], data=question["data"])
-        base = slugify(question.get("name") or question["kind"])[:60] or question["kind"]
+        base = slugify(question.get("id") or "")[:60] or slugify(question.get("name") or question["kind"])[:60]
+        base = base or question["kind"]
         key, number = base, 1
         while key in taken:
             number += 1

@@ -621,15 +621,14 @@ def test_gift_numerical_is_not_supported():
 @pytest.mark.parametrize(
     "block, code",
     [
-        ("::Gap::The Protocol was adopted in {=Palermo ~Vienna} in 2000.", "gift_missing_word"),
         ("::Two::Pick {=a ~b} and {=c ~d}", "gift_several_parts"),
         ("::Stray::A } here {T}", "gift_stray_close"),
-        ("::Plain::Just a sentence.", "gift_no_answer_part"),
         ("::Unclosed title Is it? {T}", "gift_title_unclosed"),
         ("::Lonely::Only one? {=yes ~}", "empty_answer"),
         ("::Too few::Only one? {~%100%yes}", "too_few_answers"),
         ("::No right::Which? {~a ~b}", "missing_correct"),
-        ("::Two right::Which? {=a =b ~c}", "several_correct"),
+        ("::Two right, one weighted::Which? {=a =b ~%50%c ~d}", "several_right_weighted"),
+        ("::All right::Which? {=a =b ~%100%c}", "several_right_weighted"),
         ("::Weight::Which? {~%abc%a ~b}", "invalid_grade"),
         ("::Arrow::Match {=a -> 1 =b 2}", "pair_without_arrow"),
         ("::One pair::Match {=a -> 1}", "too_few_pairs"),
@@ -851,10 +850,9 @@ ALL = [SINGLE, MULTIPLE, TRUEFALSE, MATCHING, SHORT, ORDERING, RUBRIC]
 
 
 def held_by_gift(question: dict) -> dict:
-    """What GIFT holds of a question: no points, no shuffle flag, one tag, no rubric details."""
+    """What GIFT holds of a question: no points, no shuffle flag, no rubric details."""
     held = copy.deepcopy(question)
     held["points"] = D("1")
-    held["tags"] = held["tags"][:1]
     if "shuffle" in held["data"]:
         held["data"]["shuffle"] = True
     if held["kind"] == "ordering":
@@ -915,7 +913,9 @@ def test_moodle_export_is_moodle_shaped():
 
 def test_gift_export_is_gift_shaped():
     text = questions_to_gift([SINGLE, TRUEFALSE], notice=False)
-    assert text.startswith("$CATEGORY: $course$/top/m4-elements\n\n::Elements\\: act & means::[html]<p>Which \\{one\\}")
+    assert text.startswith(
+        "$CATEGORY: $course$/top/m4-elements\n\n// [tag:palermo]\n::Elements\\: act & means::[html]<p>Which \\{one\\}"
+    )
     assert "\t=Вербовка \\{x\\} \\= \\~y \\#z\n" in text
     assert "\t~%0%%50 Ýaşaýyş jaýy\\: çäk#ş ≠ s \\\\ ok\n" in text
     assert "{FALSE#No \\# not so.#Right\\: it is irrelevant.\n\t####<p>Article 3(b).</p>\n}" in text.replace(
@@ -984,7 +984,6 @@ def test_gift_export_warns_what_it_loses():
     warnings: list[QuestionIssue] = []
     questions_to_gift([SINGLE, ORDERING, RUBRIC], warnings=warnings)
     assert [(i.index, i.code) for i in warnings] == [
-        (1, "export_tags"),
         (1, "export_points"),
         (1, "export_shuffle"),
         (2, "export_points"),
