@@ -56,7 +56,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from assessments.interchange import common as c
-from assessments.interchange import markup
+from assessments.interchange import files, markup
 from assessments.interchange.common import ImportResult, QuestionReport
 
 FORMAT_NAME = "GIFT"
@@ -108,6 +108,10 @@ SEVERAL_RIGHT = _(
     "learner must choose every right answer, each worth an equal share, and each wrong answer chosen takes "
     "away 1/%(wrong)s of the marks (“right minus wrong”). In the file any one right answer was enough."
 )
+EXPORT_FILES = _(
+    "GIFT cannot hold embedded files: the images and documents of its text are not exported. Add them again "
+    "after the import, or export to Moodle XML."
+)
 SEVERAL_RIGHT_WEIGHTED = _(
     "%(count)s answers are marked right with “=” and others carry a positive weight (~%%…%%); a question "
     "here cannot hold both. Mark every right answer with “=”, or give every answer a weight."
@@ -139,7 +143,7 @@ def questions_from_gift(text: str | bytes) -> ImportResult:
     index = 0
     for line, lines, comments in _blocks(text):
         if lines[0].lstrip().startswith("$CATEGORY:"):
-            tags = _category_tags(lines[0].lstrip()[len("$CATEGORY:") :])
+            tags = category_tags(lines[0].lstrip()[len("$CATEGORY:") :])
             lines, line = lines[1:], line + 1
             if not "".join(lines).strip():
                 continue
@@ -196,7 +200,7 @@ def _comment_metadata(comments: list[str]) -> tuple[str, list[str]]:
     return external_id, tags
 
 
-def _category_tags(path: str) -> list[str]:
+def category_tags(path: str) -> list[str]:
     """The tag of a category path: its last part after the context ($course$ …) and "top"."""
     parts = [part.replace("\0", "/").strip() for part in path.strip().replace("//", "\0").split("/")]
     parts = [part for part in parts if part]
@@ -553,7 +557,17 @@ def _comment_value(text: str) -> str:
     return " ".join(text.split()).replace("]", "\\]")
 
 
+def _without_files(report: c.ExportReport, index: int, question: dict) -> dict:
+    """The question with its embedded-file references removed (warning): GIFT has no place for files."""
+    prompt, feedback = question.get("prompt") or "", question.get("feedback") or ""
+    if not question.get("files") and files.PLUGINFILE not in prompt + feedback:
+        return question
+    report.warn(index, question.get("name") or "", EXPORT_FILES, code="export_files")
+    return {**question, "prompt": files.link_files(prompt, {}), "feedback": files.link_files(feedback, {})}
+
+
 def _write_question(report: c.ExportReport, index: int, question: dict) -> str:
+    question = _without_files(report, index, question)
     text, after = (question.get("prompt") or "").strip(), ""
     if question["kind"] != "ordering" and text.count(BLANK) == 1:
         text, after = text.split(BLANK)  # a missing-word question: the answer part goes where the blank is

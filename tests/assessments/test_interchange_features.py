@@ -4,9 +4,16 @@ and, where the format can say it, exports back to the same question. No database
 import copy
 from pathlib import Path
 
+import defusedxml.ElementTree as SafeET
 import pytest
 
-from assessments.interchange import questions_from_gift, questions_to_gift
+from assessments.interchange import (
+    questions_from_gift,
+    questions_from_moodle_xml,
+    questions_to_gift,
+    questions_to_moodle_xml,
+)
+from assessments.interchange.files import link_files
 
 FILES = Path(__file__).parent / "files"
 
@@ -119,3 +126,109 @@ def test_gift_export_without_id_or_extra_tags_writes_no_comment():
     assert "//" not in text
     with_id = copy.deepcopy(question) | {"id": "q-1"}
     assert "// [id:q-1]\n::T::" in questions_to_gift([with_id], notice=False)
+
+
+# --------------------------------------------------------------------------------------------------
+# Moodle XML.
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def moodle_features():
+    return questions_from_moodle_xml((FILES / "moodle_features.xml").read_bytes())
+
+
+def test_moodle_features_file_refuses_cloze_and_numerical_per_question(moodle_features):
+    assert codes(moodle_features.errors) == [(3, "unsupported_type"), (4, "cloze"), (5, "unsupported_type")]
+    assert "embedded answers (Cloze) questions are not supported yet" in str(moodle_features.errors[1])
+    assert "“numerical” is not supported" in str(moodle_features.errors[2])
+    assert [q["name"] for q in moodle_features.questions] == ["Room in a photograph", "Old image", "Old image without data"]
+
+
+def test_moodle_categories_become_tags_until_the_next_category(moodle_features):
+    assert [q["tags"] for q in moodle_features.questions] == [["m4-indicators", "photo"], ["m4-indicators"], []]
+
+
+def test_moodle_idnumber_is_the_id(moodle_features):
+    assert moodle_features.questions[0]["id"] == "M4-IND-7"
+    assert "id" not in moodle_features.questions[1]
+
+
+def test_moodle_embedded_files_are_kept_checked_and_reported(moodle_features):
+    room = moodle_features.questions[0]
+    assert [(item["name"], item["kind"]) for item in room["files"]] == [
+        ("room photo.png", "image"),
+        ("guide.pdf", "document"),
+    ]
+    assert room["files"][0]["content"].startswith(b"\x89PNG")
+    assert '<img src="@@PLUGINFILE@@/room%20photo.png"' in room["prompt"]
+    assert codes(moodle_features.warnings) == [(1, "file_unused"), (1, "file_type"), (6, "old_image_missing")]
+    assert "“tick.gif” is used in an answer" in str(moodle_features.warnings[0])
+    assert "“tool.exe” is not imported: files of this type are not accepted" in str(moodle_features.warnings[1])
+    assert "“contract.gif” (Moodle 1.9) is not in the file" in str(moodle_features.warnings[2])
+
+
+def test_moodle_19_image_is_imported_into_the_prompt(moodle_features):
+    old = moodle_features.questions[1]
+    assert old["prompt"].endswith('<p><img src="@@PLUGINFILE@@/passport.gif" alt=""/></p>')
+    assert [(item["name"], item["kind"]) for item in old["files"]] == [("passport.gif", "image")]
+
+
+def test_moodle_markdown_is_rendered(moodle_features):
+    assert moodle_features.questions[0]["feedback"] == (
+        "<p>Restricted <strong>freedom of movement</strong> is an indicator.</p>"
+    )
+
+
+def test_moodle_broken_or_fake_embedded_files_are_warnings():
+    question = (
+        '<question type="truefalse"><name><text>F</text></name><questiontext format="html">'
+        '<text><![CDATA[<p>Look <img src="@@PLUGINFILE@@/fake.png"> <img src="@@PLUGINFILE@@/bad.png">'
+        ' <img src="@@PLUGINFILE@@/gone.png"></p>]]></text>'
+        '<file name="fake.png" path="/" encoding="base64">bm90IGFuIGltYWdl</file>'
+        '<file name="bad.png" path="/" encoding="base64">***</file></questiontext>'
+        '<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question>'
+    )
+    result = questions_from_moodle_xml(f"<quiz>{question}</quiz>".encode())
+    assert result.errors == []
+    assert codes(result.warnings) == [(1, "file_refused"), (1, "file_unreadable"), (1, "file_missing")]
+    assert "files" not in result.questions[0]
+    assert link_files(result.questions[0]["prompt"], {}) == "<p>Look   </p>"
+
+
+def test_moodle_features_export_back(moodle_features):
+    exported = questions_to_moodle_xml(moodle_features.questions)
+    root = SafeET.fromstring(exported)
+    assert [(q.get("type"), q.findtext("category/text")) for q in root.findall("question")][:3] == [
+        ("category", "$course$/top/m4-indicators"),
+        ("multichoice", None),
+        ("truefalse", None),
+    ]
+    assert root.findall("question")[1].findtext("idnumber") == "M4-IND-7"
+    files = root.findall("question")[1].findall("questiontext/file")
+    assert [(node.get("name"), node.get("path")) for node in files] == [("room photo.png", "/"), ("guide.pdf", "/")]
+    again = questions_from_moodle_xml(exported)
+    assert again.questions == moodle_features.questions
+    assert codes(again.warnings) == [(1, "file_missing")]  # tool.exe was never kept
+
+
+def test_link_files_turns_references_into_wagtail_embeds_and_links():
+    html = (
+        '<p><img src="@@PLUGINFILE@@/a%20b.png" alt="A"><a href="@@PLUGINFILE@@/g.pdf">guide</a>'
+        '<a href="https://example.org">out</a><img src="@@PLUGINFILE@@/x.png"></p>'
+    )
+    linked = link_files(html, {"a b.png": ("image", 7), "g.pdf": ("document", 9)})
+    assert linked == (
+        '<p><embed alt="A" embedtype="image" format="fullwidth" id="7"/><a id="9" linktype="document">guide</a>'
+        '<a href="https://example.org">out</a></p>'
+    ) or linked == (
+        '<p><embed embedtype="image" id="7" format="fullwidth" alt="A"/><a linktype="document" id="9">guide</a>'
+        '<a href="https://example.org">out</a></p>'
+    )
+
+
+def test_gift_export_drops_embedded_files_with_a_warning(moodle_features):
+    warnings = []
+    text = questions_to_gift(moodle_features.questions[:1], warnings=warnings, notice=False)
+    assert [issue.code for issue in warnings] == ["export_files"]
+    assert "@@PLUGINFILE@@" not in text and "the guide" in text
