@@ -121,7 +121,7 @@ def _confirm_page(request, result, *, token, file_name, locale, module):
         request,
         "assessments/admin/question_import_confirm.html",
         {
-            "page_title": _("Import questions: check what is skipped"),
+            "page_title": _("Check the import"),
             "token": token,
             "file_name": file_name,
             "locale": locale,
