@@ -5,7 +5,8 @@ Pure Python, no database. The question dict read and written by both formats::
     {"kind": "single", "name": "short name", "prompt": "<p>html</p>", "points": Decimal("1"),
      "feedback": "<p>html</p>" or "", "data": {...}, "tags": ["m4-elements"]}
 
-``data`` has the shape of its kind in ``assessments/FORMAT.md``. The formats hold no keys, so an import
+Optional: ``"id": "M4-1"`` (GIFT ``[id:…]``, Moodle ``idnumber``) and ``"files"`` (embedded files, see
+``files``). ``data`` has the shape of its kind in ``assessments/FORMAT.md``. The formats hold no keys, so an import
 always generates them in file order: options of single/multiple and items of ordering "a", "b", … "z",
 "aa", "ab", …; items of matching "1", "2", …; choices of matching "a", "b", … in order of first
 appearance; the one criterion of an imported rubric "overall". Texts the format marks as HTML go to the
