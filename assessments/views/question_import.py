@@ -146,24 +146,21 @@ def _question_import_confirm(request):
     token = request.POST.get("token", "")
     key = _pending_key(request, token)
     pending = cache.get(key) if token else None
-    if pending is None:
+    # the pending file is taken before anything is written: a second click finds it gone
+    if pending is None or not cache.delete(key):
         messages.error(request, PENDING_EXPIRED)
         return redirect("assessments_question_import")
     if "cancel" in request.POST:
-        cache.delete(key)
         messages.info(request, _("Nothing was imported."))
         return redirect("assessments_question_import")
     locale = Locale.objects.filter(pk=pending["locale"]).first()
     result = _read(pending["data"], pending["format"])
     if locale is None or not result.questions or any(issue.index == 0 for issue in result.errors):
-        cache.delete(key)
         messages.error(request, PENDING_EXPIRED)
         return redirect("assessments_question_import")
-    response = _imported(
+    return _imported(
         request, result, locale=locale, module=pending["module"], skipped=len({issue.index for issue in result.errors})
     )
-    cache.delete(key)
-    return response
 
 
 def _bank(locale) -> list[dict]:
