@@ -24,7 +24,7 @@ from wagtail.search import index
 from content.i18n import localized_value
 from content.sanitize import sanitize_stored_richtext
 
-RICH_FEATURES = ["bold", "italic", "ol", "ul"]
+RICH_FEATURES = ["bold", "italic", "ol", "ul", "image", "document-link"]  # images and documents: imported files
 
 
 class Question(TranslatableMixin, index.Indexed, models.Model):

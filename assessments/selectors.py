@@ -258,3 +258,62 @@ def attempt_list(*, learners=None):
     if learners is not None:
         attempts = attempts.filter(user__in=learners)
     return attempts
+
+
+def question_files_for_export(*texts: str) -> tuple[list[str], list[dict]]:
+    """The rich texts of a question with its Wagtail images and documents turned into Moodle's
+    ``@@PLUGINFILE@@/name`` references, and those files (``{"name", "kind", "content"}``) to embed in an
+    export. An image or document that no longer exists is left out of the text."""
+    import os
+    from urllib.parse import quote
+
+    from bs4 import BeautifulSoup
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from .interchange.files import PLUGINFILE
+
+    files: list[dict] = []
+    names: dict[tuple[str, str], str] = {}
+
+    def reference(kind: str, pk: str) -> str | None:
+        if (kind, pk) in names:
+            return names[(kind, pk)]
+        model = get_image_model() if kind == "image" else get_document_model()
+        stored = model.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+        if stored is None:
+            return None
+        name = os.path.basename(stored.file.name)
+        if any(item["name"] == name for item in files):
+            name = f"{pk}-{name}"
+        try:
+            with stored.file.open("rb") as handle:
+                content = handle.read()
+        except OSError:
+            return None
+        files.append({"name": name, "kind": kind, "content": content})
+        names[(kind, pk)] = name
+        return name
+
+    result = []
+    for text in texts:
+        if not text or ("<embed" not in text and "linktype" not in text):
+            result.append(text or "")
+            continue
+        soup = BeautifulSoup(text, "html.parser")
+        for embed in soup.find_all("embed", attrs={"embedtype": "image"}):
+            name = reference("image", embed.get("id", ""))
+            if name is None:
+                embed.decompose()
+                continue
+            img = soup.new_tag("img")
+            img.attrs = {"src": PLUGINFILE + quote(name), "alt": embed.get("alt", "")}
+            embed.replace_with(img)
+        for link in soup.find_all("a", attrs={"linktype": "document"}):
+            name = reference("document", link.get("id", ""))
+            if name is None:
+                link.unwrap()
+                continue
+            link.attrs = {"href": PLUGINFILE + quote(name)}
+        result.append(str(soup))
+    return result, files

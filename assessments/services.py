@@ -512,19 +512,26 @@ def question_bank_load(*, entries: dict, locales: dict) -> list:
 def questions_import(*, questions: list, locale, module: int | None = None, user=None) -> list:
     """Create the questions of an imported file (neutral dicts of ``assessments.interchange``) in ``locale``.
 
-    Each gets a new identity (a key made from its name); tags that look like a learning objective
-    (``m4-elements``) become its objective. The caller has refused files with errors; this is all or
-    nothing too (a question the bank refuses rolls the whole file back).
+    Each gets a new identity: a key made from the file's id of the question (GIFT ``[id:…]``, Moodle
+    ``idnumber``) or else from its name, numbered on when taken; tags that look like a learning objective
+    (``m4-elements``) become its objective. Embedded files (``files``, checked by the reader) become
+    Wagtail images and documents, and the prompt and feedback link to them. The caller passes only the
+    questions to import (all of a file, or the supported ones the editor confirmed); this is all or nothing
+    (a question the bank refuses rolls them all back, before any file is stored).
     """
     from django.utils.text import slugify
 
+    from .interchange.files import link_files
     from .scoring import question_data_validate
 
+    for question in questions:
+        question_data_validate(kind=question["kind"], data=question["data"])
     taken = set(Question.objects.filter(locale=locale).values_list("key", flat=True))
     created = []
     for question in questions:
-        question_data_validate(kind=question["kind"], data=question["data"])
-        base = slugify(question.get("name") or question["kind"])[:60] or question["kind"]
+        stored = {item["name"]: _imported_file_store(item, user) for item in question.get("files") or []}
+        base = slugify(question.get("id") or "")[:60] or slugify(question.get("name") or question["kind"])[:60]
+        base = base or question["kind"]
         key, number = base, 1
         while key in taken:
             number += 1
@@ -537,8 +544,8 @@ def questions_import(*, questions: list, locale, module: int | None = None, user
                 locale=locale,
                 kind=question["kind"],
                 title=(question.get("name") or key)[:200],
-                prompt=question["prompt"],
-                feedback=question.get("feedback", ""),
+                prompt=link_files(question["prompt"], stored),
+                feedback=link_files(question.get("feedback", ""), stored),
                 points=Decimal(str(question.get("points") or 1)),
                 module=module,
                 objective=objective[:80],
@@ -547,6 +554,28 @@ def questions_import(*, questions: list, locale, module: int | None = None, user
             )
         )
     return created
+
+
+def _imported_file_store(item: dict, user) -> tuple[str, int]:
+    """A Wagtail image or document made from a file of an imported question: ``(kind, id)``."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    name = item["name"].rsplit("/", 1)[-1]
+    image = item["kind"] == "image"
+    model = get_image_model() if image else get_document_model()
+    stored = model(title=name[:255], uploaded_by_user=user if getattr(user, "pk", None) else None)
+    stored.file.save(name, ContentFile(item["content"]), save=False)
+    if image:
+        from django.core.files.images import get_image_dimensions
+
+        stored.width, stored.height = get_image_dimensions(ContentFile(item["content"]))
+        stored._set_image_file_metadata()
+    else:
+        stored._set_document_file_metadata()
+    stored.save()
+    return item["kind"], stored.pk
 
 
 # --- paper mode -----------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Question files from and for other systems: Moodle XML and GIFT. Pure Python, no database.
 
 ``questions_from_moodle_xml(data: bytes)`` and ``questions_from_gift(text)`` return an ``ImportResult``
-(questions as neutral dicts, per-question errors and warnings); the caller imports nothing when ``errors``
-is not empty. ``questions_to_moodle_xml(questions)`` and ``questions_to_gift(questions)`` write them and
+(questions as neutral dicts, per-question errors and warnings); ``questions`` never holds a question with an
+error, so the caller imports either nothing when ``errors`` is not empty, or, once the editor confirms,
+the supported questions only. ``questions_to_moodle_xml(questions)`` and ``questions_to_gift(questions)`` write them and
 raise ``ExportError`` for questions the format cannot hold. The dict, the keys and the mapping of each
 format are described in ``common``, ``moodle_xml`` and ``gift``.
 """

@@ -5,7 +5,8 @@ Pure Python, no database. The question dict read and written by both formats::
     {"kind": "single", "name": "short name", "prompt": "<p>html</p>", "points": Decimal("1"),
      "feedback": "<p>html</p>" or "", "data": {...}, "tags": ["m4-elements"]}
 
-``data`` has the shape of its kind in ``assessments/FORMAT.md``. The formats hold no keys, so an import
+Optional: ``"id": "M4-1"`` (GIFT ``[id:…]``, Moodle ``idnumber``) and ``"files"`` (embedded files, see
+``files``). ``data`` has the shape of its kind in ``assessments/FORMAT.md``. The formats hold no keys, so an import
 always generates them in file order: options of single/multiple and items of ordering "a", "b", … "z",
 "aa", "ab", …; items of matching "1", "2", …; choices of matching "a", "b", … in order of first
 appearance; the one criterion of an imported rubric "overall". Texts the format marks as HTML go to the
@@ -81,17 +82,9 @@ TOO_FEW_CHOICES = _("a matching question needs at least two different answers to
 INVALID_DATA = _("it does not make a valid question here: %(problem)s")
 TOO_FEW_ITEMS = _("an ordering question needs at least two items; it has %(count)s.")
 GIFT_TITLE_UNCLOSED = _("the title is opened with :: but not closed with ::.")
-GIFT_NO_ANSWER_PART = _(
-    "it has no answer part in braces {…}. Write the answers in braces after the question text, or write \\{ "
-    "for a literal brace."
-)
 GIFT_UNTERMINATED = _("the answer part opened with { is not closed with }. Close it, or write \\{ for a literal brace.")
 GIFT_STRAY_CLOSE = _("it has a } without an opening {. Write \\} for a literal brace.")
 GIFT_SEVERAL_PARTS = _("it has more than one answer part in braces; write one answer part, after the question text.")
-GIFT_MISSING_WORD = _(
-    "the answer part is in the middle of the text (a missing-word question), which is not supported. Put the "
-    "answers at the end of the question text."
-)
 GIFT_NUMERICAL = _("numerical questions ({#…}) are not supported.")
 GIFT_ORDERING_SYNTAX = _(
     "the ordering answer part is not understood: write {>, the number of items, ALL, VERTICAL, the grading type "
@@ -155,7 +148,6 @@ EXPORT_INVALID = _("its data is incomplete or invalid (%(field)s), so it cannot 
 EXPORT_SCORING = _(
     "%(format)s has no “%(scoring)s” scoring; it is exported with “right minus wrong” grades and comes back that way."
 )
-EXPORT_TAGS = _("GIFT holds one category per question: only the tag “%(tag)s” is exported.")
 EXPORT_POINTS = _("GIFT has no points: its %(points)s points come back as 1.")
 EXPORT_RUBRIC = _("GIFT has no place for rubric criteria, guidance, model answer or word limit; they are not exported.")
 EXPORT_SHUFFLE = _("GIFT cannot say that the answers keep their order; they come back shuffled.")

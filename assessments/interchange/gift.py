@@ -8,13 +8,22 @@ a line break; ``$CATEGORY: path`` sets the category of the questions after it.
 
 Mapping (GIFT ↔ ours) and what is lost:
 
-* ``$CATEGORY: $course$/top/m4-elements`` ↔ ``tags == ["m4-elements"]``: the last part of the path (after
-  ``$course$``-style contexts and ``top``); a path without one means no tag. GIFT holds one category per
-  question, so export writes the first tag only (warning).
-* HTML text is kept as it is; plain, Moodle and Markdown text become escaped HTML paragraphs in the prompt
-  and feedback, and stay plain text in options and items. Export writes ``[html]`` and escapes.
+* ``$CATEGORY: $course$/top/m4-elements`` ↔ ``tags[0] == "m4-elements"``: the last part of the path (after
+  ``$course$``-style contexts and ``top``); a path without one means no tag.
+* ``// [id:M4-1] [tag:palermo] [tag:x]`` in the comment lines of a question (Moodle 3.6+) ↔ ``id`` (the
+  bank makes the question's identifier from it) and further ``tags``; export writes the first tag as the
+  category and the others, with the id, in such a comment line.
+* HTML text goes through the bank's sanitiser (``markup``; images are removed, warning); Markdown is
+  rendered (raw HTML in it stays text) and sanitised; plain and Moodle text become escaped HTML paragraphs
+  in the prompt and feedback, and plain text in options and items. Export writes ``[html]`` and escapes.
+* Missing word: an answer part in the middle of the text (``The Protocol was adopted in {=Palermo
+  ~Vienna} in 2000.``) is read like one at the end, and the prompt shows ``_____`` where it stood. Export
+  writes a prompt holding one ``_____`` that way.
 * ``{=right ~wrong}`` ↔ ``single``; per-answer feedback ``#…``; partial weights ``~%50%`` of a single-choice
-  question are dropped (warning); two ``=`` answers are an error.
+  question are dropped (warning).
+* ``{=a =b ~c}`` (several ``=``; in Moodle any one of them scores full marks) → ``multiple`` with
+  ``right_minus_wrong`` and every ``=`` answer correct (warning saying so); refused with a message of its
+  own when a ``~`` answer has a positive weight too, or none is wrong.
 * ``{~%50%a ~%50%b ~%-100%c}`` (no ``=``) ↔ ``multiple`` with ``right_minus_wrong``, exact for equal splits
   (+100/C, −100/W); other weights are warnings (as for Moodle XML). ``all_or_nothing`` and ``per_option``
   are written as right-minus-wrong weights (export warning).
@@ -29,9 +38,10 @@ Mapping (GIFT ↔ ours) and what is lost:
   (warning).
 * ``####…`` ↔ feedback (general feedback). GIFT holds no points (import gives 1; export warns when not 1) and
   no shuffle setting (import gives shuffled; export warns when the order is fixed).
-* Not supported, per-question error (the rest of the file still parses): numerical ``{#…}``, missing-word
-  questions (answers in the middle of the text), more than one answer part, an unclosed ``{``, a stray
-  ``}``, text without an answer part (a Moodle "description"). ``case`` questions are refused by export.
+* Text without an answer part is a Moodle "description": skipped with a warning naming it (the bank has
+  no information item).
+* Not supported, per-question error (the rest of the file still parses): numerical ``{#…}``, more than one
+  answer part, an unclosed ``{``, a stray ``}``. ``case`` questions are refused by export.
 
 ``index`` in issues counts the questions of the file (category lines and comments not included); ``line``
 is the line where the question starts.
@@ -43,7 +53,10 @@ import html
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from assessments.interchange import common as c
+from assessments.interchange import files, markup
 from assessments.interchange.common import ImportResult, QuestionReport
 
 FORMAT_NAME = "GIFT"
@@ -79,6 +92,30 @@ ORDERING_SELECT = {"ALL", "EXACT", "RANDOM", "REL", "CONTIGUOUS", "CONTIG"}
 ORDERING_LAYOUT = {"HORIZONTAL", "HORI", "H", "VERTICAL", "VERT", "V"}
 ORDERING_SHOW = {"SHOW", "TRUE", "YES", "HIDE", "FALSE", "NO"}
 ORDERING_GRADING = set(c.ORDERING_FROM_MOODLE) | set(c.ORDERING_NEAREST) | {"ABS", "ABSOLUTE", "REL", "RELATIVE"}
+BLANK = "_____"  # where the answer part of a missing-word question stood, as Moodle shows it
+# Moodle's patterns for the metadata in a question's comment lines; "\]" is a literal "]".
+COMMENT_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
+COMMENT_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])+)\]")
+
+# Messages of this format (the shared ones are in ``common``).
+DESCRIPTION = _(
+    "it has no answer part in braces {…}, so it is a description (an introduction or an instruction), not a "
+    "question; it is skipped. If it is meant as a question, add its answers in braces; write \\{ for a "
+    "literal brace."
+)
+SEVERAL_RIGHT = _(
+    "%(count)s answers are marked right with “=”, so it is imported as a multiple-response question: the "
+    "learner must choose every right answer, each worth an equal share, and each wrong answer chosen takes "
+    "away 1/%(wrong)s of the marks (“right minus wrong”). In the file any one right answer was enough."
+)
+EXPORT_FILES = _(
+    "GIFT cannot hold embedded files: the images and documents of its text are not exported. Add them again "
+    "after the import, or export to Moodle XML."
+)
+SEVERAL_RIGHT_WEIGHTED = _(
+    "%(count)s answers are marked right with “=” and others carry a positive weight (~%%…%%); a question "
+    "here cannot hold both. Mark every right answer with “=”, or give every answer a weight."
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -104,14 +141,18 @@ def questions_from_gift(text: str | bytes) -> ImportResult:
     result = ImportResult()
     tags: list[str] = []
     index = 0
-    for line, lines in _blocks(text):
+    for line, lines, comments in _blocks(text):
         if lines[0].lstrip().startswith("$CATEGORY:"):
-            tags = _category_tags(lines[0].lstrip()[len("$CATEGORY:") :])
+            tags = category_tags(lines[0].lstrip()[len("$CATEGORY:") :])
             lines, line = lines[1:], line + 1
             if not "".join(lines).strip():
                 continue
         index += 1
-        question = _read_block(result, "\n".join(lines).strip(), index, line, tags)
+        external_id, own_tags = _comment_metadata(comments)
+        question_tags = tags + [tag for tag in own_tags if tag not in tags]
+        question = _read_block(result, "\n".join(lines).strip(), index, line, question_tags)
+        if question is not None and external_id:
+            question["id"] = external_id
         if question is not None:
             result.questions.append(question)
     if not result.questions and not result.errors:
@@ -124,26 +165,42 @@ def _too_large(size: int) -> ImportResult:
 
 
 def _blocks(text: str):
-    """(first line number, lines) of each run of non-blank lines, comment lines left out."""
+    """(first line number, lines, comment lines) of each run of non-blank lines; the comment lines (``//``)
+    are apart, a run of comments alone is no block."""
     block: list[str] = []
+    comments: list[str] = []
     start = 0
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped:
             if block:
-                yield start, block
-                block = []
+                yield start, block, comments
+            block, comments = [], []
             continue
         if stripped.startswith("//"):
+            comments.append(stripped)
             continue
         if not block:
             start = number
         block.append(line)
     if block:
-        yield start, block
+        yield start, block, comments
 
 
-def _category_tags(path: str) -> list[str]:
+def _comment_metadata(comments: list[str]) -> tuple[str, list[str]]:
+    """(id, tags) of a question's comment lines, as Moodle reads ``// [id:…] [tag:…]``."""
+    text = "\n".join(comments)
+    found = COMMENT_ID.search(text)
+    external_id = " ".join(found.group(1).replace("\\]", "]").split()) if found else ""
+    tags = []
+    for raw in COMMENT_TAG.findall(text):
+        tag = " ".join(raw.replace("\\]", "]").split())
+        if tag and tag not in tags:
+            tags.append(tag)
+    return external_id, tags
+
+
+def category_tags(path: str) -> list[str]:
     """The tag of a category path: its last part after the context ($course$ …) and "top"."""
     parts = [part.replace("\0", "/").strip() for part in path.strip().replace("//", "\0").split("/")]
     parts = [part for part in parts if part]
@@ -180,15 +237,26 @@ def _is_html(fmt: str, text: str) -> bool:
     return fmt == "html" or (fmt == "moodle" and bool(LOOKS_LIKE_HTML.search(text)))
 
 
-def _as_html(raw: str, default: str) -> str:
+def _as_html(raw: str, default: str, report: QuestionReport | None = None) -> str:
+    """A prompt or general feedback as sanitised HTML: HTML kept as far as the bank allows, Markdown
+    rendered, other text escaped into paragraphs. Images are removed (a warning when ``report`` is given)."""
     fmt, body = _split_format(raw, default)
     body = _post(body).strip()
-    return c.editor_html(body if _is_html(fmt, body) else c.text_to_html(body))
+    if fmt == "markdown":
+        return markup.markdown_to_html(body)
+    if not _is_html(fmt, body):
+        return c.editor_html(c.text_to_html(body))
+    images = markup.image_count(body)
+    if images and report is not None:
+        report.warn(c.IMAGES_DROPPED, code="images", count=images)
+    return markup.sanitized_html(body)
 
 
 def _as_plain(raw: str, default: str) -> str:
     fmt, body = _split_format(raw, default)
     body = _post(body).strip()
+    if fmt == "markdown":
+        return c.html_to_text(markup.markdown_to_html(body))
     return c.html_to_text(body) if _is_html(fmt, body) else " ".join(body.split())
 
 
@@ -220,7 +288,7 @@ def _read_block(result: ImportResult, block: str, index: int, line: int, tags: l
 
     opening, closing = text.find("{"), text.find("}")
     if opening < 0 and closing < 0:
-        report.error(c.GIFT_NO_ANSWER_PART, code="gift_no_answer_part")
+        report.warn(DESCRIPTION, code="description_skipped")
         return None
     if closing >= 0 and (opening < 0 or closing < opening):
         report.error(c.GIFT_STRAY_CLOSE, code="gift_stray_close")
@@ -235,23 +303,22 @@ def _read_block(result: ImportResult, block: str, index: int, line: int, tags: l
     if "}" in rest:
         report.error(c.GIFT_STRAY_CLOSE, code="gift_stray_close")
         return None
-    if rest.strip():
-        report.error(c.GIFT_MISSING_WORD, code="gift_missing_word")
-        return None
+    # A missing-word question: the stem shows a blank where the answer part stood.
+    stem = text[:opening] + BLANK + rest if rest.strip() else text[:opening]
 
     fmt, _body = _split_format(text[:opening], "moodle")
-    prompt = _as_html(text[:opening], "moodle")
+    prompt = _as_html(stem, "moodle", report)
     name = c.clean_name(report, title) if title else ""
     name = name or c.name_from_prompt(prompt)
     report.name = name
-    if not c.html_to_text(prompt) and "<img" not in prompt.lower():
+    if not c.html_to_text(prompt):
         report.error(c.EMPTY_PROMPT, code="empty_prompt")
 
     answer = text[opening + 1 : closing].strip()
     feedback = ""
     separator = answer.rfind("####")
     if separator >= 0:
-        feedback = _as_html(answer[separator + 4 :], fmt)
+        feedback = _as_html(answer[separator + 4 :], fmt, report)
         answer = answer[:separator].strip()
 
     if answer == "":
@@ -309,9 +376,12 @@ def _weight(report: QuestionReport, part: str, default: float) -> tuple[float | 
 
 
 def _read_choice(report: QuestionReport, answer: str, fmt: str) -> dict | None:
-    single = any(part.startswith("=") for part in _answer_parts(answer.replace("=", "~="), "~"))
+    parts = _answer_parts(answer.replace("=", "~="), "~")
+    right = sum(1 for part in parts if part.startswith("="))
+    single = right == 1
     entries = []
-    for number, part in enumerate(_answer_parts(answer.replace("=", "~="), "~"), start=1):
+    marked = []  # per entry: marked right with "="
+    for number, part in enumerate(parts, start=1):
         if part.startswith("="):
             grade, part = 100.0, part[1:]
         else:
@@ -324,9 +394,33 @@ def _read_choice(report: QuestionReport, answer: str, fmt: str) -> dict | None:
             report.error(c.EMPTY_ANSWER, code="empty_answer", number=number)
             continue
         entries.append((text, grade, _as_plain(feedback_raw, fmt)))
+        marked.append(parts[number - 1].startswith("="))
     if report.failed:
         return None
+    if right > 1:
+        return _several_right(report, entries, marked)
     return c.choice_data(report, entries, single=single, shuffle=True)
+
+
+def _several_right(report: QuestionReport, entries: list[tuple[str, float, str]], marked: list[bool]) -> dict | None:
+    """Several ``=`` answers: a multiple-response question, every ``=`` answer correct with an equal share;
+    refused when other answers carry a positive weight too (or there is no wrong answer)."""
+    right = sum(marked)
+    wrong = len(entries) - right
+    if wrong == 0 or any(grade > 0 and not mark for (_t, grade, _f), mark in zip(entries, marked, strict=True)):
+        report.error(SEVERAL_RIGHT_WEIGHTED, code="several_right_weighted", count=right)
+        return None
+    keys = c.letter_keys(len(entries))
+    report.warn(SEVERAL_RIGHT, code="several_right", count=right, wrong=wrong)
+    return {
+        "options": [
+            {"key": key, "text": text, "feedback": feedback}
+            for key, (text, _grade, feedback) in zip(keys, entries, strict=True)
+        ],
+        "correct": [key for key, mark in zip(keys, marked, strict=True) if mark],
+        "scoring": "right_minus_wrong",
+        "shuffle": True,
+    }
 
 
 def _read_truefalse(report: QuestionReport, answer: str, fmt: str) -> dict | None:
@@ -433,17 +527,15 @@ def questions_to_gift(
         report, questions, format_name=FORMAT_NAME, writers=WRITERS, skip_unsupported=skip_unsupported
     ):
         name = question.get("name") or ""
-        tags = [str(tag).strip() for tag in question.get("tags") or [] if str(tag).strip()]
+        tags = [" ".join(str(tag).split()) for tag in question.get("tags") or [] if str(tag).strip()]
         tag = tags[0] if tags else ""
-        if len(tags) > 1:
-            report.warn(index, name, c.EXPORT_TAGS, code="export_tags", tag=tag)
         if tag != current_tag:
             blocks.append("$CATEGORY: $course$/top" + ("/" + tag.replace("/", "//") if tag else ""))
             current_tag = tag
         points = Decimal(str(question.get("points", 1)))
         if points != 1:
             report.warn(index, name, c.EXPORT_POINTS, code="export_points", points=c.points_value(points))
-        blocks.append(_write_question(report, index, question))
+        blocks.append(_metadata_comment(question.get("id") or "", tags[1:]) + _write_question(report, index, question))
     if report.errors:
         raise c.ExportError(report.errors)
     lines = c.loss_notice(report.warnings, format_name=FORMAT_NAME) if notice else []
@@ -453,11 +545,41 @@ def questions_to_gift(
     return (header + "\n" if header else "") + "\n\n".join(blocks) + "\n"
 
 
+def _metadata_comment(external_id: str, tags: list[str]) -> str:
+    """``// [id:…] [tag:…]`` before a question (Moodle 3.6 and later read them), with a line break; "" when
+    there is nothing to say. The category holds the first tag."""
+    parts = [f"[id:{_comment_value(external_id)}]"] if external_id.strip() else []
+    parts += [f"[tag:{_comment_value(tag)}]" for tag in tags if not set(tag) & set("<>`")]
+    return "// " + " ".join(parts) + "\n" if parts else ""
+
+
+def _comment_value(text: str) -> str:
+    return " ".join(text.split()).replace("]", "\\]")
+
+
+def _without_files(report: c.ExportReport, index: int, question: dict) -> dict:
+    """The question with its embedded-file references removed (warning): GIFT has no place for files."""
+    prompt, feedback = question.get("prompt") or "", question.get("feedback") or ""
+    if not question.get("files") and files.PLUGINFILE not in prompt + feedback:
+        return question
+    report.warn(index, question.get("name") or "", EXPORT_FILES, code="export_files")
+    return {**question, "prompt": files.link_files(prompt, {}), "feedback": files.link_files(feedback, {})}
+
+
 def _write_question(report: c.ExportReport, index: int, question: dict) -> str:
+    question = _without_files(report, index, question)
+    text, after = (question.get("prompt") or "").strip(), ""
+    if question["kind"] != "ordering" and text.count(BLANK) == 1:
+        text, after = text.split(BLANK)  # a missing-word question: the answer part goes where the blank is
     head = ""
     if question.get("name"):
         head += "::" + _escape(" ".join(question["name"].split())) + "::"
-    head += "[html]" + _escape((question.get("prompt") or "").strip())
+    head += "[html]" + _escape(text)
+    after = _escape(after)
+    return _question_text(report, index, question, head) + after
+
+
+def _question_text(report: c.ExportReport, index: int, question: dict, head: str) -> str:
     body = WRITERS[question["kind"]](report, index, question)
     feedback = (question.get("feedback") or "").strip()
     if feedback and question["kind"] != "ordering":

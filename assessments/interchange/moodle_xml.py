@@ -28,14 +28,22 @@ Mapping (Moodle ↔ ours) and what is lost:
   worth the default grade (rounded up to a whole number), the grader information as guidance, and a
   warning. ``maxwordlimit`` ↔ ``max_words``. Attachments and the response template are dropped (warning).
 * ``case`` has no Moodle equivalent: export refuses it, naming the question (or skips it with a warning
-  when ``skip_unsupported`` is set). Other Moodle types (numerical, calculated, cloze, drag and drop, …) are
-  per-question errors; ``description`` is skipped with a warning; ``category`` entries are skipped silently.
+  when ``skip_unsupported`` is set). Cloze (``multianswer``) is refused per question with a message of its
+  own; other Moodle types (numerical, calculated, drag and drop, …) are per-question errors;
+  ``description`` is skipped with a warning.
+* ``<question type="category">`` ↔ the first tag of the questions after it (the last part of its path, as
+  GIFT's ``$CATEGORY``), before their own ``<tags>``; export writes a category entry whenever the first tag
+  changes. ``idnumber`` ↔ ``id``.
+* Embedded files (``<file name=… path=… encoding="base64">``) that the question text or general feedback
+  link with ``@@PLUGINFILE@@/…`` ↔ ``files`` (see ``files``: checked like uploads, images and documents);
+  files in answers or their feedback, missing, unreadable or refused files are warnings. A Moodle 1.9
+  ``<image_base64>`` is added to the end of the prompt as such a file; an ``<image>`` without its data is a
+  warning. Export writes the files of a question back after its text.
 * Always: ``name`` ↔ name (at most 200 characters, else shortened with a warning; an empty name is made
-  from the question text), ``questiontext`` ↔ prompt (HTML kept; other formats escaped into <p>),
-  ``generalfeedback`` ↔ feedback, ``defaultgrade`` ↔ points, ``shuffleanswers`` ↔ shuffle, ``<tags>`` ↔
-  tags. Not held: penalty, hints (warning), combined feedback (warning unless Moodle's default texts),
-  hidden, idnumber, answer numbering, embedded files (images: warning per question, the HTML keeps its
-  @@PLUGINFILE@@ reference).
+  from the question text), ``questiontext`` ↔ prompt (HTML kept; Markdown rendered and sanitised; other
+  formats escaped into <p>), ``generalfeedback`` ↔ feedback, ``defaultgrade`` ↔ points, ``shuffleanswers``
+  ↔ shuffle, ``<tags>`` ↔ tags. Not held: penalty, hints (warning), combined feedback (warning unless
+  Moodle's default texts), hidden, answer numbering.
 
 ``index`` in issues counts the questions of the file, category entries not included. Parsing uses
 defusedxml and refuses any document type declaration (so entity bombs and external entities are refused
@@ -44,6 +52,7 @@ before anything is expanded) and files over 5 MB.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -53,8 +62,13 @@ from decimal import Decimal
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from django.utils.translation import gettext_lazy as _
+
 from assessments.interchange import common as c
+from assessments.interchange import files as f
+from assessments.interchange import markup
 from assessments.interchange.common import ImportResult, QuestionReport
+from assessments.interchange.gift import category_tags
 
 FORMAT_NAME = "Moodle XML"
 COMBINED_FEEDBACK = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
@@ -65,9 +79,14 @@ DEFAULT_COMBINED_TEXTS = {
     "Your answer is incorrect.",
 }
 LOOKS_LIKE_HTML = re.compile(r"<[A-Za-z/!][^>]*>")
-PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s>)]+)")
 RUBRIC_COMMENT = re.compile(r"\s*<!--\s*lms-rubric\s+(\{.*?\})\s*-->\s*$", re.S)
 XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+RICH_PARTS = ("questiontext", "generalfeedback")  # the texts kept as HTML, where embedded files can be linked
+
+CLOZE = _(
+    "embedded answers (Cloze) questions are not supported yet; it is not imported. Import the other questions, "
+    "and write this one again in the editor, e.g. as separate questions."
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -99,12 +118,14 @@ def questions_from_moodle_xml(data: bytes) -> ImportResult:
 
     result = ImportResult()
     index = 0
+    category: list[str] = []
     for element in root.findall("question"):
         qtype = (element.get("type") or "").strip()
         if qtype == "category":
+            category = category_tags(element.findtext("category/text") or "")
             continue
         index += 1
-        question = _read_question(result, element, index, qtype)
+        question = _read_question(result, element, index, qtype, category)
         if question is not None:
             result.questions.append(question)
     if not result.questions and not result.errors:
@@ -126,12 +147,15 @@ def _utf8_or_declared(data: bytes) -> bool:
     return True
 
 
-def _read_question(result: ImportResult, element, index: int, qtype: str) -> dict | None:
+def _read_question(result: ImportResult, element, index: int, qtype: str, category: list[str]) -> dict | None:
     raw_name = _text(element.find("name"))
     prompt = c.editor_html(_html(element.find("questiontext")))
     report = QuestionReport(result, index=index, name=" ".join(raw_name.split()) or c.name_from_prompt(prompt))
     if qtype == "description":
         report.warn(c.DESCRIPTION_SKIPPED, code="description_skipped")
+        return None
+    if qtype == "multianswer":
+        report.error(CLOZE, code="cloze")
         return None
     reader = READERS.get(qtype)
     if reader is None:
@@ -140,31 +164,70 @@ def _read_question(result: ImportResult, element, index: int, qtype: str) -> dic
     name = c.clean_name(report, raw_name) or c.name_from_prompt(prompt)
     report.name = name
     _warn_losses(report, element, qtype)
+    feedback = c.editor_html(_html(element.find("generalfeedback")))
+    prompt, files = _embedded_files(report, element, prompt, feedback)
     if not c.html_to_text(prompt) and "<img" not in prompt.lower():
         report.error(c.EMPTY_PROMPT, code="empty_prompt")
     points = c.parse_points(report, element.findtext("defaultgrade"))
     data = reader(report, element, points)
     if report.failed or data is None or not c.data_valid(report, _kind_of(qtype, data), data):
         return None
-    return {
+    question = {
         "kind": _kind_of(qtype, data),
         "name": name,
         "prompt": prompt,
         "points": points,
-        "feedback": c.editor_html(_html(element.find("generalfeedback"))),
+        "feedback": feedback,
         "data": data,
-        "tags": _tags(element),
+        "tags": category + [tag for tag in _tags(element) if tag not in category],
     }
+    external_id = " ".join((element.findtext("idnumber") or "").split())
+    if external_id:
+        question["id"] = external_id
+    if files:
+        question["files"] = files
+    return question
+
+
+def _embedded_files(report: QuestionReport, element, prompt: str, feedback: str) -> tuple[str, list[dict]]:
+    """(prompt, files): the files the prompt and general feedback refer to, checked (``files``); a Moodle
+    1.9 ``<image_base64>`` is added to the end of the prompt. Files elsewhere, and missing ones, are warnings."""
+    available: dict[str, str] = {}
+    for part in element:
+        for node in part.iter("file"):
+            name = ((node.get("path") or "/").strip("/") + "/" + (node.get("name") or "")).strip("/")
+            if part.tag in RICH_PARTS:
+                available.setdefault(name, node.text or "")
+            elif name:
+                report.warn(f.FILE_UNUSED, code="file_unused", file=c.shorten(name, 60))
+    old_path = (element.findtext("image") or "").strip()
+    old_data = (element.findtext("image_base64") or "").strip()
+    if old_path or old_data:
+        old_name = old_path.replace("\\", "/").rsplit("/", 1)[-1] or "image.png"
+        if old_data:
+            available.setdefault(old_name, old_data)
+            prompt += f'<p><img src="{f.PLUGINFILE}{html_attribute(old_name)}" alt=""/></p>'
+        else:
+            report.warn(f.OLD_IMAGE_MISSING, code="old_image_missing", file=c.shorten(old_name, 60))
+    files = []
+    for name in f.referenced_names(prompt) + [n for n in f.referenced_names(feedback) if n not in f.referenced_names(prompt)]:
+        if name not in available:
+            report.warn(f.FILE_MISSING, code="file_missing", file=c.shorten(name, 60))
+            continue
+        content = f.decode(report, name, available[name])
+        kept = f.embedded_file(report, name, content) if content is not None else None
+        if kept:
+            files.append(kept)
+    return prompt, files
+
+
+def html_attribute(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text)
 
 
 def _warn_losses(report: QuestionReport, element, qtype: str) -> None:
-    files = len(list(element.iter("file")))
-    references = set()
-    for node in element.iter("text"):
-        references.update(PLUGINFILE.findall(node.text or ""))
-    count = max(files, len(references))
-    if count:
-        report.warn(c.IMAGES_DROPPED, code="images", count=count)
     if any(_text(hint) for hint in element.findall("hint")):
         report.warn(c.HINTS_DROPPED, code="hints")
     if qtype in ("multichoice", "matching", "ordering"):
@@ -188,6 +251,8 @@ def _html(node) -> str:
     kind = (node.get("format") or "html").strip().lower()
     if kind == "html" or (kind == "moodle_auto_format" and LOOKS_LIKE_HTML.search(text)):
         return text
+    if kind == "markdown":
+        return markup.markdown_to_html(text)
     return c.text_to_html(text)
 
 
@@ -199,6 +264,8 @@ def _plain(node, default: str = "html") -> str:
     kind = (node.get("format") or default).strip().lower()
     if kind == "html" or (kind == "moodle_auto_format" and LOOKS_LIKE_HTML.search(text)):
         return c.html_to_text(text)
+    if kind == "markdown":
+        return c.html_to_text(markup.markdown_to_html(text))
     return " ".join(text.split())
 
 
@@ -487,9 +554,16 @@ def questions_to_moodle_xml(
     """
     report = c.ExportReport(warnings)
     quiz = ET.Element("quiz")
+    current = ""
     for index, question in c.exportable(
         report, questions, format_name=FORMAT_NAME, writers=WRITERS, skip_unsupported=skip_unsupported
     ):
+        tags = [" ".join(str(tag).split()) for tag in question.get("tags") or [] if str(tag).strip()]
+        tag = tags[0] if tags else ""
+        if tag != current:  # the first tag is the category, as in a Moodle export
+            current = tag
+            category = ET.SubElement(quiz, "question", {"type": "category"})
+            _add_text(category, "category", "$course$/top" + ("/" + tag.replace("/", "//") if tag else ""), None)
         quiz.append(_write_question(report, index, question))
     if report.errors:
         raise c.ExportError(report.errors)
@@ -511,6 +585,18 @@ def _add_text(parent, tag: str, text: str, fmt: str | None = "html"):
     node = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
     ET.SubElement(node, "text").text = text or ""
     return node
+
+
+def _add_files(text_node, files: dict, written: set) -> None:
+    """The embedded files a text refers to, as Moodle writes them (base64, after the <text>)."""
+    for name in f.referenced_names(text_node.findtext("text") or ""):
+        if name in files and name not in written:
+            folder, _slash, base = name.rpartition("/")
+            node = ET.SubElement(
+                text_node, "file", {"name": base, "path": "/" + (folder + "/" if folder else ""), "encoding": "base64"}
+            )
+            node.text = base64.b64encode(files[name]["content"]).decode("ascii")
+            written.add(name)
 
 
 def _add(parent, tag: str, text: str):
@@ -538,12 +624,14 @@ def _write_question(report: c.ExportReport, index: int, question: dict):
     )
     node = ET.Element("question", {"type": qtype})
     _add_text(node, "name", question.get("name") or c.name_from_prompt(question.get("prompt", "")), None)
-    _add_text(node, "questiontext", (question.get("prompt") or "").strip())
-    _add_text(node, "generalfeedback", (question.get("feedback") or "").strip())
+    files = {item["name"]: item for item in question.get("files") or []}
+    _add_files(_add_text(node, "questiontext", (question.get("prompt") or "").strip()), files, set())
+    written = set(f.referenced_names(question.get("prompt") or ""))
+    _add_files(_add_text(node, "generalfeedback", (question.get("feedback") or "").strip()), files, written)
     _add(node, "defaultgrade", f"{Decimal(str(question.get('points', 1))):.7f}")
     _add(node, "penalty", {"truefalse": "1.0000000", "rubric": "0.0000000"}.get(kind, "0.3333333"))
     _add(node, "hidden", "0")
-    _add(node, "idnumber", "")
+    _add(node, "idnumber", " ".join(str(question.get("id") or "").split()))
     WRITERS[kind](report, index, question, node)
     tags = [t for t in question.get("tags") or [] if str(t).strip()]
     if tags:
