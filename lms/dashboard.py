@@ -18,6 +18,7 @@ from lms.cascade import selectors as cascade_selectors
 from lms.cascade.models import CascadeSession
 from lms.cascade.ojt import progress as ojt_progress
 from lms.cascade.ojt import selectors as ojt_selectors
+from lms.grading import selectors as grading_selectors
 from lms.people import selectors as people_selectors
 from lms.people.models import Profile
 from lms.people.roles import Role
@@ -252,19 +253,19 @@ def _sessions_section(user, today) -> Section:
         empty_text=_("You lead no current session. Schedule one from the list of sessions."),
         links=[(reverse("cascade:session_list"), _("All sessions"))],
     )
-    if cascade_selectors.may_grade(user=user):
-        waiting = cascade_selectors.grading_waiting_count(user=user)
+    if grading_selectors.may_grade(user=user):
+        waiting = grading_selectors.grading_waiting_count(user=user)
         if waiting:
             section.items.insert(0, Item(
                 title=ngettext("%(count)s answer is waiting for your grade", "%(count)s answers are waiting for your grade",
                                waiting) % {"count": waiting},
                 status_kind="warn",
                 action_label=_("Grade the answers"),
-                action_url=reverse("cascade:grading_queue"),
+                action_url=reverse("grading:grading_queue"),
             ))
         else:
             section.lines.append(_("No answer is waiting for your grade."))
-        section.links += [(reverse("cascade:paper_forms"), _("Tests on paper")), (reverse("api_token"), _("API token"))]
+        section.links += [(reverse("grading:paper_forms"), _("Tests on paper")), (reverse("api_token"), _("API token"))]
     return section
 
 

@@ -1,8 +1,7 @@
 """Who a trainer or coordinator works with, and which cascade sessions a user may see.
 
-A trainer grades and enters the answer sheets of the learners they teach: the participants of the
-sessions they lead or co-lead. A training coordinator does so for everyone of their agency and a
-programme manager for everyone.
+Whose answers a trainer grades (the participants of the sessions they lead or co-lead, ``trained_by``)
+is ``lms.grading.selectors``.
 
 Co-trainers are trainers of the session's agency (``services.session_schedule`` refuses others). A row
 from before that rule may still name a co-trainer of another agency: ``trained_by`` leaves such a
@@ -47,42 +46,6 @@ def co_trainer_list(*, agency, lead=None, on=None):
     if lead is not None:
         people = people.exclude(pk=lead.pk)
     return people.select_related("profile__agency").order_by("last_name", "first_name", "username")
-
-
-def gradable_learners(*, user):
-    """The users whose answers ``user`` may grade and whose paper answer sheets they may enter (a queryset).
-
-    A programme manager: everyone. A training coordinator: the people of their agency. Whoever leads or
-    co-leads sessions (a trainer): the enrolled participants of those sessions that are not cancelled,
-    not every colleague of their agency, whose results are not theirs to judge; a co-trainer of another
-    agency than the session's gets none of its participants (``trained_by``). A coordinator who also
-    trains gets both; anyone else gets an empty queryset.
-    """
-    from .models import CascadeSession, SessionParticipant
-
-    User = get_user_model()
-    if people_selectors.user_sees_all_agencies(user=user):
-        return User.objects.all()
-    if not user.is_authenticated:
-        return User.objects.none()
-    taught = (
-        SessionParticipant.objects.filter(status=SessionParticipant.Status.ENROLLED)
-        .filter(trained_by(user, prefix="session__"))
-        .exclude(session__state=CascadeSession.State.CANCELLED)
-    )
-    scope = Q(pk__in=taught.values("user_id"))
-    if people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
-        agency = people_selectors.user_agency(user=user)
-        if agency is not None:
-            scope |= Q(pk__in=Profile.objects.filter(agency=agency).values("user_id"))
-    return User.objects.filter(scope)
-
-
-def may_grade(*, user) -> bool:
-    """Whether ``user`` has a grading queue and paper forms at all (whose learners: ``gradable_learners``)."""
-    return people_selectors.user_sees_all_agencies(user=user) or bool(
-        people_selectors.user_roles(user=user) & {Role.TRAINER, Role.COORDINATOR}
-    )
 
 
 # --- sessions --------------------------------------------------------------------------------------------
@@ -318,13 +281,6 @@ def agency_upcoming_session_list(*, user, today=None, limit: int = 5) -> tuple[l
         enrolled=Count("participants", filter=Q(participants__status="enrolled"), distinct=True)
     ).order_by("starts_at", "pk")[:limit]
     return list(rows), total
-
-
-def grading_waiting_count(*, user) -> int:
-    """How many answers wait for ``user``'s grade (``gradable_learners``): one query."""
-    from assessments.selectors import grading_queue
-
-    return grading_queue(learners=gradable_learners(user=user)).count()
 
 
 def approval_counts(*, user) -> dict:

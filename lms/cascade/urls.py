@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, grading, paper, sessions
+from .views import calendar, sessions
 from .views import kit as kit_views
 from .views import ojt as ojt_views
 from .views import roster as roster_views
@@ -30,11 +30,6 @@ urlpatterns = [
     path("calendar/", calendar.calendar_feeds, name="calendar_feeds"),
     path("calendar/month/", calendar.calendar_month, name="calendar_month"),
     path("calendar/week/", calendar.calendar_week, name="calendar_week"),
-    path("grading/", grading.grading_queue, name="grading_queue"),
-    path("grading/<id:answer_id>/", grading.grade_answer, name="grade_answer"),
-    path("paper/", paper.paper_forms, name="paper_forms"),
-    path("paper/<str:code>.pdf", paper.paper_form_pdf, name="paper_form_pdf"),
-    path("paper/<str:code>/enter/", paper.paper_enter, name="paper_enter"),
     path("ojt/", ojt_views.ojt_dashboard, name="ojt_dashboard"),
     path("ojt/plans/new/", ojt_views.ojt_plan_create, name="ojt_plan_create"),
     path("ojt/plans/<id:pk>/", ojt_views.ojt_plan_edit, name="ojt_plan_edit"),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lms.people",
     "lms.trainers",
     "lms.cascade",
+    "lms.grading",
     "lms.reports",
     "lms.api",
     "courses",

@@ -85,7 +85,7 @@ def test_adding_to_the_roster_someone_who_is_not_an_id(world, user):
 
 @pytest.mark.parametrize("assessment", ["abc", HUGE, "²"])
 def test_a_paper_form_of_a_test_that_is_not_an_id(world, assessment):
-    response = web(world, "trainer").post(reverse("cascade:paper_forms"), {"assessment": assessment, "language": "en"})
+    response = web(world, "trainer").post(reverse("grading:paper_forms"), {"assessment": assessment, "language": "en"})
     assert no_server_error(response).status_code == 400
 
 
@@ -112,7 +112,7 @@ def test_a_rubric_score_that_is_not_a_whole_number(world, score):
     answer = world.records["answer"]
     criteria = answer.question.data["criteria"]
     data = {f"criterion-{criterion['key']}": score for criterion in criteria}
-    response = web(world, "coordinator").post(reverse("cascade:grade_answer", args=[answer.pk]), data)
+    response = web(world, "coordinator").post(reverse("grading:grade_answer", args=[answer.pk]), data)
     assert no_server_error(response).status_code == 400
     answer.refresh_from_db()
     assert answer.needs_grading

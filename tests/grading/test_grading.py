@@ -10,7 +10,7 @@ from lms.people.roles import Role
 from lms.cascade.models import CascadeSession
 from tests.assessments.bank import bank_load
 from tests.factories import person
-from tests.reports.test_paper_entry import taught
+from tests.grading.conftest import taught
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,9 @@ def test_the_trainer_of_the_learner_s_session_grades_within_the_rubric(client, p
     trainer = person(username="tr", roles=[Role.TRAINER], agency=agency_a)
     taught(trainer, pending.attempt.user)
     client.force_login(trainer)
-    queue = client.get(reverse("cascade:grading_queue"))
+    queue = client.get(reverse("grading:grading_queue"))
     assert [answer.pk for answer in queue.context["answers"]] == [pending.pk]
-    url = reverse("cascade:grade_answer", args=[pending.pk])
+    url = reverse("grading:grade_answer", args=[pending.pk])
     refused = client.post(url, {"criterion-authority": "5", "criterion-facts": "1"})
     assert refused.status_code == 400
     pending.refresh_from_db()
@@ -43,13 +43,13 @@ def test_the_trainer_of_the_learner_s_session_grades_within_the_rubric(client, p
     attempt = Attempt.objects.get()
     assert attempt.state == Attempt.State.GRADED
     assert str(attempt.score) == "3.00"  # 3 of 4 criterion points of a 4-point question
-    assert list(client.get(reverse("cascade:grading_queue")).context["answers"]) == []
+    assert list(client.get(reverse("grading:grading_queue")).context["answers"]) == []
 
 
 def test_a_trainer_of_another_agency_cannot_see_or_grade_it(client, pending, agency_b):
     client.force_login(person(username="tr-b", roles=[Role.TRAINER], agency=agency_b))
-    assert list(client.get(reverse("cascade:grading_queue")).context["answers"]) == []
-    url = reverse("cascade:grade_answer", args=[pending.pk])
+    assert list(client.get(reverse("grading:grading_queue")).context["answers"]) == []
+    url = reverse("grading:grade_answer", args=[pending.pk])
     assert client.post(url, {"criterion-authority": "2", "criterion-facts": "2"}).status_code == 404
     pending.refresh_from_db()
     assert pending.needs_grading
@@ -57,7 +57,7 @@ def test_a_trainer_of_another_agency_cannot_see_or_grade_it(client, pending, age
 
 def test_a_trainee_has_no_grading_queue(client, pending, agency_a):
     client.force_login(person(username="t2", roles=[Role.TRAINEE], agency=agency_a))
-    assert client.get(reverse("cascade:grading_queue")).status_code == 403
+    assert client.get(reverse("grading:grading_queue")).status_code == 403
 
 
 def test_a_trainer_of_the_agency_who_does_not_teach_the_learner_cannot_grade_it(client, pending, agency_a):
@@ -65,8 +65,8 @@ def test_a_trainer_of_the_agency_who_does_not_teach_the_learner_cannot_grade_it(
     taught(trainer)  # a session of their own, without the learner
     taught(trainer, pending.attempt.user, state=CascadeSession.State.CANCELLED)  # a cancelled one does not count
     client.force_login(trainer)
-    assert list(client.get(reverse("cascade:grading_queue")).context["answers"]) == []
-    url = reverse("cascade:grade_answer", args=[pending.pk])
+    assert list(client.get(reverse("grading:grading_queue")).context["answers"]) == []
+    url = reverse("grading:grade_answer", args=[pending.pk])
     assert client.post(url, {"criterion-authority": "2", "criterion-facts": "2"}).status_code == 404
     pending.refresh_from_db()
     assert pending.needs_grading
@@ -74,8 +74,8 @@ def test_a_trainer_of_the_agency_who_does_not_teach_the_learner_cannot_grade_it(
 
 def test_the_coordinator_of_the_agency_grades_anyone_of_it(client, pending, coordinator_a):
     client.force_login(coordinator_a)
-    assert [answer.pk for answer in client.get(reverse("cascade:grading_queue")).context["answers"]] == [pending.pk]
-    url = reverse("cascade:grade_answer", args=[pending.pk])
+    assert [answer.pk for answer in client.get(reverse("grading:grading_queue")).context["answers"]] == [pending.pk]
+    url = reverse("grading:grade_answer", args=[pending.pk])
     assert client.post(url, {"criterion-authority": "2", "criterion-facts": "2"}).status_code == 302
     pending.refresh_from_db()
     assert not pending.needs_grading
@@ -83,5 +83,5 @@ def test_the_coordinator_of_the_agency_grades_anyone_of_it(client, pending, coor
 
 def test_a_coordinator_of_another_agency_cannot_grade_it(client, pending, coordinator_b):
     client.force_login(coordinator_b)
-    assert list(client.get(reverse("cascade:grading_queue")).context["answers"]) == []
-    assert client.get(reverse("cascade:grade_answer", args=[pending.pk])).status_code == 404
+    assert list(client.get(reverse("grading:grading_queue")).context["answers"]) == []
+    assert client.get(reverse("grading:grade_answer", args=[pending.pk])).status_code == 404

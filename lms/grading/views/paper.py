@@ -1,6 +1,6 @@
 """Paper mode for sessions without connectivity: print a test form, then enter the answer sheets.
 
-Who may print and fill in which form is ``_forms``; whose sheets may be entered is
+Who may print and fill in which form is ``selectors.paper_form_list``; whose sheets may be entered is
 ``selectors.gradable_learners``, passed to the import as a queryset so the rule holds in the query.
 """
 
@@ -8,10 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -19,13 +17,11 @@ from django.views.decorators.http import require_http_methods
 from assessments import paper
 from assessments import services as assessment_services
 from assessments.exceptions import AssessmentError
-from assessments.models import Assessment, Attempt, PaperForm
-from lms.people import selectors as people_selectors
-from lms.people.roles import Role
+from assessments.models import Assessment, Attempt
+from lms.cascade.views.tests import form_made_messages
 
 from .. import selectors
 from ..forms import PaperFormRequestForm, PaperRowsForm
-from ..models import CascadeSession
 
 EMPTY_ROWS = 10
 MAX_ROWS = 300
@@ -34,67 +30,6 @@ MAX_ROWS = 300
 def _check(request):
     if not selectors.may_grade(user=request.user):
         raise PermissionDenied
-
-
-def _forms(user):
-    """The paper forms ``user`` may print and enter (a queryset).
-
-    Their own; those of the sessions they lead or co-lead (inside the session's agency); for a training coordinator also those made by
-    people of their agency or attached to their agency's sessions; every form for a programme manager.
-    Whose sheets may be entered on a form is a separate rule (``selectors.gradable_learners``).
-    """
-    forms = PaperForm.objects.select_related("assessment")
-    if people_selectors.user_sees_all_agencies(user=user):
-        return forms
-    attached = CascadeSession.paper_forms.through.objects
-    run = CascadeSession.objects.filter(selectors.trained_by(user))
-    scope = Q(created_by=user) | Q(pk__in=attached.filter(cascadesession__in=run).values("paperform_id"))
-    if people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
-        agency = people_selectors.user_agency(user=user)
-        if agency is not None:
-            scope |= Q(created_by__profile__agency=agency)
-            scope |= Q(pk__in=attached.filter(cascadesession__agency=agency).values("paperform_id"))
-    return forms.filter(scope)
-
-
-def form_made_messages(request, form) -> None:
-    """Tell the user a paper form is ready, and how many items were left out of it (the session's tests
-    page says the same)."""
-    if form.skipped:
-        count = len(form.skipped)
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)s item cannot be answered on paper (case or open response) and was left out.",
-                "%(count)s items cannot be answered on paper (case or open response) and were left out.",
-                count,
-            )
-            % {"count": count},
-        )
-    messages.success(request, _("Form %(code)s is ready to print.") % {"code": form.code})
-
-
-def _written_at(form):
-    """When the sheets of a session's pre- or post-test form were written, for the session's attempt windows.
-
-    Sheets are often typed in days after the session; stored with the moment of typing, a pre-test
-    entered after the last day would fall outside the pre-test window (``lms.cascade.delivery``) and a
-    post-test entered before its pre-test would not pair. So a form attached to a session counts as
-    written at the session's start (pre-test) or end (post-test), or now if that is earlier. ``None``
-    (now) for any other form, or when the session's two tests are the same test.
-    """
-    session = (
-        CascadeSession.objects.filter(paper_forms=form)
-        .only("starts_at", "ends_at", "pre_test_id", "post_test_id")
-        .first()
-    )
-    if session is None or session.pre_test_id == session.post_test_id:
-        return None
-    if form.assessment_id == session.pre_test_id:
-        return min(timezone.now(), session.starts_at)
-    if form.assessment_id == session.post_test_id:
-        return min(timezone.now(), session.ends_at)
-    return None
 
 
 @login_required
@@ -116,17 +51,17 @@ def paper_forms(request):
                 errors.append(error.message)
             else:
                 form_made_messages(request, form)
-                return redirect("cascade:paper_forms")
+                return redirect("grading:paper_forms")
     # the user's own forms, their sessions' and (coordinators) their agency's; everyone's for programme managers
-    recent = _forms(request.user).order_by("-created_at")[:30]
+    recent = selectors.paper_form_list(user=request.user).order_by("-created_at")[:30]
     context = {"tests": tests, "languages": settings.LANGUAGES, "forms": recent, "errors": errors}
-    return render(request, "cascade/paper_forms.html", context, status=400 if errors else 200)
+    return render(request, "grading/paper_forms.html", context, status=400 if errors else 200)
 
 
 @login_required
 def paper_form_pdf(request, code):
     _check(request)
-    form = get_object_or_404(_forms(request.user), code=code)
+    form = get_object_or_404(selectors.paper_form_list(user=request.user), code=code)
     response = HttpResponse(paper.paper_form_pdf(form), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{form.code}.pdf"'
     return response
@@ -150,7 +85,7 @@ def _posted_rows(request, positions) -> list:
 def paper_enter(request, code):
     """The keyboard grid (one row per answer sheet) and the XLSX/CSV upload; all or nothing."""
     _check(request)
-    form = get_object_or_404(_forms(request.user), code=code)
+    form = get_object_or_404(selectors.paper_form_list(user=request.user), code=code)
     learners = selectors.gradable_learners(user=request.user).order_by("username")
     positions = list(range(1, len(form.keys) + 1))
     rows = [{"row": number, "username": "", "cells": {}} for number in range(1, EMPTY_ROWS + 1)]
@@ -164,7 +99,7 @@ def paper_enter(request, code):
                 rows = _posted_rows(request, positions)
             attempts = assessment_services.paper_results_import(
                 form=form, rows=rows, allowed_learners=learners, entered_by=request.user,
-                submitted_at=_written_at(form),
+                submitted_at=selectors.paper_form_written_at(form=form),
             )
         except paper.PaperImportError as error:
             errors.append(error.message)
@@ -177,7 +112,7 @@ def paper_enter(request, code):
                 ngettext("%(count)s answer sheet is entered.", "%(count)s answer sheets are entered.", len(attempts))
                 % {"count": len(attempts)},
             )
-            return redirect("cascade:paper_enter", code=form.code)
+            return redirect("grading:paper_enter", code=form.code)
         if request.FILES.get("file"):
             rows = [{"row": number, "username": "", "cells": {}} for number in range(1, EMPTY_ROWS + 1)]
     bad = {(row, column) for row, column, _message in problems}
@@ -207,4 +142,4 @@ def paper_enter(request, code):
         "problems": problems,
         "row_count": len(grid),
     }
-    return render(request, "cascade/paper_enter.html", context, status=400 if errors else 200)
+    return render(request, "grading/paper_enter.html", context, status=400 if errors else 200)

@@ -25,7 +25,7 @@ def _queue(request):
 @login_required
 def grading_queue(request):
     answers = list(_queue(request)[:200])
-    return render(request, "cascade/grading_queue.html", {"answers": answers})
+    return render(request, "grading/grading_queue.html", {"answers": answers})
 
 
 @login_required
@@ -51,7 +51,7 @@ def grade_answer(request, answer_id):
                 errors.append(error.message)
             else:
                 messages.success(request, _("The answer is graded."))
-                return redirect("cascade:grading_queue")
+                return redirect("grading:grading_queue")
     rows = [(criterion, request.POST.get(f"criterion-{criterion['key']}", "")) for criterion in criteria]
     context = {"answer": answer, "rows": rows, "errors": errors}
-    return render(request, "cascade/grade_answer.html", context, status=400 if errors else 200)
+    return render(request, "grading/grade_answer.html", context, status=400 if errors else 200)

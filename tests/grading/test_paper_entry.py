@@ -3,13 +3,10 @@ anyone of their agency); results feed the reports."""
 
 import csv
 import io
-import uuid
-from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentItem, Attempt, PaperForm, Question
 from lms.cascade.models import CascadeSession, SessionParticipant
@@ -17,6 +14,7 @@ from lms.people.roles import Role
 from lms.reports.selectors import Filters, scoped_attempts
 from tests.assessments.bank import bank_load
 from tests.factories import person
+from tests.grading.conftest import taught
 
 pytestmark = pytest.mark.django_db
 
@@ -31,19 +29,6 @@ def test(site_home):
         question = Question.objects.get(key=key, locale__language_code="en")
         AssessmentItem.objects.create(assessment=test, question_key=question.translation_key, position=position)
     return test
-
-
-def taught(trainer, *learners, state=CascadeSession.State.DELIVERED, status=SessionParticipant.Status.ENROLLED):
-    """A session of ``trainer``'s agency that they lead, with ``learners`` on its roster (set up directly)."""
-    start = timezone.now() - timedelta(days=1)
-    session = CascadeSession.objects.create(
-        title="Cascade session", course_key=uuid.uuid4(), modules=[1], lead_trainer=trainer,
-        agency=trainer.profile.agency, language="ru", venue="Ashgabat", capacity=20, state=state,
-        starts_at=start, ends_at=start + timedelta(hours=8),
-    )
-    for learner in learners:
-        SessionParticipant.objects.create(session=session, user=learner, status=status)
-    return session
 
 
 @pytest.fixture
@@ -62,18 +47,18 @@ def amy(agency_a, trainer_a):
 @pytest.fixture
 def form(client, test, trainer_a):
     client.force_login(trainer_a)
-    response = client.post(reverse("cascade:paper_forms"), {"assessment": test.pk, "language": "ru"})
+    response = client.post(reverse("grading:paper_forms"), {"assessment": test.pk, "language": "ru"})
     assert response.status_code == 302
     return PaperForm.objects.get()
 
 
 def test_a_trainer_prints_a_form_and_enters_sheets_that_reach_the_reports(client, form, amy, coordinator_a):
     learner = amy
-    page = client.get(reverse("cascade:paper_forms"))
+    page = client.get(reverse("grading:paper_forms"))
     assert form.code in page.content.decode()
-    pdf = client.get(reverse("cascade:paper_form_pdf", args=[form.code]))
+    pdf = client.get(reverse("grading:paper_form_pdf", args=[form.code]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
-    url = reverse("cascade:paper_enter", args=[form.code])
+    url = reverse("grading:paper_enter", args=[form.code])
     grid = client.get(url)
     assert grid.status_code == 200 and len(grid.context["grid"]) == 10
     cells = {f"cell-1-{position}": value for position, value in enumerate(["B", "AC", "F", "", "AB", "ABC"], start=1)}
@@ -84,7 +69,7 @@ def test_a_trainer_prints_a_form_and_enters_sheets_that_reach_the_reports(client
 
 
 def test_errors_are_listed_by_row_and_column_and_nothing_is_saved(client, form, amy):
-    url = reverse("cascade:paper_enter", args=[form.code])
+    url = reverse("grading:paper_enter", args=[form.code])
     data = {"rows": "10", "username-1": "amy", "cell-1-1": "B", "username-2": "ghost", "cell-2-1": "Z"}
     response = client.post(url, data)
     assert response.status_code == 400
@@ -96,7 +81,7 @@ def test_a_csv_upload_goes_through_the_same_checks(client, form, amy):
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerows([["username", "1", "2"], ["amy", "B", "AC"]])
-    url = reverse("cascade:paper_enter", args=[form.code])
+    url = reverse("grading:paper_enter", args=[form.code])
     upload = SimpleUploadedFile("r.csv", text.getvalue().encode("utf-8"), content_type="text/csv")
     assert client.post(url, {"file": upload}).status_code == 302
     assert Attempt.objects.get().score == 3
@@ -104,21 +89,21 @@ def test_a_csv_upload_goes_through_the_same_checks(client, form, amy):
 
 def test_a_trainee_gets_403(client, form, agency_a):
     client.force_login(person(username="t", roles=[Role.TRAINEE], agency=agency_a))
-    assert client.get(reverse("cascade:paper_forms")).status_code == 403
-    assert client.get(reverse("cascade:paper_form_pdf", args=[form.code])).status_code == 403
-    assert client.post(reverse("cascade:paper_enter", args=[form.code]), {"username-1": "t"}).status_code == 403
+    assert client.get(reverse("grading:paper_forms")).status_code == 403
+    assert client.get(reverse("grading:paper_form_pdf", args=[form.code])).status_code == 403
+    assert client.post(reverse("grading:paper_enter", args=[form.code]), {"username-1": "t"}).status_code == 403
 
 
 def test_a_trainer_of_agency_b_cannot_enter_a_learner_of_agency_a(client, form, test, amy, agency_b):
     client.force_login(person(username="trainer.b", roles=[Role.TRAINER], agency=agency_b))
     # agency A's form is not theirs to print or fill in
-    assert client.get(reverse("cascade:paper_form_pdf", args=[form.code])).status_code == 404
-    assert client.post(reverse("cascade:paper_enter", args=[form.code]), {"username-1": "amy"}).status_code == 404
-    assert form.code not in client.get(reverse("cascade:paper_forms")).content.decode()
+    assert client.get(reverse("grading:paper_form_pdf", args=[form.code])).status_code == 404
+    assert client.post(reverse("grading:paper_enter", args=[form.code]), {"username-1": "amy"}).status_code == 404
+    assert form.code not in client.get(reverse("grading:paper_forms")).content.decode()
     # nor can they enter agency A's learner on a form of their own
-    client.post(reverse("cascade:paper_forms"), {"assessment": test.pk, "language": "en"})
+    client.post(reverse("grading:paper_forms"), {"assessment": test.pk, "language": "en"})
     own = PaperForm.objects.exclude(pk=form.pk).get()
-    url = reverse("cascade:paper_enter", args=[own.code])
+    url = reverse("grading:paper_enter", args=[own.code])
     assert "amy" not in [learner.username for learner in client.get(url).context["learners"]]
     response = client.post(url, {"rows": "10", "username-1": "amy", "cell-1-1": "B"})
     assert response.status_code == 400
@@ -127,7 +112,7 @@ def test_a_trainer_of_agency_b_cannot_enter_a_learner_of_agency_a(client, form, 
 
 
 def test_the_page_lists_the_sheets_entered_and_who_entered_them(client, form, amy, trainer_a):
-    url = reverse("cascade:paper_enter", args=[form.code])
+    url = reverse("grading:paper_enter", args=[form.code])
     client.post(url, {"rows": "10", "username-1": "amy", "cell-1-1": "B"})
     page = client.get(url)
     assert [(a.user.username, a.entered_by) for a in page.context["entered"]] == [("amy", trainer_a)]
@@ -138,7 +123,7 @@ def test_the_page_lists_the_sheets_entered_and_who_entered_them(client, form, am
 
 
 def _sheet(client, code, username):
-    return client.post(reverse("cascade:paper_enter", args=[code]), {"rows": "10", "username-1": username, "cell-1-1": "B"})
+    return client.post(reverse("grading:paper_enter", args=[code]), {"rows": "10", "username-1": username, "cell-1-1": "B"})
 
 
 def test_a_trainer_cannot_enter_a_colleague_who_is_not_on_one_of_their_sessions(client, form, agency_a, trainer_a):
@@ -150,7 +135,7 @@ def test_a_trainer_cannot_enter_a_colleague_who_is_not_on_one_of_their_sessions(
     taught(other_trainer, carl)
     taught(trainer_a, dina, state=CascadeSession.State.CANCELLED)
     taught(trainer_a, erik, status=SessionParticipant.Status.WAITLISTED)
-    url = reverse("cascade:paper_enter", args=[form.code])
+    url = reverse("grading:paper_enter", args=[form.code])
     assert client.get(url).context["learners"].count() == 0
     for learner in (bob, carl, dina, erik):
         response = _sheet(client, form.code, learner.username)
@@ -167,25 +152,25 @@ def test_a_co_trainer_enters_the_participants_of_the_session_they_co_lead(client
     session.paper_forms.add(form)
     client.force_login(co_trainer)
     # the form is theirs to fill in because it belongs to a session they co-lead
-    assert list(client.get(reverse("cascade:paper_forms")).context["forms"]) == [form]
+    assert list(client.get(reverse("grading:paper_forms")).context["forms"]) == [form]
     assert _sheet(client, form.code, "fern").status_code == 302
     assert Attempt.objects.get().user == learner
     # a colleague of the same agency who does not run the session has neither the form nor the learner
     client.force_login(person(username="colleague", roles=[Role.TRAINER], agency=agency_a))
-    assert list(client.get(reverse("cascade:paper_forms")).context["forms"]) == []
-    assert client.get(reverse("cascade:paper_enter", args=[form.code])).status_code == 404
+    assert list(client.get(reverse("grading:paper_forms")).context["forms"]) == []
+    assert client.get(reverse("grading:paper_enter", args=[form.code])).status_code == 404
 
 
 def test_a_coordinator_enters_anyone_of_their_agency_on_the_forms_of_their_agency(client, form, agency_a, coordinator_a):
     bob = person(username="bob", agency=agency_a)  # on no session at all
     client.force_login(coordinator_a)
     # trainer A's form is made by someone of the coordinator's agency
-    assert list(client.get(reverse("cascade:paper_forms")).context["forms"]) == [form]
+    assert list(client.get(reverse("grading:paper_forms")).context["forms"]) == [form]
     assert _sheet(client, form.code, "bob").status_code == 302
     assert Attempt.objects.get().user == bob
 
 
 def test_a_coordinator_of_another_agency_sees_neither_the_form_nor_the_learners(client, form, amy, coordinator_b):
     client.force_login(coordinator_b)
-    assert list(client.get(reverse("cascade:paper_forms")).context["forms"]) == []
+    assert list(client.get(reverse("grading:paper_forms")).context["forms"]) == []
     assert _sheet(client, form.code, "amy").status_code == 404
