@@ -16,9 +16,9 @@ from assessments.selectors import learner_test_list
 from courses.selectors import course_catalogue_url, enrolled_courses
 from lms.cascade import selectors as cascade_selectors
 from lms.cascade.models import CascadeSession
-from lms.cascade.ojt import progress as ojt_progress
-from lms.cascade.ojt import selectors as ojt_selectors
 from lms.grading import selectors as grading_selectors
+from lms.ojt import progress as ojt_progress
+from lms.ojt import selectors as ojt_selectors
 from lms.people import selectors as people_selectors
 from lms.people.models import Profile
 from lms.people.roles import Role
@@ -357,7 +357,7 @@ def _agency_section(user, today, roles) -> Section:
         (reverse("reports:reach"), _("Reach of the cascade")),
         (reverse("trainers:registry"), _("Trainer registry")),
         (reverse("trainers:cohort_list"), _("ToT cohorts")),
-        (reverse("cascade:ojt_dashboard"), _("On-the-job training")),
+        (reverse("ojt:ojt_dashboard"), _("On-the-job training")),
     ]
     if not roles & {Role.TRAINER, Role.COORDINATOR}:
         # a programme manager has no sessions section: their way to the sessions (and their token) is here

@@ -57,7 +57,7 @@ def _items_for(roles: set[str]) -> list[MenuItem]:
         grading = reverse("grading:grading_queue")
         items.append(MenuItem("grading", _("Grading"), grading, (grading, reverse("grading:paper_forms"))))
     if Role.COORDINATOR in roles:
-        ojt = reverse("cascade:ojt_dashboard")
+        ojt = reverse("ojt:ojt_dashboard")
         items.append(MenuItem("ojt", _("OJT"), ojt, (ojt,)))
     if roles & {Role.COORDINATOR, Role.MANAGER}:
         gain = reverse("reports:knowledge_gain")
@@ -116,8 +116,8 @@ CRUMBS = {
     "calendar": (_("Calendar"), "cascade:calendar_month"),
     "grading": (_("Answers to grade"), "grading:grading_queue"),
     "paper": (_("Tests on paper"), "grading:paper_forms"),
-    "ojt": (_("On-the-job training"), "cascade:ojt_dashboard"),
-    "ojt_records": (_("OJT records"), "cascade:ojt_records"),
+    "ojt": (_("On-the-job training"), "ojt:ojt_dashboard"),
+    "ojt_records": (_("OJT records"), "ojt:ojt_records"),
     "reports": (_("Knowledge gain"), "reports:knowledge_gain"),
     "reach": (_("Reach of the cascade"), "reports:reach"),
     "registry": (_("Trainer registry"), "trainers:registry"),

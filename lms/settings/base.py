@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lms.trainers",
     "lms.cascade",
     "lms.grading",
+    "lms.ojt",
     "lms.reports",
     "lms.api",
     "courses",

@@ -22,10 +22,10 @@ from django.views.decorators.http import require_http_methods
 from content.bounds import IdField, query_values
 from content.spreadsheets import csv_response, xlsx_response
 
-from .. import exceptions as errors
-from ..models import OJTRecord, TrainingPlan
-from ..ojt import exports, imports, progress, selectors, services
-from ..ojt.forms import ImportForm, PlanForm, RecordForm
+from . import exceptions as errors
+from . import exports, imports, progress, selectors, services
+from .forms import ImportForm, PlanForm, RecordForm
+from .models import OJTRecord, TrainingPlan
 
 PAGE_SIZE = 50
 MEASURE_LABELS = {
@@ -112,7 +112,7 @@ def ojt_dashboard(request):
         "top": top,
         "topics": [{"topic": topic, "title": titles.get(topic.module, "")} for topic in figures.topics],
     }
-    return render(request, "cascade/ojt_dashboard.html", context)
+    return render(request, "ojt/ojt_dashboard.html", context)
 
 
 # --- plans -----------------------------------------------------------------------------------------------
@@ -136,18 +136,18 @@ def _plan_form(request, *, plan=None):
                 target_sessions=values["target_sessions"], target_staff=values["target_staff"],
                 target_hours=values["target_hours"], modules=values["modules"], notes=values["notes"],
             )
-        except errors.CascadeError as refused:
+        except errors.OJTError as refused:
             form.add_error(None, refused.message)
         else:
             messages.success(request, _("The training plan is saved."))
             query = f"?agency={saved.agency_id}&year={saved.year}" + (f"&unit={saved.unit_id}" if saved.unit_id else "")
             return redirect(f"{_url('ojt_dashboard')}{query}")
     status = 400 if request.method == "POST" else 200
-    return render(request, "cascade/ojt_plan_form.html", {"form": form, "plan": plan}, status=status)
+    return render(request, "ojt/ojt_plan_form.html", {"form": form, "plan": plan}, status=status)
 
 
 def _url(name, *args) -> str:
-    return reverse(f"cascade:{name}", args=args)
+    return reverse(f"ojt:{name}", args=args)
 
 
 @login_required
@@ -197,7 +197,7 @@ def ojt_records(request):
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
         "query": query.urlencode(),
     }
-    return render(request, "cascade/ojt_records.html", context)
+    return render(request, "ojt/ojt_records.html", context)
 
 
 def _record_values(form) -> dict:
@@ -220,15 +220,15 @@ def ojt_record_create(request):
             record = services.record_create(
                 actor=request.user, agency=form.cleaned_data["staff"].agency, **_record_values(form)
             )
-        except errors.CascadeError as refused:
+        except errors.OJTError as refused:
             form.add_error(None, refused.message)
         else:
             messages.success(request, _("The record is saved."))
             if "another" in request.POST:
-                return redirect("cascade:ojt_record_create")
+                return redirect("ojt:ojt_record_create")
             return redirect(f"{_url('ojt_records')}?year={record.date.year}")
     status = 400 if request.method == "POST" else 200
-    return render(request, "cascade/ojt_record_form.html", {"form": form, "record": None}, status=status)
+    return render(request, "ojt/ojt_record_form.html", {"form": form, "record": None}, status=status)
 
 
 @login_required
@@ -241,13 +241,13 @@ def ojt_record_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_update(actor=request.user, record=record, **_record_values(form))
-        except errors.CascadeError as refused:
+        except errors.OJTError as refused:
             form.add_error(None, refused.message)
         else:
             messages.success(request, _("The record is saved."))
             return redirect(f"{_url('ojt_records')}?year={record.date.year}")
     status = 400 if request.method == "POST" else 200
-    return render(request, "cascade/ojt_record_form.html", {"form": form, "record": record}, status=status)
+    return render(request, "ojt/ojt_record_form.html", {"form": form, "record": record}, status=status)
 
 
 @login_required
@@ -260,8 +260,8 @@ def ojt_record_delete(request, pk):
         except errors.NotPermitted:
             raise PermissionDenied from None
         messages.success(request, _("The record is deleted."))
-        return redirect("cascade:ojt_records")
-    return render(request, "cascade/ojt_record_delete.html", {"record": record})
+        return redirect("ojt:ojt_records")
+    return render(request, "ojt/ojt_record_delete.html", {"record": record})
 
 
 # --- exports ---------------------------------------------------------------------------------------------
@@ -299,7 +299,7 @@ def ojt_import(request):
                 result = imports.records_import_file(
                     actor=request.user, agency=form.cleaned_data["agency"], upload=form.cleaned_data["file"]
                 )
-            except errors.CascadeError as refused:
+            except errors.OJTError as refused:
                 form.add_error("file", refused.message)
             else:
                 if result.problems:
@@ -310,10 +310,10 @@ def ojt_import(request):
                         ngettext("%(count)s record imported.", "%(count)s records imported.", result.created)
                         % {"count": result.created},
                     )
-                    return redirect("cascade:ojt_records")
+                    return redirect("ojt:ojt_records")
     context = {"form": form, "problems": problems, "max_rows": imports.MAX_ROWS,
                "max_mb": imports.MAX_BYTES // (1024 * 1024)}
-    return render(request, "cascade/ojt_import.html", context, status=status)
+    return render(request, "ojt/ojt_import.html", context, status=status)
 
 
 @login_required

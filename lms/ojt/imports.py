@@ -22,9 +22,9 @@ from content.bounds import field_range
 from content.spreadsheets import DATE_FORMAT, XLSX_CONTENT_TYPE, Sheet, xlsx_bytes  # noqa: F401 (the type, for the views)
 from lms.people.models import TrainingUnit
 
-from .. import exceptions as errors
-from ..models import OJTRecord
+from . import exceptions as errors
 from . import services
+from .models import OJTRecord
 
 MAX_BYTES = 2 * 1024 * 1024
 MODULE_MAX = field_range(OJTRecord, "module")[1]

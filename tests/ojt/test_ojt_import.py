@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from lms.cascade import exceptions as errors
-from lms.cascade.models import OJTRecord
-from lms.cascade.ojt import imports
-from tests.cascade.conftest import TODAY
+from lms.ojt import exceptions as errors
+from lms.ojt import imports
+from lms.ojt.models import OJTRecord
+from tests.ojt.conftest import TODAY
 from tests.factories import TrainingUnitFactory, person
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ YEAR = TODAY.year - 1
 
 
 def import_url():
-    return reverse("cascade:ojt_import")
+    return reverse("ojt:ojt_import")
 
 
 @pytest.fixture
@@ -180,7 +180,7 @@ def test_the_template_names_the_columns_in_the_users_language_and_imports_back(
 ):
     client.force_login(coordinator_a)
     with translation.override(language):
-        response = client.get(reverse("cascade:ojt_import_template"))
+        response = client.get(reverse("ojt:ojt_import_template"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     sheet = book.worksheets[0]

@@ -9,9 +9,8 @@ from content.bounds import IdChoiceField, at_most
 from content.virusscan import validate_upload
 from lms.people.models import Agency, TrainingUnit
 
-from ..models import TrainingPlan
-
 from . import selectors
+from .models import TrainingPlan
 
 
 class PersonChoiceField(IdChoiceField):

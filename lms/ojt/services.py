@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from lms.people.models import Profile
 
-from .. import exceptions as errors
-from ..models import OJTRecord, TrainingPlan
+from . import exceptions as errors
 from . import selectors
+from .models import OJTRecord, TrainingPlan
 
 FIRST_YEAR = 2000
 YEARS_AHEAD = 5

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 
-from ..models import Attendance, CascadeSession, OJTRecord, SessionDay, SessionParticipant, TrainingPlan
+from lms.cascade.models import Attendance, CascadeSession, SessionDay, SessionParticipant
+
+from .models import OJTRecord, TrainingPlan
 
 COUNTED_STATES = (CascadeSession.State.DELIVERED, CascadeSession.State.REPORTED)
 ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)

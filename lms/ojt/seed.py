@@ -17,10 +17,10 @@ from django.utils import timezone
 from content.seed.loader import SeedDataError
 from lms.people.models import Agency, TrainingUnit
 
-from ..models import OJTRecord, TrainingPlan
 from . import services
+from .models import OJTRecord, TrainingPlan
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "ojt.json"
+DATA_FILE = Path(__file__).resolve().parent / "data" / "ojt.json"
 COORDINATOR_OF = {"GPO": "coordinator", "MIA": "coordinator.mia"}
 
 

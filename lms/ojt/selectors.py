@@ -19,7 +19,7 @@ from lms.people.models import Agency, Profile, TrainingUnit
 from lms.people.roles import Role
 from lms.trainers.models import CertificationProgramme
 
-from ..models import OJTRecord, TrainingPlan
+from .models import OJTRecord, TrainingPlan
 
 
 def own_agency(*, user) -> Agency | None:
