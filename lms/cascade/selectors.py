@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from lms.people import selectors as people_selectors
 from lms.people.models import Profile
-from lms.people.roles import Role
 from lms.trainers.models import Certification
 
 
@@ -58,15 +57,14 @@ def session_list(*, user):
     from .models import CascadeSession
 
     queryset = CascadeSession.objects.select_related("lead_trainer", "agency", "unit", "region")
-    if people_selectors.user_sees_all_agencies(user=user):
+    agencies = people_selectors.agency_scope(user=user)
+    if agencies.all:
         return queryset
     if not user.is_authenticated:
         return queryset.none()
     scope = trained_by(user) | Q(participants__user=user)
-    if people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
-        agency = people_selectors.user_agency(user=user)
-        if agency is not None:
-            scope |= Q(agency=agency)
+    if agencies.own is not None:
+        scope |= agencies.q("agency")
     return queryset.filter(pk__in=CascadeSession.objects.filter(scope).values("pk"))
 
 
@@ -143,12 +141,10 @@ def approval_queue(*, user):
     sessions = session_list(user=user).filter(
         state__in=[CascadeSession.State.SUBMITTED, CascadeSession.State.REPORTED]
     )
-    if not people_selectors.user_sees_all_agencies(user=user):
-        agency = people_selectors.user_agency(user=user)
-        if not people_selectors.user_has_role(user=user, role=Role.COORDINATOR) or agency is None:
-            return sessions.none()
-        sessions = sessions.filter(agency=agency)
-    return sessions.exclude(state=CascadeSession.State.REPORTED, report__accepted_at__isnull=False)
+    agencies = people_selectors.agency_scope(user=user)
+    if agencies.none:
+        return sessions.none()
+    return sessions.filter(agencies.q("agency")).exclude(state=CascadeSession.State.REPORTED, report__accepted_at__isnull=False)
 
 
 # --- calendar --------------------------------------------------------------------------------------------
@@ -271,11 +267,10 @@ def agency_upcoming_session_list(*, user, today=None, limit: int = 5) -> tuple[l
 
     today = today or timezone.localdate()
     sessions = session_list(user=user).filter(state=CascadeSession.State.APPROVED, ends_at__date__gte=today)
-    if not people_selectors.user_sees_all_agencies(user=user):
-        agency = people_selectors.user_agency(user=user)
-        if agency is None or not people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
-            return [], 0
-        sessions = sessions.filter(agency=agency)
+    agencies = people_selectors.agency_scope(user=user)
+    if agencies.none:
+        return [], 0
+    sessions = sessions.filter(agencies.q("agency"))
     total = sessions.count()
     rows = _with_days(sessions, today=today).annotate(
         enrolled=Count("participants", filter=Q(participants__status="enrolled"), distinct=True)

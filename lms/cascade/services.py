@@ -24,7 +24,6 @@ from content.urls import absolute_reverse_lazy
 from lms.people import selectors as people_selectors
 from lms.people.mail import mail_in_language
 from lms.people.models import Profile, TrainingUnit
-from lms.people.roles import Role
 from lms.trainers import selectors as trainer_selectors
 
 from . import exceptions as errors
@@ -236,11 +235,7 @@ def _coordinators(session):
 
 def may_decide(*, user, session) -> bool:
     """The agency's training coordinator (or a programme manager) approves and accepts."""
-    if people_selectors.user_sees_all_agencies(user=user):
-        return True
-    return people_selectors.user_has_role(user=user, role=Role.COORDINATOR) and (
-        getattr(people_selectors.user_agency(user=user), "pk", None) == session.agency_id
-    )
+    return people_selectors.agency_scope(user=user).covers(session.agency_id)
 
 
 def _move(*, session, action, actor, comment="", allowed: bool, needs_comment=False, today=None) -> CascadeSession:

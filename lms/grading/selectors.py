@@ -28,7 +28,8 @@ def gradable_learners(*, user):
     trains gets both; anyone else gets an empty queryset.
     """
     User = get_user_model()
-    if people_selectors.user_sees_all_agencies(user=user):
+    agencies = people_selectors.agency_scope(user=user)
+    if agencies.all:
         return User.objects.all()
     if not user.is_authenticated:
         return User.objects.none()
@@ -38,10 +39,8 @@ def gradable_learners(*, user):
         .exclude(session__state=CascadeSession.State.CANCELLED)
     )
     scope = Q(pk__in=taught.values("user_id"))
-    if people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
-        agency = people_selectors.user_agency(user=user)
-        if agency is not None:
-            scope |= Q(pk__in=Profile.objects.filter(agency=agency).values("user_id"))
+    if agencies.own is not None:
+        scope |= Q(pk__in=Profile.objects.filter(agencies.q("agency")).values("user_id"))
     return User.objects.filter(scope)
 
 
@@ -65,16 +64,15 @@ def paper_form_list(*, user):
     Whose sheets may be entered on a form is a separate rule (``gradable_learners``).
     """
     forms = PaperForm.objects.select_related("assessment")
-    if people_selectors.user_sees_all_agencies(user=user):
+    agencies = people_selectors.agency_scope(user=user)
+    if agencies.all:
         return forms
     attached = CascadeSession.paper_forms.through.objects
     run = CascadeSession.objects.filter(trained_by(user))
     scope = Q(created_by=user) | Q(pk__in=attached.filter(cascadesession__in=run).values("paperform_id"))
-    if people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
-        agency = people_selectors.user_agency(user=user)
-        if agency is not None:
-            scope |= Q(created_by__profile__agency=agency)
-            scope |= Q(pk__in=attached.filter(cascadesession__agency=agency).values("paperform_id"))
+    if agencies.own is not None:
+        scope |= agencies.q("created_by__profile__agency")
+        scope |= Q(pk__in=attached.filter(agencies.q("cascadesession__agency")).values("paperform_id"))
     return forms.filter(scope)
 
 

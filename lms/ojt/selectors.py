@@ -16,7 +16,6 @@ from courses.models import CoursePage
 from courses.selectors import SOURCE_LANGUAGE, course_nav
 from lms.people import selectors as people_selectors
 from lms.people.models import Agency, Profile, TrainingUnit
-from lms.people.roles import Role
 from lms.trainers.models import CertificationProgramme
 
 from .models import OJTRecord, TrainingPlan
@@ -30,21 +29,14 @@ def own_agency(*, user) -> Agency | None:
 
 
 def ojt_agencies(*, user) -> QuerySet[Agency]:
-    """The agencies whose plans and records ``user`` keeps: all for a manager, their own for a coordinator."""
-    if people_selectors.user_sees_all_agencies(user=user):
-        return Agency.objects.all()
-    if people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
-        agency = own_agency(user=user)
-        if agency is not None:
-            return Agency.objects.filter(pk=agency.pk)
-    return Agency.objects.none()
+    """The agencies whose plans and records ``user`` keeps: all for a manager, their own for a coordinator
+    (``people.selectors.agency_scope``)."""
+    return people_selectors.agency_scope(user=user).agencies()
 
 
 def ojt_allowed(*, user) -> bool:
     """Whether the user may open the OJT pages at all (managers, and coordinators who have an agency)."""
-    if people_selectors.user_sees_all_agencies(user=user):
-        return True
-    return people_selectors.user_has_role(user=user, role=Role.COORDINATOR) and own_agency(user=user) is not None
+    return not people_selectors.agency_scope(user=user).none
 
 
 def may_keep(*, user, agency) -> bool:

@@ -39,8 +39,8 @@ def _feeds(user) -> list:
     feeds = []
     if people_selectors.user_has_role(user=user, role=Role.TRAINER):
         feeds.append(("trainer", calendar.feed_get(trainer=user)))
-    agency = people_selectors.user_agency(user=user)
-    if agency is not None and people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
+    agency = people_selectors.agency_scope(user=user).own
+    if agency is not None:
         feeds.append(("agency", calendar.feed_get(agency=agency)))
     return feeds
 
