@@ -21,6 +21,7 @@ from lms.ojt import progress as ojt_progress
 from lms.ojt import selectors as ojt_selectors
 from lms.people import selectors as people_selectors
 from lms.people.models import Profile
+from lms.people.names import display_name
 from lms.people.roles import Role
 from lms.reports.selectors import national_figures
 from lms.trainers import certificates as trainer_certificates
@@ -292,7 +293,7 @@ def _approvals_section(user) -> Section:
         )
     for session in waiting:
         url = reverse("cascade:session_detail", args=[session.pk])
-        item = Item(title=session.title, url=url, facts=[session.lead_trainer.get_full_name() or session.lead_trainer.username],
+        item = Item(title=session.title, url=url, facts=[display_name(session.lead_trainer)],
                     dates=[(_("Starts"), timezone.localtime(session.starts_at))], status=session.get_state_display())
         if session.state == State.SUBMITTED:
             item.action_label, item.action_url, item.action_post = _("Approve"), url, "approve"
@@ -383,7 +384,7 @@ def _national_section(user, today) -> Section | None:
     ready, count = trainer_selectors.ready_candidate_list(actor=user, today=today, limit=5)
     for certification in ready:
         section.items.append(Item(
-            title=certification.user.get_full_name() or certification.user.username,
+            title=display_name(certification.user),
             url=reverse("trainers:certification_detail", args=[certification.pk]),
             facts=[certification.cohort.title if certification.cohort_id else ""],
             status=_("Ready to certify"), status_kind="ok",

@@ -17,6 +17,7 @@ from content.virusscan import validate_upload
 from courses.models import CoursePage
 from courses.selectors import course_nav
 from lms.people.models import TrainingUnit
+from lms.people.names import display_name
 
 from . import exceptions as errors
 from . import selectors
@@ -28,7 +29,7 @@ DAY_INCOMPLETE = _("Give the date and both times, or leave the row empty.")
 
 
 def _person(user) -> str:
-    name = user.get_full_name() or user.username
+    name = display_name(user)
     profile = getattr(user, "profile", None)
     agency = getattr(profile, "agency", None) if profile is not None else None
     return f"{name} — {agency}" if agency is not None else name

@@ -159,6 +159,13 @@ class Attendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["participant", "day"], name="cascade_attendance_once")]
 
 
+# present or late counts as attended: completion, the session's figures and attendance table, OJT progress
+ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
+# attendance is taken while a session is approved or delivered (each day from that day on:
+# ``services.attendance_refusal``)
+ATTENDANCE_OPEN = (CascadeSession.State.APPROVED, CascadeSession.State.DELIVERED)
+
+
 class SessionEvent(models.Model):
     """The audit trail of a session: every change of state, who made it, when and why."""
 

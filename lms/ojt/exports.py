@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from content.spreadsheets import Sheet
+from lms.people.names import display_name
 
 WIDTHS = (12, 28, 16, 28, 28, 40, 8, 8, 28, 30, 10)
 
@@ -16,7 +17,7 @@ def records_header() -> list[str]:
 
 def _row(record) -> list:
     return [
-        record.date, record.staff.get_full_name() or record.staff.username, record.staff.username,
+        record.date, display_name(record.staff), record.staff.username,
         record.agency.name, record.unit.name if record.unit else "", record.topic, record.module,
         record.hours, record.instructor, record.evidence, record.get_source_display(),
     ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from content.bounds import IdChoiceField, at_most
 from content.virusscan import validate_upload
 from lms.people.models import Agency, TrainingUnit
+from lms.people.names import display_name
 
 from . import selectors
 from .models import TrainingPlan
@@ -15,7 +16,7 @@ from .models import TrainingPlan
 
 class PersonChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
-        name = obj.user.get_full_name() or obj.user.username
+        name = display_name(obj.user)
         return f"{name} ({obj.user.username}) — {obj.agency}" if obj.agency else name
 
 

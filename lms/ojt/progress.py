@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 
-from lms.cascade.models import Attendance, CascadeSession, SessionDay, SessionParticipant
+from lms.cascade.models import ATTENDED, Attendance, CascadeSession, SessionDay, SessionParticipant
 
 from .models import OJTRecord, TrainingPlan
 
 COUNTED_STATES = (CascadeSession.State.DELIVERED, CascadeSession.State.REPORTED)
-ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 MONTHS = range(1, 13)
 
 

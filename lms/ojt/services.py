@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lms.people.models import Profile
+from lms.people.names import display_name
 
 from . import exceptions as errors
 from . import selectors
@@ -19,10 +20,6 @@ from .models import OJTRecord, TrainingPlan
 FIRST_YEAR = 2000
 YEARS_AHEAD = 5
 MAX_HOURS = Decimal(24)
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 def _course_modules() -> set[int] | None:
@@ -161,7 +158,7 @@ def _cleaned(*, agency, given: RecordInput, known: _Known, today: date) -> dict:
     if staff is None:
         raise errors.OJTRefused(errors.OJT_STAFF_REQUIRED)
     if staff.pk not in known.staff_units:
-        raise errors.OJTRefused(errors.OJT_STAFF_NOT_OF_AGENCY % {"name": _name(staff), "agency": agency.name})
+        raise errors.OJTRefused(errors.OJT_STAFF_NOT_OF_AGENCY % {"name": display_name(staff), "agency": agency.name})
     topic = (given.topic or "").strip()
     if not topic:
         raise errors.OJTRefused(errors.OJT_TOPIC_REQUIRED)

@@ -28,6 +28,7 @@ from content.i18n import sort_key_for
 from content.urls import absolute_url, base_url
 from lms.people import selectors as people_selectors
 from lms.people.models import Agency, Region
+from lms.people.names import display_name
 from lms.people.roles import Role
 
 from .. import calendar, selectors
@@ -115,9 +116,7 @@ def _filters(request) -> dict:
     }
     key = sort_key_for()
 
-    def name(user):
-        return user.get_full_name() or user.username
-
+    name = display_name
     chosen = {
         "agency": agencies.get(_number(request.GET.get("agency"))),
         "region": regions.get(_number(request.GET.get("region"))),
