@@ -3,9 +3,10 @@ user's language. The messages of uploads are shared with the roster import of ``
 
 from django.utils.translation import gettext_lazy as _
 
-from lms.cascade.exceptions import FILE_TOO_BIG, FILE_TOO_MANY_ROWS, NOT_PERMITTED, UNIT_OF_OTHER_AGENCY, UNKNOWN_UNIT
-
-__all__ = ["NOT_PERMITTED"]  # re-exported: the services refuse with it
+# the messages OJT shares with the cascade's roster import (NOT_PERMITTED: the services refuse with it)
+from lms.cascade.exceptions import (  # noqa: F401
+    FILE_TOO_BIG, FILE_TOO_MANY_ROWS, NOT_PERMITTED, UNIT_OF_OTHER_AGENCY, UNKNOWN_UNIT,
+)
 
 
 class OJTError(Exception):
