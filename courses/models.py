@@ -25,6 +25,7 @@ class CachedRestrictionsMixin:
     """Answer "which view restrictions apply here" from a cached table (two queries fewer per page)."""
 
     def get_view_restrictions(self):
+        # not at the top: a real cycle, routing imports selectors, which import these models
         from .routing import view_restrictions_for
 
         restrictions = view_restrictions_for(self)
@@ -92,6 +93,7 @@ class CourseIndexPage(CachedRestrictionsMixin, Page):
         verbose_name = _("course index")
 
     def get_context(self, request, *args, **kwargs):
+        # not at the top: a real cycle, selectors import these models
         from .selectors import course_cards
 
         context = super().get_context(request, *args, **kwargs)
@@ -136,6 +138,7 @@ class CoursePage(CachedRestrictionsMixin, Page):
         return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
 
     def get_context(self, request, *args, **kwargs):
+        # not at the top: a real cycle, selectors import these models
         from .selectors import course_outline
 
         context = super().get_context(request, *args, **kwargs)
@@ -179,6 +182,7 @@ class ModulePage(CachedRestrictionsMixin, Page):
         super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        # not at the top: a real cycle, selectors import these models
         from .selectors import module_outline
 
         context = super().get_context(request, *args, **kwargs)
@@ -222,6 +226,7 @@ class LessonPage(CachedRestrictionsMixin, Page):
         permissions = [("view_trainer_notes", _("Can see trainer notes in lessons"))]
 
     def get_context(self, request, *args, **kwargs):
+        # not at the top: a real cycle, selectors import these models
         from .selectors import lesson_context
 
         context = super().get_context(request, *args, **kwargs)

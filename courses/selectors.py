@@ -16,8 +16,10 @@ from content.blocks import knowledge_check_required
 
 from .models import (
     CourseCompletion,
+    CourseIndexPage,
     CoursePage,
     Enrolment,
+    HomePage,
     LastVisit,
     LessonPage,
     LessonProgress,
@@ -90,8 +92,6 @@ def _localized_url(page: Page, language: str, home_paths: dict[int, str]) -> str
 
 
 def _home_paths() -> dict[int, str]:
-    from .models import HomePage
-
     return dict(HomePage.objects.values_list("locale_id", "url_path"))
 
 
@@ -443,8 +443,6 @@ def enrolled_courses(*, user, language: str | None = None) -> list[dict]:
 
 def course_catalogue_url(language: str | None = None) -> str:
     """Return the URL of the course index in a language (cached until the tree changes)."""
-    from .models import CourseIndexPage
-
     language = language or translation.get_language() or SOURCE_LANGUAGE
     cache_key = f"courses:catalogue:{nav_version()}:{language}"
     url = cache.get(cache_key)
@@ -511,6 +509,7 @@ def lesson_for_viewer(*, user, lesson_id: int) -> LessonPage | None:
     """
     from wagtail.models import PageViewRestriction
 
+    # not at the top: a real cycle, routing imports selectors (NAV_TIMEOUT, nav_version) at its top
     from .routing import view_restrictions_for
 
     if not isinstance(lesson_id, int) or not 0 < lesson_id < 2**31:  # page ids are 32-bit: no query can find more

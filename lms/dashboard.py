@@ -16,10 +16,12 @@ from assessments.selectors import learner_test_list
 from courses.selectors import course_catalogue_url, enrolled_courses
 from lms.cascade import selectors as cascade_selectors
 from lms.cascade.models import CascadeSession
-from lms.cascade.ojt import progress as ojt_progress
-from lms.cascade.ojt import selectors as ojt_selectors
+from lms.grading import selectors as grading_selectors
+from lms.ojt import progress as ojt_progress
+from lms.ojt import selectors as ojt_selectors
 from lms.people import selectors as people_selectors
 from lms.people.models import Profile
+from lms.people.names import display_name
 from lms.people.roles import Role
 from lms.reports.selectors import national_figures
 from lms.trainers import certificates as trainer_certificates
@@ -252,19 +254,19 @@ def _sessions_section(user, today) -> Section:
         empty_text=_("You lead no current session. Schedule one from the list of sessions."),
         links=[(reverse("cascade:session_list"), _("All sessions"))],
     )
-    if cascade_selectors.may_grade(user=user):
-        waiting = cascade_selectors.grading_waiting_count(user=user)
+    if grading_selectors.may_grade(user=user):
+        waiting = grading_selectors.grading_waiting_count(user=user)
         if waiting:
             section.items.insert(0, Item(
                 title=ngettext("%(count)s answer is waiting for your grade", "%(count)s answers are waiting for your grade",
                                waiting) % {"count": waiting},
                 status_kind="warn",
                 action_label=_("Grade the answers"),
-                action_url=reverse("cascade:grading_queue"),
+                action_url=reverse("grading:grading_queue"),
             ))
         else:
             section.lines.append(_("No answer is waiting for your grade."))
-        section.links += [(reverse("cascade:paper_forms"), _("Tests on paper")), (reverse("api_token"), _("API token"))]
+        section.links += [(reverse("grading:paper_forms"), _("Tests on paper")), (reverse("api_token"), _("API token"))]
     return section
 
 
@@ -291,7 +293,7 @@ def _approvals_section(user) -> Section:
         )
     for session in waiting:
         url = reverse("cascade:session_detail", args=[session.pk])
-        item = Item(title=session.title, url=url, facts=[session.lead_trainer.get_full_name() or session.lead_trainer.username],
+        item = Item(title=session.title, url=url, facts=[display_name(session.lead_trainer)],
                     dates=[(_("Starts"), timezone.localtime(session.starts_at))], status=session.get_state_display())
         if session.state == State.SUBMITTED:
             item.action_label, item.action_url, item.action_post = _("Approve"), url, "approve"
@@ -356,7 +358,7 @@ def _agency_section(user, today, roles) -> Section:
         (reverse("reports:reach"), _("Reach of the cascade")),
         (reverse("trainers:registry"), _("Trainer registry")),
         (reverse("trainers:cohort_list"), _("ToT cohorts")),
-        (reverse("cascade:ojt_dashboard"), _("On-the-job training")),
+        (reverse("ojt:ojt_dashboard"), _("On-the-job training")),
     ]
     if not roles & {Role.TRAINER, Role.COORDINATOR}:
         # a programme manager has no sessions section: their way to the sessions (and their token) is here
@@ -382,7 +384,7 @@ def _national_section(user, today) -> Section | None:
     ready, count = trainer_selectors.ready_candidate_list(actor=user, today=today, limit=5)
     for certification in ready:
         section.items.append(Item(
-            title=certification.user.get_full_name() or certification.user.username,
+            title=display_name(certification.user),
             url=reverse("trainers:certification_detail", args=[certification.pk]),
             facts=[certification.cohort.title if certification.cohort_id else ""],
             status=_("Ready to certify"), status_kind="ok",

@@ -54,10 +54,10 @@ def _items_for(roles: set[str]) -> list[MenuItem]:
         calendar = reverse("cascade:calendar_month").rsplit("month/", 1)[0]
         items.append(MenuItem("calendar", _("Calendar"), reverse("cascade:calendar_month"), (calendar,)))
     if Role.TRAINER in roles:
-        grading = reverse("cascade:grading_queue")
-        items.append(MenuItem("grading", _("Grading"), grading, (grading, reverse("cascade:paper_forms"))))
+        grading = reverse("grading:grading_queue")
+        items.append(MenuItem("grading", _("Grading"), grading, (grading, reverse("grading:paper_forms"))))
     if Role.COORDINATOR in roles:
-        ojt = reverse("cascade:ojt_dashboard")
+        ojt = reverse("ojt:ojt_dashboard")
         items.append(MenuItem("ojt", _("OJT"), ojt, (ojt,)))
     if roles & {Role.COORDINATOR, Role.MANAGER}:
         gain = reverse("reports:knowledge_gain")
@@ -114,10 +114,10 @@ CRUMBS = {
     "sessions": (_("Cascade sessions"), "cascade:session_list"),
     "approvals": (_("Sessions to approve"), "cascade:approval_queue"),
     "calendar": (_("Calendar"), "cascade:calendar_month"),
-    "grading": (_("Answers to grade"), "cascade:grading_queue"),
-    "paper": (_("Tests on paper"), "cascade:paper_forms"),
-    "ojt": (_("On-the-job training"), "cascade:ojt_dashboard"),
-    "ojt_records": (_("OJT records"), "cascade:ojt_records"),
+    "grading": (_("Answers to grade"), "grading:grading_queue"),
+    "paper": (_("Tests on paper"), "grading:paper_forms"),
+    "ojt": (_("On-the-job training"), "ojt:ojt_dashboard"),
+    "ojt_records": (_("OJT records"), "ojt:ojt_records"),
     "reports": (_("Knowledge gain"), "reports:knowledge_gain"),
     "reach": (_("Reach of the cascade"), "reports:reach"),
     "registry": (_("Trainer registry"), "trainers:registry"),

@@ -40,6 +40,8 @@ urlpatterns += i18n_patterns(
     path("tests/", include("assessments.urls")),
     path("reports/", include("lms.reports.urls")),
     path("training/", include("lms.cascade.urls")),
+    path("training/", include("lms.grading.urls")),
+    path("training/", include("lms.ojt.urls")),
     path("trainers/", include("lms.trainers.urls")),
     path("verify/<str:code>/", certificate_views.verify, name="verify"),
     # Wagtail serves every other path: keep it last.

@@ -15,6 +15,7 @@ from lms.cascade import selectors as cascade_selectors
 from lms.cascade.models import Attendance, CascadeSession, SessionDay, SessionParticipant
 from lms.people import selectors as people_selectors
 from lms.people.models import TrainingUnit
+from lms.people.names import display_name
 from lms.trainers.registry import REGISTRY_STATUSES
 
 State = CascadeSession.State
@@ -27,10 +28,6 @@ class IdSerializerField(serializers.IntegerField):
         super().__init__(min_value=ID_MIN, max_value=ID_MAX, **kwargs)
 
 PARTICIPANT_NOT_NUMBER = _("Participants are given by their numbers (ids).")
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 # --- errors ------------------------------------------------------------------------------------------------
@@ -54,7 +51,7 @@ class PersonSerializer(serializers.Serializer):
     name = serializers.SerializerMethodField()
 
     def get_name(self, user) -> str:
-        return _name(user)
+        return display_name(user)
 
 
 class NamedSerializer(serializers.Serializer):

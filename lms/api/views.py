@@ -4,7 +4,6 @@ is in ``lms.cascade.services``, whose refusals come back as 400 (``SessionRefuse
 (``NotPermitted``) with ``{"detail": message}`` in the language of the request (``Accept-Language``)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
@@ -13,7 +12,7 @@ from rest_framework.views import APIView
 
 from lms.cascade import exceptions as cascade_errors
 from lms.cascade import selectors, services
-from lms.cascade.models import Attendance, CascadeSession, SessionParticipant
+from lms.cascade.models import Attendance, CascadeSession
 from lms.reports import reach
 from lms.reports import exceptions as report_errors
 from lms.trainers import registry
@@ -22,7 +21,6 @@ from lms.trainers.models import Certification
 
 from . import serializers as s
 
-Status = SessionParticipant.Status
 TAG_SESSIONS, TAG_ROSTER, TAG_TRAINERS, TAG_REPORTS = "sessions", "roster and attendance", "trainers", "reports"
 
 
@@ -85,10 +83,7 @@ def _valid(serializer_class, data, **kwargs) -> dict:
 
 def _sessions(user):
     """The sessions the user may see (the web's selector), with their roster counts."""
-    return selectors.session_list(user=user).annotate(
-        enrolled=Count("participants", filter=Q(participants__status=Status.ENROLLED), distinct=True),
-        waitlisted=Count("participants", filter=Q(participants__status=Status.WAITLISTED), distinct=True),
-    )
+    return selectors.session_list_counted(user=user)
 
 
 def _session(user, pk) -> CascadeSession:
@@ -186,18 +181,19 @@ class SessionDetail(ServiceErrors, APIView):
 
 
 class SessionAction(ServiceErrors, APIView):
-    """A move of the session's state through its service; the session as it is afterwards."""
+    """A move of the session's state through its service (``services.SESSION_ACTIONS``, as the web's buttons);
+    the session as it is afterwards. The comment goes by the action's ``comment_as`` in the request body."""
 
-    service = None
-    comment_as = None  # the name the comment goes by, for the service and in the request body
+    action = ""
     input_serializer = None
 
     def post(self, request, pk: int):
         session = _session(request.user, pk)
+        chosen = services.SESSION_ACTIONS[self.action]
         kwargs = {}
-        if self.input_serializer is not None:
-            kwargs[self.comment_as] = _valid(self.input_serializer, request.data)[self.comment_as]
-        self.service(actor=request.user, session=session, **kwargs)
+        if chosen.comment_as is not None:
+            kwargs[chosen.comment_as] = _valid(self.input_serializer, request.data)[chosen.comment_as]
+        chosen.service(actor=request.user, session=session, **kwargs)
         return Response(s.SessionDetailSerializer(_session(request.user, pk)).data)
 
 
@@ -215,14 +211,14 @@ def _action_schema(action: str, summary: str, description: str, request=None):
     "submit", "Submit for approval", "The lead trainer submits a draft or returned session to the coordinator."
 )
 class SessionSubmit(SessionAction):
-    service = staticmethod(services.session_submit)
+    action = "submit"
 
 
 @_action_schema(
     "approve", "Approve", "The agency's training coordinator (or a programme manager) approves a submitted session."
 )
 class SessionApprove(SessionAction):
-    service = staticmethod(services.session_approve)
+    action = "approve"
 
 
 @_action_schema(
@@ -230,8 +226,7 @@ class SessionApprove(SessionAction):
     request=s.CommentSerializer,
 )
 class SessionReturn(SessionAction):
-    service = staticmethod(services.session_return)
-    comment_as = "comment"
+    action = "return"
     input_serializer = s.CommentSerializer
 
 
@@ -240,8 +235,7 @@ class SessionReturn(SessionAction):
     request=s.ReasonSerializer,
 )
 class SessionCancel(SessionAction):
-    service = staticmethod(services.session_cancel)
-    comment_as = "reason"
+    action = "cancel"
     input_serializer = s.ReasonSerializer
 
 
@@ -249,7 +243,7 @@ class SessionCancel(SessionAction):
     "deliver", "Mark as delivered", "The lead trainer marks an approved session as delivered once it has started."
 )
 class SessionDeliver(SessionAction):
-    service = staticmethod(services.session_deliver)
+    action = "deliver"
 
 
 # --- roster and attendance ---------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ class CascadeConfig(AppConfig):
     verbose_name = _("Cascade trainings")
 
     def ready(self):
-        # the trainers app reads what trainers delivered through this provider (it may not import cascade)
+        # the trainers app reads what trainers delivered through this provider (it may not import cascade);
+        # imported in ready(), not at the top: both modules import models, which need the app registry
         from lms.trainers import delivery as trainer_delivery
 
         from .delivery import deliveries

@@ -9,7 +9,7 @@ from icalendar import Calendar, Event
 
 from lms.people.mail import user_language
 
-from .models import CalendarFeed, CascadeSession
+from .models import CalendarFeed, CascadeSession, _new_token
 from .selectors import trained_by
 
 State = CascadeSession.State
@@ -25,8 +25,6 @@ def feed_get(*, trainer=None, agency=None) -> CalendarFeed:
 
 def feed_reset(*, feed: CalendarFeed) -> CalendarFeed:
     """Give the feed a new token: the old address stops working."""
-    from .models import _new_token
-
     feed.token = _new_token()
     feed.save(update_fields=["token", "created_at"])
     return feed

@@ -25,11 +25,9 @@ from . import exceptions as errors
 from . import services
 from .delivery import session_attempts
 from .figures import attended_enough
-from .models import Attendance, CascadeSession, SessionEvent, SessionParticipant
+from .models import ATTENDED, CascadeSession, SessionEvent, SessionParticipant
 
 State = CascadeSession.State
-# the marks that count as having attended a day
-ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 # the states in which a session's participants receive their certificates
 CERTIFIABLE = (State.DELIVERED, State.REPORTED)
 TITLE_LENGTH = CompletionCertificate._meta.get_field("title_en").max_length

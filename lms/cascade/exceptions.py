@@ -51,46 +51,10 @@ ATTENDANCE_CLOSED = _("Attendance is taken for approved and delivered sessions."
 DAY_NOT_YET = _("Attendance of %(date)s can be taken from that day on.")
 BAD_ATTENDANCE = _("The attendance sheet is not valid: reload the page and try again.")
 REPORT_ACCEPTED = _("The report is already accepted.")
-# uploads (roster and OJT imports)
+# uploads (the roster import here, the OJT import of lms.ojt)
 FILE_TOO_BIG = _("The file is larger than %(size)s MB.")
 FILE_TOO_MANY_ROWS = _("The file has more than %(count)s rows: split it into smaller files.")
 UNKNOWN_UNIT = _("No training unit “%(value)s” in %(agency)s.")
-
-
-# --- on-the-job training (plans and records; lms/cascade/ojt) ----------------------------------------------
-
-
-class OJTRefused(CascadeError):
-    """A rule of training plans or on-the-job training records refuses the change."""
-
-
-class OJTFileRefused(OJTRefused):
-    """An uploaded OJT file that cannot be read as a whole (not XLSX, too large, no header, no rows)."""
-
-
-PLAN_YEAR = _("The year must be between %(first)s and %(last)s.")
-PLAN_TARGET_NEGATIVE = _("Targets cannot be negative.")
-PLAN_MODULES_OUTSIDE = _("Module(s) %(modules)s are not modules of the national course.")
-PLAN_UNIT_OF_OTHER_AGENCY = UNIT_OF_OTHER_AGENCY
-PLAN_EXISTS = _("%(agency)s already has a plan for %(year)s for this unit (or the whole agency): change that one.")
-OJT_STAFF_NOT_OF_AGENCY = _("%(name)s is not on the staff of %(agency)s.")
-OJT_HOURS = _("Hours must be more than 0 and at most 24.")
-OJT_FUTURE_DATE = _("The date cannot be in the future.")
-OJT_TOPIC_REQUIRED = _("Give the topic.")
-OJT_INSTRUCTOR_REQUIRED = _("Give the instructor or mentor.")
-OJT_MODULE_OUTSIDE = _("Module %(module)s is not a module of the national course.")
-OJT_FILE_TOO_BIG = FILE_TOO_BIG
-OJT_TOO_MANY_ROWS = FILE_TOO_MANY_ROWS
-OJT_NOT_XLSX = _("This is not an XLSX workbook: save the sheet as .xlsx and try again.")
-OJT_NO_HEADER = _("The first row must name the columns: staff, date, hours, topic (and module, instructor, evidence, unit).")
-OJT_MISSING_COLUMNS = _("The columns %(columns)s are missing.")
-OJT_NO_ROWS = _("The file has no records.")
-OJT_UNKNOWN_STAFF = _("No person with the username or e-mail “%(value)s”.")
-OJT_BAD_DATE = _("“%(value)s” is not a date (write it as YYYY-MM-DD or DD.MM.YYYY).")
-OJT_BAD_HOURS = _("“%(value)s” is not a number of hours.")
-OJT_BAD_MODULE = _("“%(value)s” is not a module number.")
-OJT_UNKNOWN_UNIT = UNKNOWN_UNIT
-OJT_STAFF_REQUIRED = _("Give the staff member's username or e-mail.")
 
 
 # --- session tests (paper forms made from the session's tests page) ---------------------------------------

@@ -28,15 +28,13 @@ from assessments.analytics import group_gains, learner_gains
 from lms.people.models import Profile
 
 from . import delivery
-from .models import Attendance, CascadeSession, SessionParticipant
+from .models import ATTENDED, Attendance, CascadeSession, SessionParticipant
 
 NOT_GIVEN = _("Not given")
 BY_GENDER = _("By gender")
 BY_UNIT = _("By training unit")
 BY_POSITION = _("By position")
 BY_REGION = _("By region")
-# the marks that count as having attended a day
-ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 
 
 @dataclass(frozen=True)

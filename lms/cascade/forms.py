@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from assessments.models import Assessment
-from content.bounds import INT_MAX, IdChoiceField, IdField, IdMultipleChoiceField, at_most
+from content.bounds import IdChoiceField, IdField, IdMultipleChoiceField, at_most
 from content.virusscan import validate_upload
 from courses.models import CoursePage
 from courses.selectors import course_nav
 from lms.people.models import TrainingUnit
+from lms.people.names import display_name
 
 from . import exceptions as errors
 from . import selectors
@@ -28,7 +29,7 @@ DAY_INCOMPLETE = _("Give the date and both times, or leave the row empty.")
 
 
 def _person(user) -> str:
-    name = user.get_full_name() or user.username
+    name = display_name(user)
     profile = getattr(user, "profile", None)
     agency = getattr(profile, "agency", None) if profile is not None else None
     return f"{name} — {agency}" if agency is not None else name
@@ -274,29 +275,3 @@ class RosterActionForm(forms.Form):
     action = forms.CharField(required=False)
     user = IdField(required=False)
     participant = IdField(required=False)
-
-
-class PaperFormRequestForm(forms.Form):
-    """The test and the language of a paper form to print."""
-
-    assessment = IdChoiceField(queryset=Assessment.objects.none())
-    language = forms.ChoiceField(choices=settings.LANGUAGES)
-
-    def __init__(self, *args, tests, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assessment"].queryset = tests
-
-
-class PaperRowsForm(forms.Form):
-    """How many rows of the keyboard grid were posted."""
-
-    rows = forms.IntegerField(min_value=0, max_value=INT_MAX)
-
-
-def rubric_points(value) -> int | None:
-    """Points given for one rubric criterion: a whole number of ASCII digits ("²" is not one), else None."""
-    field = forms.IntegerField(min_value=0, max_value=INT_MAX)
-    try:
-        return field.clean(value) if str(value).strip().isascii() else None
-    except forms.ValidationError:
-        return None

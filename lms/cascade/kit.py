@@ -18,6 +18,7 @@ from django.utils import translation
 from assessments import paper
 from courses.models import LessonPage, ModulePage
 from courses.selectors import course_nav
+from lms.people.names import display_name
 
 from .models import CascadeSession, SessionParticipant
 
@@ -127,7 +128,7 @@ def _attendance_rows(session: CascadeSession) -> tuple[list[dict], int]:
         profile = getattr(place.user, "profile", None)
         rows.append(
             {
-                "name": place.user.get_full_name() or place.user.username,
+                "name": display_name(place.user),
                 "position": profile.position if profile else "",
                 "unit": str(profile.unit) if profile and profile.unit else "",
             }

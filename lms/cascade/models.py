@@ -1,11 +1,10 @@
-"""Cascade trainings inside agencies and on-the-job training.
+"""Cascade trainings inside agencies.
 
 A certified trainer schedules a ``CascadeSession`` inside their own agency: days with times, modules of
 the curriculum, co-trainers, a capacity. The session moves draft → submitted → approved (or returned) →
 delivered → reported, or is cancelled before delivery; every move is a ``SessionEvent``. Participants,
-their attendance per day and the lead trainer's report hang off the session. Agencies keep an annual
-``TrainingPlan`` and ``OJTRecord`` rows for on-the-job training; delivered sessions count towards the
-plan.
+their attendance per day and the lead trainer's report hang off the session. On-the-job training plans
+and records (towards which delivered sessions count) are ``lms.ojt``.
 """
 
 import secrets
@@ -160,6 +159,13 @@ class Attendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["participant", "day"], name="cascade_attendance_once")]
 
 
+# present or late counts as attended: completion, the session's figures and attendance table, OJT progress
+ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
+# attendance is taken while a session is approved or delivered (each day from that day on:
+# ``services.attendance_refusal``)
+ATTENDANCE_OPEN = (CascadeSession.State.APPROVED, CascadeSession.State.DELIVERED)
+
+
 class SessionEvent(models.Model):
     """The audit trail of a session: every change of state, who made it, when and why."""
 
@@ -208,80 +214,3 @@ class CalendarFeed(models.Model):
                 name="cascade_feed_one_owner",
             )
         ]
-
-
-class TrainingPlan(models.Model):
-    """An agency's annual plan of on-the-job training, for the whole agency or one of its units.
-
-    Targets are counts for the year; ``modules`` are the curriculum modules (numbers of the national
-    course) the plan means to cover. Delivered cascade sessions and OJT records count towards it.
-    """
-
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="training_plans", verbose_name=_("agency"))
-    unit = models.ForeignKey(
-        TrainingUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="training_plans",
-        verbose_name=_("training unit"),
-    )
-    year = models.PositiveSmallIntegerField(_("year"))
-    target_sessions = models.PositiveIntegerField(_("sessions"), default=0)
-    target_staff = models.PositiveIntegerField(_("staff trained"), default=0)
-    target_hours = models.PositiveIntegerField(_("training hours"), default=0)
-    modules = models.JSONField(_("topics (modules)"), default=list, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("training plan")
-        verbose_name_plural = _("training plans")
-        ordering = ["-year", "agency", "unit"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agency", "year"], condition=Q(unit__isnull=True), name="cascade_plan_once_per_agency"
-            ),
-            models.UniqueConstraint(
-                fields=["agency", "year", "unit"], condition=Q(unit__isnull=False), name="cascade_plan_once_per_unit"
-            ),
-            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="cascade_plan_year"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agency} {self.year}"
-
-
-class OJTRecord(models.Model):
-    """One piece of on-the-job training of a staff member: topic, date, hours, who taught, the evidence."""
-
-    class Source(models.TextChoices):
-        ENTERED = "entered", _("Entered")
-        IMPORTED = "imported", _("Imported")
-
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="ojt_records", verbose_name=_("agency"))
-    unit = models.ForeignKey(
-        TrainingUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="ojt_records",
-        verbose_name=_("training unit"),
-    )
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ojt_records", verbose_name=_("staff member")
-    )
-    topic = models.CharField(_("topic"), max_length=200)
-    module = models.PositiveSmallIntegerField(_("module"), null=True, blank=True)
-    date = models.DateField(_("date"))
-    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
-    instructor = models.CharField(_("instructor or mentor"), max_length=200)
-    evidence = models.TextField(_("evidence"), blank=True)
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENTERED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("on-the-job training record")
-        verbose_name_plural = _("on-the-job training records")
-        ordering = ["-date", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=24), name="cascade_ojt_hours"),
-        ]
-        indexes = [models.Index(fields=["agency", "date"])]
-
-    def __str__(self) -> str:
-        return f"{self.topic} ({self.date})"

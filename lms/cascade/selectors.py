@@ -1,8 +1,7 @@
 """Who a trainer or coordinator works with, and which cascade sessions a user may see.
 
-A trainer grades and enters the answer sheets of the learners they teach: the participants of the
-sessions they lead or co-lead. A training coordinator does so for everyone of their agency and a
-programme manager for everyone.
+Whose answers a trainer grades (the participants of the sessions they lead or co-lead, ``trained_by``)
+is ``lms.grading.selectors``.
 
 Co-trainers are trainers of the session's agency (``services.session_schedule`` refuses others). A row
 from before that rule may still name a co-trainer of another agency: ``trained_by`` leaves such a
@@ -10,16 +9,18 @@ co-trainer out, so they get neither the session nor rights over the host agency'
 """
 
 import unicodedata
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
 from lms.people import selectors as people_selectors
 from lms.people.models import Profile
-from lms.people.roles import Role
 from lms.trainers.models import Certification
+
+from .models import ATTENDANCE_OPEN, CascadeSession, SessionDay, SessionParticipant, SessionReport
 
 
 def trained_by(user, *, prefix: str = "") -> Q:
@@ -49,42 +50,6 @@ def co_trainer_list(*, agency, lead=None, on=None):
     return people.select_related("profile__agency").order_by("last_name", "first_name", "username")
 
 
-def gradable_learners(*, user):
-    """The users whose answers ``user`` may grade and whose paper answer sheets they may enter (a queryset).
-
-    A programme manager: everyone. A training coordinator: the people of their agency. Whoever leads or
-    co-leads sessions (a trainer): the enrolled participants of those sessions that are not cancelled,
-    not every colleague of their agency, whose results are not theirs to judge; a co-trainer of another
-    agency than the session's gets none of its participants (``trained_by``). A coordinator who also
-    trains gets both; anyone else gets an empty queryset.
-    """
-    from .models import CascadeSession, SessionParticipant
-
-    User = get_user_model()
-    if people_selectors.user_sees_all_agencies(user=user):
-        return User.objects.all()
-    if not user.is_authenticated:
-        return User.objects.none()
-    taught = (
-        SessionParticipant.objects.filter(status=SessionParticipant.Status.ENROLLED)
-        .filter(trained_by(user, prefix="session__"))
-        .exclude(session__state=CascadeSession.State.CANCELLED)
-    )
-    scope = Q(pk__in=taught.values("user_id"))
-    if people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
-        agency = people_selectors.user_agency(user=user)
-        if agency is not None:
-            scope |= Q(pk__in=Profile.objects.filter(agency=agency).values("user_id"))
-    return User.objects.filter(scope)
-
-
-def may_grade(*, user) -> bool:
-    """Whether ``user`` has a grading queue and paper forms at all (whose learners: ``gradable_learners``)."""
-    return people_selectors.user_sees_all_agencies(user=user) or bool(
-        people_selectors.user_roles(user=user) & {Role.TRAINER, Role.COORDINATOR}
-    )
-
-
 # --- sessions --------------------------------------------------------------------------------------------
 
 
@@ -92,19 +57,31 @@ def session_list(*, user):
     """Sessions the user may see: managers all; coordinators their agency's; trainers those they lead or
     co-lead (as a person of the session's agency, ``trained_by``); everyone the sessions they are on the
     roster of."""
-    from .models import CascadeSession
-
     queryset = CascadeSession.objects.select_related("lead_trainer", "agency", "unit", "region")
-    if people_selectors.user_sees_all_agencies(user=user):
+    agencies = people_selectors.agency_scope(user=user)
+    if agencies.all:
         return queryset
     if not user.is_authenticated:
         return queryset.none()
     scope = trained_by(user) | Q(participants__user=user)
-    if people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
-        agency = people_selectors.user_agency(user=user)
-        if agency is not None:
-            scope |= Q(agency=agency)
+    if agencies.own is not None:
+        scope |= agencies.q("agency")
     return queryset.filter(pk__in=CascadeSession.objects.filter(scope).values("pk"))
+
+
+def with_roster_counts(sessions):
+    """``sessions`` with their roster counts, ``enrolled`` and ``waitlisted``, in the same query: the lists of
+    the web and of the API."""
+    Status = SessionParticipant.Status
+    return sessions.annotate(
+        enrolled=Count("participants", filter=Q(participants__status=Status.ENROLLED), distinct=True),
+        waitlisted=Count("participants", filter=Q(participants__status=Status.WAITLISTED), distinct=True),
+    )
+
+
+def session_list_counted(*, user):
+    """``session_list`` with the roster counts (``with_roster_counts``)."""
+    return with_roster_counts(session_list(user=user))
 
 
 def session_get(*, user, pk: int):
@@ -175,17 +152,13 @@ def _matches(word: str) -> Q:
 
 def approval_queue(*, user):
     """Sessions waiting for the user's decision (submitted sessions or reports of their agency)."""
-    from .models import CascadeSession
-
     sessions = session_list(user=user).filter(
         state__in=[CascadeSession.State.SUBMITTED, CascadeSession.State.REPORTED]
     )
-    if not people_selectors.user_sees_all_agencies(user=user):
-        agency = people_selectors.user_agency(user=user)
-        if not people_selectors.user_has_role(user=user, role=Role.COORDINATOR) or agency is None:
-            return sessions.none()
-        sessions = sessions.filter(agency=agency)
-    return sessions.exclude(state=CascadeSession.State.REPORTED, report__accepted_at__isnull=False)
+    agencies = people_selectors.agency_scope(user=user)
+    if agencies.none:
+        return sessions.none()
+    return sessions.filter(agencies.q("agency")).exclude(state=CascadeSession.State.REPORTED, report__accepted_at__isnull=False)
 
 
 # --- calendar --------------------------------------------------------------------------------------------
@@ -198,8 +171,6 @@ def session_day_list(*, user, start, end, agency=None, region=None, trainer=None
     permission, so a filter (agency, region, or a trainer who leads or co-leads) only narrows what the
     user sees anyway; another agency's id finds nothing.
     """
-    from .models import CascadeSession, SessionDay
-
     sessions = session_list(user=user)
     if agency is not None:
         sessions = sessions.filter(agency=agency)
@@ -225,10 +196,6 @@ RECENT_DAYS = 60
 def _with_days(sessions, *, today):
     """Annotate ``next_day`` (the first session day from ``today`` on), ``today_day`` (the id of today's
     day, if any), ``last_day`` and ``has_report`` (a report was submitted): aggregates in the same query."""
-    from django.db.models import Max, Min
-
-    from .models import SessionReport
-
     return sessions.annotate(
         next_day=Min("days__date", filter=Q(days__date__gte=today)),
         today_day=Min("days__pk", filter=Q(days__date=today)),
@@ -242,11 +209,9 @@ def next_action(*, session, user, today) -> str:
     ``"attendance"`` (a session day today, attendance open), ``"submit"`` (a draft or returned session of
     theirs), ``"deliver"`` (approved and its last day is past), ``"report"`` (delivered, no report yet), or
     ``""`` (nothing to do now). ``session`` carries the annotations of ``trainer_session_list``."""
-    from .models import CascadeSession
-
     State = CascadeSession.State
     lead = session.lead_trainer_id == getattr(user, "pk", user)
-    if session.today_day and session.state in {State.APPROVED, State.DELIVERED}:
+    if session.today_day and session.state in ATTENDANCE_OPEN:
         return "attendance"
     if lead and session.state in {State.DRAFT, State.RETURNED}:
         return "submit"
@@ -263,10 +228,6 @@ def trainer_session_list(*, user, today=None, limit: int = 6) -> tuple[list, int
     there are: two queries, the first ``limit`` by start.
 
     The sessions with something to do come first, then by start."""
-    from datetime import timedelta
-
-    from .models import CascadeSession
-
     today = today or timezone.localdate()
     State = CascadeSession.State
     mine = CascadeSession.objects.filter(trained_by(user)).exclude(state=State.CANCELLED)
@@ -285,10 +246,6 @@ def trainer_session_list(*, user, today=None, limit: int = 6) -> tuple[list, int
 def participant_session_list(*, user, today=None, limit: int = 5) -> list:
     """The sessions ``user`` is enrolled on (not waitlisted) that are not cancelled and not long over, by
     start, with ``next_day``: one query."""
-    from datetime import timedelta
-
-    from .models import CascadeSession, SessionParticipant
-
     today = today or timezone.localdate()
     places = SessionParticipant.objects.filter(user=user, status=SessionParticipant.Status.ENROLLED)
     sessions = (
@@ -302,37 +259,19 @@ def participant_session_list(*, user, today=None, limit: int = 5) -> list:
 def agency_upcoming_session_list(*, user, today=None, limit: int = 5) -> tuple[list, int]:
     """Approved sessions that the user sees as coordinator of their agency (all for a manager) and that have
     not ended, by start, and how many: two queries."""
-    from django.db.models import Count
-
-    from .models import CascadeSession
-
     today = today or timezone.localdate()
     sessions = session_list(user=user).filter(state=CascadeSession.State.APPROVED, ends_at__date__gte=today)
-    if not people_selectors.user_sees_all_agencies(user=user):
-        agency = people_selectors.user_agency(user=user)
-        if agency is None or not people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
-            return [], 0
-        sessions = sessions.filter(agency=agency)
+    agencies = people_selectors.agency_scope(user=user)
+    if agencies.none:
+        return [], 0
+    sessions = sessions.filter(agencies.q("agency"))
     total = sessions.count()
-    rows = _with_days(sessions, today=today).annotate(
-        enrolled=Count("participants", filter=Q(participants__status="enrolled"), distinct=True)
-    ).order_by("starts_at", "pk")[:limit]
+    rows = with_roster_counts(_with_days(sessions, today=today)).order_by("starts_at", "pk")[:limit]
     return list(rows), total
-
-
-def grading_waiting_count(*, user) -> int:
-    """How many answers wait for ``user``'s grade (``gradable_learners``): one query."""
-    from assessments.selectors import grading_queue
-
-    return grading_queue(learners=gradable_learners(user=user)).count()
 
 
 def approval_counts(*, user) -> dict:
     """How many sessions wait for the user's approval and how many reports for their acceptance: one query."""
-    from django.db.models import Count
-
-    from .models import CascadeSession
-
     return approval_queue(user=user).aggregate(
         sessions=Count("pk", filter=Q(state=CascadeSession.State.SUBMITTED)),
         reports=Count("pk", filter=Q(state=CascadeSession.State.REPORTED)),

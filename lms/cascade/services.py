@@ -11,12 +11,14 @@ A trainer is booked in 15-minute slots (``TrainerSlot``, unique per trainer and 
 refuses a second session at overlapping times even when two bookings arrive at the same moment.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy
 
 from assessments import services as assessment_services
 from assessments.exceptions import AssessmentError
@@ -24,11 +26,12 @@ from content.urls import absolute_reverse_lazy
 from lms.people import selectors as people_selectors
 from lms.people.mail import mail_in_language
 from lms.people.models import Profile, TrainingUnit
-from lms.people.roles import Role
+from lms.people.names import display_name
 from lms.trainers import selectors as trainer_selectors
 
 from . import exceptions as errors
-from .models import Attendance, CascadeSession, SessionDay, SessionEvent, SessionParticipant, SessionReport, TrainerSlot
+from .models import (ATTENDANCE_OPEN, Attendance, CascadeSession, SessionDay, SessionEvent, SessionParticipant,
+                     SessionReport, TrainerSlot)
 
 
 State = CascadeSession.State
@@ -51,10 +54,6 @@ class Day:
     date: date
     starts: time
     ends: time
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 def _aware(day: date, moment: time) -> datetime:
@@ -81,7 +80,7 @@ def _certification_for(user, *, days: list[Day], role_message):
     last = days[-1].date
     certification = trainer_selectors.active_certification(user=user, on=max(last, timezone.localdate()))
     if certification is None:
-        raise errors.SessionRefused(role_message % {"name": _name(user)})
+        raise errors.SessionRefused(role_message % {"name": display_name(user)})
     return certification
 
 
@@ -106,7 +105,7 @@ def _book(session: CascadeSession, trainers, days: list[Day]) -> None:
         )
         if clash is not None:
             raise errors.SessionRefused(
-                errors.DOUBLE_BOOKED % {"name": _name(trainer), "session": clash.session.title,
+                errors.DOUBLE_BOOKED % {"name": display_name(trainer), "session": clash.session.title,
                                         "date": formats.date_format(timezone.localtime(clash.starts_at).date())}
             )
     try:
@@ -190,7 +189,7 @@ def session_schedule(
     )
     for co_trainer in co_trainers:
         if co_trainer.pk not in in_agency:
-            raise errors.SessionRefused(errors.CO_TRAINER_OTHER_AGENCY % {"name": _name(co_trainer)})
+            raise errors.SessionRefused(errors.CO_TRAINER_OTHER_AGENCY % {"name": display_name(co_trainer)})
         _certification_for(co_trainer, days=days, role_message=errors.CO_TRAINER_NOT_CERTIFIED)
     profile = Profile.objects.filter(user=actor).first()
     fields = {
@@ -236,11 +235,7 @@ def _coordinators(session):
 
 def may_decide(*, user, session) -> bool:
     """The agency's training coordinator (or a programme manager) approves and accepts."""
-    if people_selectors.user_sees_all_agencies(user=user):
-        return True
-    return people_selectors.user_has_role(user=user, role=Role.COORDINATOR) and (
-        getattr(people_selectors.user_agency(user=user), "pk", None) == session.agency_id
-    )
+    return people_selectors.agency_scope(user=user).covers(session.agency_id)
 
 
 def _move(*, session, action, actor, comment="", allowed: bool, needs_comment=False, today=None) -> CascadeSession:
@@ -326,6 +321,66 @@ def session_report_send_back(*, actor, session, comment: str):
                  allowed=may_decide(user=actor, session=session))
 
 
+# --- the actions of a session page and of the API -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """A move on a session: its service, the keyword the service takes the user's text as (``None``: no
+    text), the button's label and the message once it is done."""
+
+    service: Callable
+    comment_as: str | None
+    label: str
+    done: str
+
+
+# the web's buttons and the API's action endpoints, in the order the page shows them
+SESSION_ACTIONS = {
+    "submit": Action(session_submit, None, gettext_lazy("Submit for approval"),
+                     gettext_lazy("The session is submitted for approval.")),
+    "approve": Action(session_approve, None, gettext_lazy("Approve"), gettext_lazy("The session is approved.")),
+    "return": Action(session_return, "comment", gettext_lazy("Return with comment"),
+                     gettext_lazy("The session is returned to the trainer.")),
+    "deliver": Action(session_deliver, None, gettext_lazy("Mark as delivered"),
+                      gettext_lazy("The session is marked as delivered.")),
+    "accept_report": Action(session_report_accept, None, gettext_lazy("Accept the report"),
+                            gettext_lazy("The report is accepted.")),
+    "send_back": Action(session_report_send_back, "comment", gettext_lazy("Send the report back"),
+                        gettext_lazy("The report is sent back to the trainer.")),
+    "cancel": Action(session_cancel, "reason", gettext_lazy("Cancel the session"),
+                     gettext_lazy("The session is cancelled.")),
+}
+
+
+def session_report_get(session) -> SessionReport | None:
+    """The session's report, or ``None`` before the trainer wrote one."""
+    try:
+        return session.report
+    except CascadeSession.report.RelatedObjectDoesNotExist:
+        return None
+
+
+def session_actions(*, user, session) -> list[str]:
+    """The actions (keys of ``SESSION_ACTIONS``, in its order) ``user`` may take on ``session`` in its state.
+    The page shows these buttons; each service checks again when it runs."""
+    lead = _is_lead(user, session)
+    decides = may_decide(user=user, session=session)
+    state = session.state
+    report = session_report_get(session) if state == State.REPORTED else None
+    accepted = bool(report and report.accepted_at)
+    allowed = {
+        "submit": lead and state in TRANSITIONS["submit"][0],
+        "approve": decides and state == State.SUBMITTED,
+        "return": decides and state == State.SUBMITTED,
+        "deliver": lead and state == State.APPROVED,
+        "accept_report": decides and state == State.REPORTED and not accepted,
+        "send_back": decides and state == State.REPORTED and not accepted,
+        "cancel": (lead or decides) and state in TRANSITIONS["cancel"][0],
+    }
+    return [action for action in SESSION_ACTIONS if allowed[action]]
+
+
 # --- roster and attendance -------------------------------------------------------------------------------
 
 
@@ -350,7 +405,7 @@ def participant_add(*, actor, session, user) -> SessionParticipant:
     if session.state in {State.CANCELLED, State.REPORTED}:
         raise errors.SessionRefused(errors.ROSTER_CLOSED)
     if not Profile.objects.filter(user=user, agency=session.agency).exists():
-        raise errors.SessionRefused(errors.NOT_OF_AGENCY % {"name": _name(user)})
+        raise errors.SessionRefused(errors.NOT_OF_AGENCY % {"name": display_name(user)})
     existing = SessionParticipant.objects.filter(session=session, user=user).first()
     if existing is not None:
         return existing
@@ -386,6 +441,16 @@ def participant_remove(*, actor, session, user) -> SessionParticipant | None:
     return None
 
 
+def attendance_refusal(*, state, day) -> str:
+    """Why attendance of ``day`` cannot be taken in a session in ``state``; ``""`` while it is open (an
+    approved or delivered session, ``ATTENDANCE_OPEN``, from the day on). The page and the write ask this."""
+    if state not in ATTENDANCE_OPEN:
+        return errors.ATTENDANCE_CLOSED
+    if day.date > timezone.localdate():
+        return errors.DAY_NOT_YET % {"date": formats.date_format(day.date)}
+    return ""
+
+
 @transaction.atomic
 def attendance_record(*, actor, session, day: SessionDay, statuses: dict) -> int:
     """Record attendance of one day: ``{participant_id: status}`` for enrolled participants."""
@@ -394,10 +459,9 @@ def attendance_record(*, actor, session, day: SessionDay, statuses: dict) -> int
     if day.session_id != session.pk:
         raise errors.SessionRefused(errors.NOT_PERMITTED)
     state = CascadeSession.objects.filter(pk=session.pk).values_list("state", flat=True).first()
-    if state not in {State.APPROVED, State.DELIVERED}:
-        raise errors.SessionRefused(errors.ATTENDANCE_CLOSED)
-    if day.date > timezone.localdate():
-        raise errors.SessionRefused(errors.DAY_NOT_YET % {"date": formats.date_format(day.date)})
+    refusal = attendance_refusal(state=state, day=day)
+    if refusal:
+        raise errors.SessionRefused(refusal)
     valid = set(Attendance.Status.values)
     enrolled = set(session.participants.filter(status=SessionParticipant.Status.ENROLLED).values_list("pk", flat=True))
     count = 0
@@ -455,7 +519,7 @@ def _notify(*, session, action, actor, comment="") -> None:
     else:
         recipients = [session.lead_trainer]
     context = {
-        "session": session, "action": action, "actor": _name(actor) if actor else "", "comment": comment,
+        "session": session, "action": action, "actor": display_name(actor) if actor else "", "comment": comment,
         "state": State(session.state).label,
         # reversed when each mail is rendered, so the link carries its recipient's language
         "url": absolute_reverse_lazy("cascade:session_detail", args=[session.pk]),

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from .views import calendar, grading, paper, sessions
+from .views import calendar, sessions
 from .views import kit as kit_views
-from .views import ojt as ojt_views
 from .views import roster as roster_views
 from .views import tests as tests_views
 
@@ -30,19 +29,4 @@ urlpatterns = [
     path("calendar/", calendar.calendar_feeds, name="calendar_feeds"),
     path("calendar/month/", calendar.calendar_month, name="calendar_month"),
     path("calendar/week/", calendar.calendar_week, name="calendar_week"),
-    path("grading/", grading.grading_queue, name="grading_queue"),
-    path("grading/<id:answer_id>/", grading.grade_answer, name="grade_answer"),
-    path("paper/", paper.paper_forms, name="paper_forms"),
-    path("paper/<str:code>.pdf", paper.paper_form_pdf, name="paper_form_pdf"),
-    path("paper/<str:code>/enter/", paper.paper_enter, name="paper_enter"),
-    path("ojt/", ojt_views.ojt_dashboard, name="ojt_dashboard"),
-    path("ojt/plans/new/", ojt_views.ojt_plan_create, name="ojt_plan_create"),
-    path("ojt/plans/<id:pk>/", ojt_views.ojt_plan_edit, name="ojt_plan_edit"),
-    path("ojt/records/", ojt_views.ojt_records, name="ojt_records"),
-    path("ojt/records/new/", ojt_views.ojt_record_create, name="ojt_record_create"),
-    path("ojt/records/<id:pk>/", ojt_views.ojt_record_edit, name="ojt_record_edit"),
-    path("ojt/records/<id:pk>/delete/", ojt_views.ojt_record_delete, name="ojt_record_delete"),
-    path("ojt/records/export.<str:kind>", ojt_views.ojt_records_export, name="ojt_records_export"),
-    path("ojt/import/", ojt_views.ojt_import, name="ojt_import"),
-    path("ojt/import/template.xlsx", ojt_views.ojt_import_template, name="ojt_import_template"),
 ]

@@ -9,6 +9,8 @@ def _sync_roles(sender, using="default", **kwargs):
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if sender is not with_models[-1]:
         return
+    # imported here, not at the top: apps.py is imported before the app registry is ready, and services
+    # imports models (this is the registry's order, not a cycle)
     from .services import roles_sync
 
     roles_sync(using=using)
@@ -22,6 +24,6 @@ class PeopleConfig(AppConfig):
     def ready(self):
         # After every migrate, the role groups exist with exactly their permissions.
         post_migrate.connect(_sync_roles, dispatch_uid="people_sync_roles")
-        from .auth import register_permission_signals
+        from .auth import register_permission_signals  # needs the app registry (see _sync_roles)
 
         register_permission_signals()

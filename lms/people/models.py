@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from content.i18n import localized_value
 
+from .names import display_name
+
 
 class LocalizedNameModel(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -188,4 +190,4 @@ class Profile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return display_name(self.user)

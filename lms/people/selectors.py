@@ -1,5 +1,7 @@
 """Reads about people, always scoped to what the acting user may see."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
@@ -43,22 +45,72 @@ def user_agency(*, user: User | AnonymousUser) -> Agency | None:
     return profile.agency if profile else None
 
 
+@dataclass(frozen=True)
+class AgencyScope:
+    """The agencies a user may see and act on (see ``agency_scope``).
+
+    ``all``: every agency (a programme manager or a superuser). ``own``: the user's agency when they are its
+    training coordinator (also for a manager who coordinates; ``None`` otherwise). Anyone else has none: what
+    they see comes from other rules (the sessions they train, their own records).
+    """
+
+    all: bool = False
+    own: Agency | None = None
+
+    @property
+    def none(self) -> bool:
+        """No agency at all: neither a programme manager nor a coordinator with an agency."""
+        return not self.all and self.own is None
+
+    def covers(self, agency_id) -> bool:
+        """Whether the agency with id ``agency_id`` is in the scope."""
+        return self.all or (self.own is not None and agency_id is not None and agency_id == self.own.pk)
+
+    def q(self, field: str = "agency") -> Q:
+        """The condition on ``field`` (a lookup to an agency) that keeps rows of the scope's agencies."""
+        if self.all:
+            return Q()
+        if self.own is None:
+            return Q(pk__in=[])
+        return Q(**{field: self.own})
+
+    def agencies(self) -> QuerySet[Agency]:
+        """The scope's agencies as a queryset."""
+        if self.all:
+            return Agency.objects.all()
+        if self.own is None:
+            return Agency.objects.none()
+        return Agency.objects.filter(pk=self.own.pk)
+
+
+def agency_scope(*, user: User | AnonymousUser) -> AgencyScope:
+    """Return the agencies ``user`` may see and act on: every agency for a programme manager (and a
+    superuser), their own for a training coordinator, none for anyone else.
+
+    The one place of that rule: lists, details, exports and the API ask it (``AgencyScope.q``, ``covers``,
+    ``agencies``) and add their own rules (a trainer's sessions, a learner's records) beside it. Read once
+    per user object, like the roles.
+    """
+    if not user.is_authenticated:
+        return AgencyScope()
+    cached = getattr(user, "_lms_agency_scope", None)
+    if cached is None:
+        own = user_agency(user=user) if user_has_role(user=user, role=Role.COORDINATOR) else None
+        cached = AgencyScope(all=user_sees_all_agencies(user=user), own=own)
+        user._lms_agency_scope = cached
+    return cached
+
+
 def managed_agency_list(*, actor: User | AnonymousUser) -> QuerySet[Agency]:
-    """Return the agencies whose people the actor may see and change."""
-    if user_sees_all_agencies(user=actor):
-        return Agency.objects.all()
-    if user_has_role(user=actor, role=Role.COORDINATOR):
-        agency = user_agency(user=actor)
-        if agency is not None:
-            return Agency.objects.filter(pk=agency.pk)
-    return Agency.objects.none()
+    """Return the agencies whose people the actor may see and change (``agency_scope``)."""
+    return agency_scope(user=actor).agencies()
 
 
 def profile_list(*, actor: User | AnonymousUser, search: str = "") -> QuerySet[Profile]:
     """Return the profiles the actor may see, newest accounts last."""
-    queryset = Profile.objects.select_related("user", "agency", "unit", "region")
-    if not user_sees_all_agencies(user=actor):
-        queryset = queryset.filter(agency__in=managed_agency_list(actor=actor))
+    queryset = Profile.objects.select_related("user", "agency", "unit", "region").filter(
+        agency_scope(user=actor).q("agency")
+    )
     if search:
         queryset = queryset.filter(
             Q(user__username__icontains=search)

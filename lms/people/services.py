@@ -4,10 +4,13 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import Enrolment
+from courses.services import enrolment_create
+
 from .exceptions import InvalidAssignment, NotPermitted
 from .models import Agency, Profile, Region, TrainingUnit
 from .roles import ROLE_PERMISSIONS, Role
-from .selectors import managed_agency_list
+from .selectors import managed_agency_list, profile_list
 
 NOT_YOUR_AGENCY = _("You can only manage people of your own agency.")
 UNIT_OF_OTHER_AGENCY = _("The training unit belongs to another agency.")
@@ -123,11 +126,6 @@ def people_enrol(*, actor: User, profile_ids: list[int], course) -> int:
 
     Every selected person must be visible to the actor, or nothing is enrolled.
     """
-    from courses.models import Enrolment
-    from courses.services import enrolment_create
-
-    from .selectors import profile_list
-
     if not profile_ids:
         raise InvalidAssignment(NOBODY_SELECTED)
     profiles = list(profile_list(actor=actor).filter(pk__in=profile_ids))

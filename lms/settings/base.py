@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "lms.people",
     "lms.trainers",
     "lms.cascade",
+    "lms.grading",
+    "lms.ojt",
     "lms.reports",
     "lms.api",
     "courses",

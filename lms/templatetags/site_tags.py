@@ -5,6 +5,7 @@ from django.utils import translation
 from wagtail.models import Page
 
 from courses.selectors import translation_urls
+from lms.navigation import breadcrumb_trail
 
 register = template.Library()
 
@@ -39,6 +40,4 @@ def breadcrumbs(*parts):
     Each part is a section key of ``lms.navigation.CRUMBS``, an object with a page (a session, a cohort) or
     the label of the current page; the last part is the current page.
     """
-    from lms.navigation import breadcrumb_trail
-
     return {"trail": breadcrumb_trail(*parts)}

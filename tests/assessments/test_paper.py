@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from assessments import paper, services
 from assessments.models import Answer, Assessment, AssessmentItem, Attempt, PaperForm, Question
-from lms.cascade.selectors import gradable_learners
+from lms.grading.selectors import gradable_learners
 from lms.people.roles import Role
 from tests.assessments.bank import bank_load
 from tests.factories import person

@@ -12,6 +12,7 @@ from assessments.models import Assessment, PaperForm
 from lms.cascade import calendar, exceptions, selectors, services
 from lms.cascade.models import CascadeSession, SessionEvent, SessionParticipant, TrainerSlot
 from lms.cascade.services import Day
+from lms.grading import selectors as grading_selectors
 from lms.people.roles import Role
 from lms.trainers.models import CertificationProgramme
 from tests.cascade.conftest import SOON, TODAY, certified
@@ -139,7 +140,7 @@ def test_a_foreign_co_trainer_gets_no_rights_over_the_host_agencys_people(client
     # what the selectors and services grant
     assert not selectors.session_list(user=foreign).exists()
     assert not services.may_run(user=foreign, session=hosted)
-    assert not selectors.gradable_learners(user=foreign).filter(pk__in=[learner.pk, candidate.pk]).exists()
+    assert not grading_selectors.gradable_learners(user=foreign).filter(pk__in=[learner.pk, candidate.pk]).exists()
     assert not calendar.feed_sessions(calendar.feed_get(trainer=foreign)).exists()
     with pytest.raises(exceptions.NotPermitted):
         services.participant_add(actor=foreign, session=hosted, user=candidate)
@@ -149,18 +150,18 @@ def test_a_foreign_co_trainer_gets_no_rights_over_the_host_agencys_people(client
         assert client.get(reverse(f"cascade:{name}", args=[hosted.pk])).status_code == 404, name
     added = client.post(reverse("cascade:session_roster", args=[hosted.pk]), {"action": "add", "user": candidate.pk})
     assert added.status_code == 404
-    assert "CO-PRE-1" not in {form.code for form in client.get(reverse("cascade:paper_forms")).context["forms"]}
-    assert client.get(reverse("cascade:paper_enter", args=["CO-PRE-1"])).status_code == 404
+    assert "CO-PRE-1" not in {form.code for form in client.get(reverse("grading:paper_forms")).context["forms"]}
+    assert client.get(reverse("grading:paper_enter", args=["CO-PRE-1"])).status_code == 404
     assert list(hosted.participants.values_list("user__username", flat=True)) == ["learner.a"]
 
     # the co-trainer of the session's agency keeps theirs
     assert services.may_run(user=co_trainer, session=hosted)
-    assert selectors.gradable_learners(user=co_trainer).filter(pk=learner.pk).exists()
+    assert grading_selectors.gradable_learners(user=co_trainer).filter(pk=learner.pk).exists()
     client.force_login(co_trainer)
     roster = client.get(reverse("cascade:session_roster", args=[hosted.pk]))
     assert roster.status_code == 200
     assert candidate.pk in {profile.user_id for profile in roster.context["candidates"]}
-    assert "CO-PRE-1" in {form.code for form in client.get(reverse("cascade:paper_forms")).context["forms"]}
+    assert "CO-PRE-1" in {form.code for form in client.get(reverse("grading:paper_forms")).context["forms"]}
 
 
 def test_roster_candidates_are_people_of_the_sessions_agency_whoever_asks(hosted, foreign, agency_a, agency_b):

@@ -207,14 +207,14 @@ def test_the_trainer_makes_a_paper_form_that_the_co_trainer_prints_and_enters(cl
     page = client.get(url(session))
     listed = page.content.decode().split('id="session-paper-forms"')[1]
     assert form.code in listed
-    assert reverse("cascade:paper_form_pdf", args=[form.code]) in listed
-    assert reverse("cascade:paper_enter", args=[form.code]) in listed
+    assert reverse("grading:paper_form_pdf", args=[form.code]) in listed
+    assert reverse("grading:paper_enter", args=[form.code]) in listed
 
     # the co-trainer did not make it, yet runs the session: they print it and enter amy's sheet
     client.force_login(co_trainer)
-    pdf = client.get(reverse("cascade:paper_form_pdf", args=[form.code]))
+    pdf = client.get(reverse("grading:paper_form_pdf", args=[form.code]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
-    enter = reverse("cascade:paper_enter", args=[form.code])
+    enter = reverse("grading:paper_enter", args=[form.code])
     assert [learner.username for learner in client.get(enter).context["learners"]] == ["amy"]
     cells_of_amy = {f"cell-1-{position}": value for position, value in enumerate(["B", "AC", "F", "", "AB", "ABC"], 1)}
     assert client.post(enter, {"rows": "10", "username-1": "amy", **cells_of_amy}).status_code == 302

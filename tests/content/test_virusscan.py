@@ -34,7 +34,7 @@ from content.h5p.services import h5p_package_create
 from content.models import H5PLibrary, H5PPackage
 from content.views import h5p_packages
 from lms.cascade.forms import RosterImportForm
-from lms.cascade.ojt.forms import ImportForm as OJTImportForm
+from lms.ojt.forms import ImportForm as OJTImportForm
 from tests.content.h5p_builders import package_bytes
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"

@@ -88,8 +88,8 @@ def _valid_value(world, name: str, param: str, converter: str | None) -> str:
     records = world.records
     if param == "pk":
         by_view = {
-            "cascade:ojt_plan_edit": records["plan"].pk, "cascade:ojt_record_edit": records["record"].pk,
-            "cascade:ojt_record_delete": records["record"].pk, "people:edit": world.users["trainee"].profile.pk,
+            "ojt:ojt_plan_edit": records["plan"].pk, "ojt:ojt_record_edit": records["record"].pk,
+            "ojt:ojt_record_delete": records["record"].pk, "people:edit": world.users["trainee"].profile.pk,
             "api:trainer_detail": world.users["trainer"].pk,
         }
         if name.startswith("trainers:certification"):

@@ -85,7 +85,7 @@ def test_adding_to_the_roster_someone_who_is_not_an_id(world, user):
 
 @pytest.mark.parametrize("assessment", ["abc", HUGE, "²"])
 def test_a_paper_form_of_a_test_that_is_not_an_id(world, assessment):
-    response = web(world, "trainer").post(reverse("cascade:paper_forms"), {"assessment": assessment, "language": "en"})
+    response = web(world, "trainer").post(reverse("grading:paper_forms"), {"assessment": assessment, "language": "en"})
     assert no_server_error(response).status_code == 400
 
 
@@ -93,7 +93,7 @@ def test_a_paper_form_of_a_test_that_is_not_an_id(world, assessment):
 def test_an_ojt_plan_with_a_number_no_column_holds(world, field):
     data = {"agency": world.records["agency"].pk, "year": "2031", "target_sessions": "1", "target_staff": "1",
             "target_hours": "1", field: HUGE}
-    response = web(world, "coordinator").post(reverse("cascade:ojt_plan_create"), data)
+    response = web(world, "coordinator").post(reverse("ojt:ojt_plan_create"), data)
     assert no_server_error(response).status_code == 400
 
 
@@ -101,10 +101,10 @@ def test_an_ojt_plan_with_a_number_no_column_holds(world, field):
                                    {"module": HUGE}, {"q": "a\x00b"}])
 def test_ojt_records_filtered_by_values_that_cannot_be(world, query):
     client = web(world, "coordinator")
-    assert no_server_error(client.get(reverse("cascade:ojt_records"), query)).status_code == 200
-    assert no_server_error(client.get(reverse("cascade:ojt_records_export", args=["csv"]), query)).status_code == 200
-    assert no_server_error(client.get(reverse("cascade:ojt_dashboard"), query)).status_code == 200
-    assert no_server_error(client.get(reverse("cascade:ojt_plan_create"), query)).status_code == 200
+    assert no_server_error(client.get(reverse("ojt:ojt_records"), query)).status_code == 200
+    assert no_server_error(client.get(reverse("ojt:ojt_records_export", args=["csv"]), query)).status_code == 200
+    assert no_server_error(client.get(reverse("ojt:ojt_dashboard"), query)).status_code == 200
+    assert no_server_error(client.get(reverse("ojt:ojt_plan_create"), query)).status_code == 200
 
 
 @pytest.mark.parametrize("score", ["²", "٣", HUGE, "-1", "1.5"])
@@ -112,7 +112,7 @@ def test_a_rubric_score_that_is_not_a_whole_number(world, score):
     answer = world.records["answer"]
     criteria = answer.question.data["criteria"]
     data = {f"criterion-{criterion['key']}": score for criterion in criteria}
-    response = web(world, "coordinator").post(reverse("cascade:grade_answer", args=[answer.pk]), data)
+    response = web(world, "coordinator").post(reverse("grading:grade_answer", args=[answer.pk]), data)
     assert no_server_error(response).status_code == 400
     answer.refresh_from_db()
     assert answer.needs_grading

@@ -212,7 +212,7 @@ def site_pages(lesson, attempt, session):
         (Role.COORDINATOR, reverse("cascade:approval_queue")),
         ("manager", reverse("reports:knowledge_gain")),
         ("manager", reverse("reports:reach")),
-        ("manager", reverse("cascade:ojt_dashboard")),
+        ("manager", reverse("ojt:ojt_dashboard")),
     ]
 
 

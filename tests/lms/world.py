@@ -12,7 +12,8 @@ from assessments import services as assessment_services
 from courses.models import LessonPage
 from assessments.models import Answer, Assessment, AssessmentItem, Question
 from lms.cascade import services as cascade_services
-from lms.cascade.models import OJTRecord, SessionParticipant, TrainingPlan
+from lms.cascade.models import SessionParticipant
+from lms.ojt.models import OJTRecord, TrainingPlan
 from lms.people.roles import Role
 from lms.trainers import services as trainer_services
 from lms.trainers.models import Certification, CertificationProgramme, ToTCohort

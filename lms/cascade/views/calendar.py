@@ -28,6 +28,7 @@ from content.i18n import sort_key_for
 from content.urls import absolute_url, base_url
 from lms.people import selectors as people_selectors
 from lms.people.models import Agency, Region
+from lms.people.names import display_name
 from lms.people.roles import Role
 
 from .. import calendar, selectors
@@ -39,8 +40,8 @@ def _feeds(user) -> list:
     feeds = []
     if people_selectors.user_has_role(user=user, role=Role.TRAINER):
         feeds.append(("trainer", calendar.feed_get(trainer=user)))
-    agency = people_selectors.user_agency(user=user)
-    if agency is not None and people_selectors.user_has_role(user=user, role=Role.COORDINATOR):
+    agency = people_selectors.agency_scope(user=user).own
+    if agency is not None:
         feeds.append(("agency", calendar.feed_get(agency=agency)))
     return feeds
 
@@ -115,9 +116,7 @@ def _filters(request) -> dict:
     }
     key = sort_key_for()
 
-    def name(user):
-        return user.get_full_name() or user.username
-
+    name = display_name
     chosen = {
         "agency": agencies.get(_number(request.GET.get("agency"))),
         "region": regions.get(_number(request.GET.get("region"))),

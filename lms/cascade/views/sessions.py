@@ -7,11 +7,10 @@ in ``services`` (a refusal comes back as ``SessionRefused``/``NotPermitted`` wit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from courses.selectors import course_nav
 from lms.people import selectors as people_selectors
+from lms.people.names import display_name
 from lms.people.roles import Role
 from lms.trainers import selectors as trainer_selectors
 
@@ -27,12 +27,11 @@ from .. import completion
 from .. import exceptions as errors
 from .. import figures, selectors, services
 from ..forms import MAX_DAYS, CommentForm, DayFormSet, ReportForm, RosterActionForm, SessionForm, posted_values
-from ..models import Attendance, CascadeSession, SessionParticipant
+from ..models import ATTENDANCE_OPEN, ATTENDED, Attendance, CascadeSession, SessionParticipant
 
 State = CascadeSession.State
 Status = SessionParticipant.Status
 # the marks that count as having attended a day
-ATTENDED = {Attendance.Status.PRESENT, Attendance.Status.LATE}
 
 NOT_CERTIFIED_PAGE = gettext_lazy(
     "Only a trainer with a valid certification schedules cascade sessions. Ask your training coordinator if "
@@ -54,27 +53,6 @@ EVENT_LABELS = {
     "cancel": gettext_lazy("Cancelled"),
     "certificate_revoked": gettext_lazy("Certificate of completion revoked"),
 }
-
-# the buttons of the session page: action → (service, takes a comment as, label, success message)
-ACTIONS = {
-    "submit": (services.session_submit, None, gettext_lazy("Submit for approval"),
-               gettext_lazy("The session is submitted for approval.")),
-    "approve": (services.session_approve, None, gettext_lazy("Approve"), gettext_lazy("The session is approved.")),
-    "return": (services.session_return, "comment", gettext_lazy("Return with comment"),
-               gettext_lazy("The session is returned to the trainer.")),
-    "deliver": (services.session_deliver, None, gettext_lazy("Mark as delivered"),
-                gettext_lazy("The session is marked as delivered.")),
-    "accept_report": (services.session_report_accept, None, gettext_lazy("Accept the report"),
-                      gettext_lazy("The report is accepted.")),
-    "send_back": (services.session_report_send_back, "comment", gettext_lazy("Send the report back"),
-                  gettext_lazy("The report is sent back to the trainer.")),
-    "cancel": (services.session_cancel, "reason", gettext_lazy("Cancel the session"),
-               gettext_lazy("The session is cancelled.")),
-}
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 def _session(request, pk) -> CascadeSession:
@@ -98,16 +76,9 @@ def _is_lead(user, session) -> bool:
 # --- list and queue --------------------------------------------------------------------------------------
 
 
-def _with_counts(sessions):
-    return sessions.annotate(
-        enrolled=Count("participants", filter=Q(participants__status=Status.ENROLLED), distinct=True),
-        waitlisted=Count("participants", filter=Q(participants__status=Status.WAITLISTED), distinct=True),
-    )
-
-
 @login_required
 def session_list(request):
-    sessions = _with_counts(selectors.session_list(user=request.user))
+    sessions = selectors.session_list_counted(user=request.user)
     state = request.GET.get("state", "")
     if state in State.values:
         sessions = sessions.filter(state=state)
@@ -127,7 +98,7 @@ def session_list(request):
 def approval_queue(request):
     if not _may_approve(request.user):
         raise PermissionDenied
-    sessions = _with_counts(selectors.approval_queue(user=request.user)).select_related("report")
+    sessions = selectors.with_roster_counts(selectors.approval_queue(user=request.user)).select_related("report")
     return render(request, "cascade/approval_queue.html", {"sessions": sessions.order_by("starts_at", "pk")})
 
 
@@ -222,37 +193,12 @@ def session_edit(request, pk):
 
 
 def _actions(user, session) -> list[dict]:
-    """The buttons ``user`` may press on ``session`` in its state (the services check again)."""
-    lead = _is_lead(user, session)
-    decides = services.may_decide(user=user, session=session)
-    state = session.state
-    accepted = state == State.REPORTED and _report_accepted(session)
-    allowed = {
-        "submit": lead and state in services.TRANSITIONS["submit"][0],
-        "approve": decides and state == State.SUBMITTED,
-        "return": decides and state == State.SUBMITTED,
-        "deliver": lead and state == State.APPROVED,
-        "accept_report": decides and state == State.REPORTED and not accepted,
-        "send_back": decides and state == State.REPORTED and not accepted,
-        "cancel": (lead or decides) and state in services.TRANSITIONS["cancel"][0],
-    }
+    """The buttons ``user`` may press on ``session`` in its state (``services.session_actions``)."""
     return [
-        {"value": value, "label": label, "needs_comment": comment is not None}
-        for value, (_service, comment, label, _done) in ACTIONS.items()
-        if allowed[value]
+        {"value": value, "label": services.SESSION_ACTIONS[value].label,
+         "needs_comment": services.SESSION_ACTIONS[value].comment_as is not None}
+        for value in services.session_actions(user=user, session=session)
     ]
-
-
-def _report_accepted(session) -> bool:
-    report = _report(session)
-    return bool(report and report.accepted_at)
-
-
-def _report(session):
-    try:
-        return session.report
-    except CascadeSession.report.RelatedObjectDoesNotExist:
-        return None
 
 
 def _modules(session) -> tuple[str, list[tuple[int, str]]]:
@@ -271,14 +217,14 @@ def session_detail(request, pk):
         action = request.POST.get("action", "")
         form.is_valid()
         comment = form.cleaned_data.get("comment", "")
-        if action not in ACTIONS:
+        if action not in services.SESSION_ACTIONS:
             form.add_error(None, errors.NOT_PERMITTED)
             status = 400
         else:
-            service, comment_as, _label, done = ACTIONS[action]
-            kwargs = {comment_as: comment} if comment_as else {}
+            chosen = services.SESSION_ACTIONS[action]
+            kwargs = {chosen.comment_as: comment} if chosen.comment_as else {}
             try:
-                service(actor=request.user, session=session, **kwargs)
+                chosen.service(actor=request.user, session=session, **kwargs)
             except errors.NotPermitted as error:
                 form.add_error(None, error.message)
                 status = 403
@@ -286,7 +232,7 @@ def session_detail(request, pk):
                 form.add_error(None, error.message)
                 status = 400
             else:
-                messages.success(request, done)
+                messages.success(request, chosen.done)
                 return redirect("cascade:session_detail", pk=session.pk)
         session = _session(request, pk)
     course_title, modules = _modules(session)
@@ -306,14 +252,14 @@ def session_detail(request, pk):
              "state": State(event.to_state).label if event.to_state in State.values else ""}
             for event in session.events.select_related("actor")
         ],
-        "report": _report(session),
+        "report": services.session_report_get(session),
         "actions": actions,
         "comment_needed": any(action["needs_comment"] for action in actions),
         "form": form,
         "is_lead": _is_lead(request.user, session),
         "may_edit": _is_lead(request.user, session) and session.state in services.EDITABLE,
         "may_run": may_run,
-        "attendance_open": may_run and session.state in {State.APPROVED, State.DELIVERED},
+        "attendance_open": may_run and session.state in ATTENDANCE_OPEN,
         "may_report": _is_lead(request.user, session) and session.state == State.DELIVERED,
     }
     return render(request, "cascade/session_detail.html", context, status=status)
@@ -347,7 +293,7 @@ def candidate_entry(profile) -> dict:
     region = profile.region or (profile.unit.region if profile.unit is not None else None)
     return {
         "id": user.pk,
-        "name": _name(user),
+        "name": display_name(user),
         "position": profile.position,
         "unit": profile.unit.name if profile.unit is not None else "",
         "region": region.name if region is not None else "",
@@ -397,10 +343,10 @@ def _roster_add(request, session) -> None:
         place = places[0]
         if place.status == Status.WAITLISTED:
             messages.warning(
-                request, _("The session is full: %(name)s is on the waiting list.") % {"name": _name(place.user)}
+                request, _("The session is full: %(name)s is on the waiting list.") % {"name": display_name(place.user)}
             )
         else:
-            messages.success(request, _("%(name)s is enrolled.") % {"name": _name(place.user)})
+            messages.success(request, _("%(name)s is enrolled.") % {"name": display_name(place.user)})
         return
     enrolled = sum(1 for place in places if place.status == Status.ENROLLED)
     waiting = len(places) - enrolled
@@ -452,10 +398,10 @@ def session_roster(request, pk):
                 if place is None:
                     raise Http404
                 moved = services.participant_remove(actor=request.user, session=session, user=place.user)
-                messages.success(request, _("%(name)s is taken off the roster.") % {"name": _name(place.user)})
+                messages.success(request, _("%(name)s is taken off the roster.") % {"name": display_name(place.user)})
                 if moved is not None:
                     messages.success(
-                        request, _("%(name)s moves up from the waiting list.") % {"name": _name(moved.user)}
+                        request, _("%(name)s moves up from the waiting list.") % {"name": display_name(moved.user)}
                     )
             else:
                 raise errors.SessionRefused(errors.NOT_PERMITTED)
@@ -515,11 +461,7 @@ def session_attendance(request, pk, day_pk):
     recorded = dict(Attendance.objects.filter(day=day).values_list("participant_id", "status"))
     if request.method == "POST":
         recorded.update({place.pk: request.POST.get(f"status-{place.pk}", "") for place in enrolled})
-    closed = ""
-    if session.state not in {State.APPROVED, State.DELIVERED}:
-        closed = errors.ATTENDANCE_CLOSED
-    elif day.date > timezone.localdate():
-        closed = errors.DAY_NOT_YET % {"date": formats.date_format(day.date)}
+    closed = services.attendance_refusal(state=session.state, day=day)
     context = {
         "session": session,
         "day": day,
@@ -563,7 +505,7 @@ def session_report(request, pk):
     session = _session(request, pk)
     if not (_is_lead(request.user, session) or services.may_decide(user=request.user, session=session)):
         raise PermissionDenied
-    report = _report(session)
+    report = services.session_report_get(session)
     may_write = _is_lead(request.user, session) and session.state == State.DELIVERED
     initial = {}
     if report is not None:

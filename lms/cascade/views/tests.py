@@ -10,7 +10,10 @@ others (the participants) see their own row and the session's figures.
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from assessments.models import Attempt
@@ -18,10 +21,26 @@ from assessments.models import Attempt
 from .. import delivery, figures, selectors, services
 from .. import exceptions as errors
 from ..models import CascadeSession, SessionParticipant
-from .paper import form_made_messages
 
 # what the page reads: finished attempts, and those that wait for a trainer to grade an open response
 READ_STATES = (*delivery.FINISHED, Attempt.State.AWAITING_GRADING)
+
+
+def form_made_messages(request, form) -> None:
+    """Tell the user a paper form is ready, and how many items were left out of it (the session's tests
+    page and the paper forms page of ``lms.grading`` say the same)."""
+    if form.skipped:
+        count = len(form.skipped)
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s item cannot be answered on paper (case or open response) and was left out.",
+                "%(count)s items cannot be answered on paper (case or open response) and were left out.",
+                count,
+            )
+            % {"count": count},
+        )
+    messages.success(request, _("Form %(code)s is ready to print.") % {"code": form.code})
 
 
 def _session(request, pk) -> CascadeSession:

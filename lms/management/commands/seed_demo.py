@@ -21,7 +21,7 @@ from lms.people.seed import agency_staff_load, demo_people_load, reference_data_
 from lms.people.roles import Role
 from lms.people.services import roles_sync
 from lms.cascade.seed import sessions_seed
-from lms.cascade.ojt.seed import ojt_seed
+from lms.ojt.seed import ojt_seed
 from lms.trainers.seed import tot_cohorts_seed
 
 DEFAULT_DEMO_PASSWORD = "tot-demo-2026"

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from courses.models import CoursePage
+
 from .. import selectors, services
 from ..exceptions import PeopleError
 from ..forms import EnrolForm, ProfileCreateForm, ProfileForm
@@ -40,8 +42,6 @@ def person_list(request):
 
 def course_choices():
     """The live courses in the active language (or English where not translated)."""
-    from courses.models import CoursePage
-
     language = translation.get_language()
     courses = {}
     for course in CoursePage.objects.live().filter(locale__language_code__in=[language, "en"]).select_related("locale"):
@@ -54,8 +54,6 @@ def course_choices():
 @permission_required("people.change_profile", raise_exception=True)
 @require_POST
 def people_enrol(request):
-    from courses.models import CoursePage
-
     form = EnrolForm(request.POST, courses=CoursePage.objects.live())
     if not form.is_valid() or form.cleaned_data["course"] is None:
         messages.error(request, _("Choose a course."))
