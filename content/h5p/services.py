@@ -348,6 +348,8 @@ def h5p_file_path(*, package: H5PPackage, path: str) -> str | None:
     segments = path.split("/")
     if not path or any(segment in ("", ".", "..") for segment in segments) or "\\" in path:
         return None
+    if any(segment.startswith((".", "_")) for segment in segments):  # ignored on upload, as H5P does
+        return None
     if path == "h5p.json" or segments[0] == "content":
         return package.storage_prefix + path
     if segments[0] == "libraries" and len(segments) >= 3:

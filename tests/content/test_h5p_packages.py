@@ -148,3 +148,15 @@ def test_file_paths_cannot_leave_the_package():
     for path in ("../h5p.json", "content/../../secret", "libraries/Other-1.0/x.js", "content\\x.json", "", "content//x"):
         assert h5p_file_path(package=package, path=path) is None
     assert os.sep not in exceptions.__name__  # the messages module stays importable by name
+
+
+def test_files_h5p_ignores_are_neither_extracted_nor_served():
+    before = stored_files()
+    extra = {"README.md": "# notes", ".DS_Store": "x", "__MACOSX/content/._content.json": "x",
+             "content/.secret.json": "{}", "content/_draft.json": "{}", "LMS.Sample-1.0/_build/x.js": "x"}
+    package = h5p_package_create(upload=io.BytesIO(package_bytes(extra=extra)))
+    assert len(stored_files() - before) == 4  # h5p.json, content.json, library.json, main.js
+    assert package.file_count == 4
+    for path in ("README.md", "content/.secret.json", "content/_draft.json", "libraries/LMS.Sample-1.0/_build/x.js",
+                 "content/.well-known/x.json"):
+        assert h5p_file_path(package=package, path=path) is None
