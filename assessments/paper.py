@@ -36,6 +36,10 @@ PAPER_KINDS = ("single", "multiple", "truefalse", "matching", "ordering", "short
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 USERNAME_COLUMN = "username"
 # a results file: one learner a row, "username" and the item numbers a column (a form has far fewer items)
+# the first column's header as the template writes it, or as people write it in en, ru or tk
+USERNAME_HEADERS = spreadsheets.header_names(
+    {"username": [USERNAME_COLUMN, "login", "логин", "имя пользователя", "ulanyjy", "ulanyjy ady"]}
+)
 READ_LIMITS = spreadsheets.ReadLimits(max_bytes=2 * 1024 * 1024, max_rows=2000, max_columns=201)
 BLANK_MARKS = {"-", "_", "?"}
 _LOOKALIKES = str.maketrans("АВСЕНКМОРТХавсенкмортх", "ABCEHKMOPTXABCEHKMOPTX")
@@ -159,7 +163,7 @@ def paper_rows_from_file(upload) -> list:
         raise PaperFileError(refused.message) from None
     table = _table_rows(upload)
     header = [cell.strip() for cell in table[0][1]]
-    if not header or header[0].lower() != USERNAME_COLUMN:
+    if not header or spreadsheets.header_key(header[0]) not in USERNAME_HEADERS:
         raise PaperFileError(NO_USERNAME_COLUMN)
     positions = []
     for column in header[1:]:

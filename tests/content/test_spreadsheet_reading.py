@@ -146,3 +146,9 @@ def test_the_paper_form_import_has_size_and_row_caps(monkeypatch):
     # blank lines are skipped and each row keeps its line in the file
     result = paper.paper_rows_from_file(SimpleUploadedFile("results.csv", b"username,1\n\nlearner1,A\n"))
     assert result == [{"row": 3, "username": "learner1", "cells": {1: "A"}}]
+
+
+@pytest.mark.parametrize("header", ["username", "User name", "Логин", "Имя пользователя", "Ulanyjy ady"])
+def test_the_paper_form_import_knows_the_username_column_in_each_language(header):
+    upload = SimpleUploadedFile("results.csv", f"{header},1\nlearner1,B\n".encode())
+    assert paper.paper_rows_from_file(upload) == [{"row": 2, "username": "learner1", "cells": {1: "B"}}]
