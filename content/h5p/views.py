@@ -104,7 +104,7 @@ def player(request, token: str):
     return response
 
 
-def _cors(response) -> None:
+def _file_headers(response) -> None:
     # the sandboxed player has an opaque origin: its fetches are cross-origin and carry no cookies
     response["Access-Control-Allow-Origin"] = "*"
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
@@ -126,7 +126,7 @@ def package_file(request, token: str, path: str):
     except (FileNotFoundError, OSError):
         raise Http404 from None
     response = FileResponse(handle, content_type=content_type_for(path))
-    _cors(response)
+    _file_headers(response)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -138,7 +138,7 @@ def _preflight(request, token: str) -> HttpResponse:
     """
     _grant_and_package(token)
     response = HttpResponse(status=204)
-    _cors(response)
+    _file_headers(response)
     response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
     asked = request.headers.get("Access-Control-Request-Headers", "").strip()
     if asked and len(asked) <= 1000 and REQUEST_HEADERS.fullmatch(asked):
