@@ -18,8 +18,6 @@ An empty cell is "not answered". Cyrillic letters that look like Latin ones (А 
 are read as the Latin letter, so a trainer typing on a Russian keyboard layout is understood.
 """
 
-import csv
-import io
 import re
 import uuid
 from pathlib import Path
@@ -29,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from content import spreadsheets
 from content.virusscan import UploadRefused, upload_scan
 
 from .exceptions import AssessmentError
@@ -36,6 +35,12 @@ from .exceptions import AssessmentError
 PAPER_KINDS = ("single", "multiple", "truefalse", "matching", "ordering", "short")
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 USERNAME_COLUMN = "username"
+# a results file: one learner a row, "username" and the item numbers a column (a form has far fewer items)
+# the first column's header as the template writes it, or as people write it in en, ru or tk
+USERNAME_HEADERS = spreadsheets.header_names(
+    {"username": [USERNAME_COLUMN, "login", "логин", "имя пользователя", "ulanyjy", "ulanyjy ady"]}
+)
+READ_LIMITS = spreadsheets.ReadLimits(max_bytes=2 * 1024 * 1024, max_rows=2000, max_columns=201)
 BLANK_MARKS = {"-", "_", "?"}
 _LOOKALIKES = str.maketrans("АВСЕНКМОРТХавсенкмортх", "ABCEHKMOPTXABCEHKMOPTX")
 _SEPARATORS = re.compile(r"[\s,;/.]+")
@@ -130,28 +135,13 @@ def cell_response(*, kind: str, data: dict, text):
 # --- files -------------------------------------------------------------------------------------------
 
 
-def _table_rows(upload) -> list:
-    raw = upload.read()
-    name = (getattr(upload, "name", "") or "").lower()
-    if raw[:2] == b"PK" or name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
-            return [["" if value is None else str(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-        except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
-            raise PaperFileError(NOT_A_TABLE) from error
+def _table_rows(upload) -> list[tuple[int, list[str]]]:
+    """The rows of the file that hold something, as text, each with its line number (capped in size and rows)."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise PaperFileError(NOT_A_TABLE) from error
-    if "\x00" in text:
-        raise PaperFileError(NOT_A_TABLE)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+        table = spreadsheets.table_read(upload, limits=READ_LIMITS)
+    except spreadsheets.SpreadsheetRefused as refused:
+        raise PaperFileError(NO_HEADER if refused.code == "empty" else refused.message) from None
+    return [(number, [spreadsheets.cell_text(value) for value in values]) for number, values in table.rows]
 
 
 def _whole(value: str) -> int | None:
@@ -172,12 +162,8 @@ def paper_rows_from_file(upload) -> list:
     except UploadRefused as refused:
         raise PaperFileError(refused.message) from None
     table = _table_rows(upload)
-    while table and not any(cell.strip() for cell in table[0]):
-        table.pop(0)
-    if not table:
-        raise PaperFileError(NO_HEADER)
-    header = [cell.strip() for cell in table[0]]
-    if not header or header[0].lower() != USERNAME_COLUMN:
+    header = [cell.strip() for cell in table[0][1]]
+    if not header or spreadsheets.header_key(header[0]) not in USERNAME_HEADERS:
         raise PaperFileError(NO_USERNAME_COLUMN)
     positions = []
     for column in header[1:]:
@@ -191,9 +177,7 @@ def paper_rows_from_file(upload) -> list:
             raise PaperFileError(str(DUPLICATE_COLUMN) % {"column": column})
         positions.append(position)
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any((cell or "").strip() for cell in cells):
-            continue
+    for number, cells in table[1:]:
         values = {
             position: (cells[index + 1] if index + 1 < len(cells) else "").strip()
             for index, position in enumerate(positions)

@@ -11,8 +11,10 @@ class ContentConfig(AppConfig):
         from django.urls import register_converter
 
         from .bounds import IdConverter
+        from .h5p.services import media_hosts_check
         from .storage import packages_root_check
 
         checks.register(packages_root_check)
+        checks.register(media_hosts_check)
         # ``<id:pk>`` in every URLconf of ours: an id out of a primary key's range is a 404, not a 500
         register_converter(IdConverter, "id")

@@ -179,6 +179,12 @@ class H5PPackage(TranslatableMixin, models.Model):
     language_note = models.TextField(
         _("language note"), blank=True, help_text=_("Filled in on upload, e.g. libraries without strings in this language.")
     )
+    # Off unless an editor turns it on: the player's Permissions-Policy and its iframe's allow attribute
+    # grant the microphone to this activity only then (AudioRecorder, SpeakTheWords).
+    microphone = models.BooleanField(
+        _("may use the microphone"), default=False,
+        help_text=_("Turn on for activities that record the learner's voice; the browser still asks the learner."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("uploaded by"),

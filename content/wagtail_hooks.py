@@ -59,7 +59,10 @@ class H5PPackageViewSet(SnippetViewSet):
     list_filter = ["locale", "main_library"]
     search_fields = ["title", "main_library"]
     edit_handler = ObjectList(
-        [FieldPanel("package_file"), FieldPanel("title"), FieldPanel("language_note", read_only=True)],
+        [
+            FieldPanel("package_file"), FieldPanel("title"), FieldPanel("microphone"),
+            FieldPanel("language_note", read_only=True),
+        ],
         base_form_class=H5PPackageForm,
     )
     add_view_class = H5PPackageCreateView

@@ -18,6 +18,7 @@ from wagtail.url_routing import RouteResult
 from wagtail.search import index
 
 from content.blocks import LessonStreamBlock
+from content.h5p.services import permissions_policy
 from content.sanitize import sanitize_stored_richtext
 
 
@@ -232,6 +233,14 @@ class LessonPage(CachedRestrictionsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_context(lesson=self, request=request))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        """The lesson page, which may delegate the microphone to an H5P activity an editor allowed it."""
+        response = super().serve(request, *args, **kwargs)
+        h5p = (getattr(response, "context_data", None) or {}).get("h5p")
+        if h5p and h5p.get("microphone"):
+            response["Permissions-Policy"] = permissions_policy(microphone=True)
+        return response
 
 
 class Enrolment(models.Model):

@@ -13,6 +13,7 @@ from django.utils import translation
 from wagtail.models import Page
 
 from content.blocks import knowledge_check_required
+from content.models import H5PPackage
 
 from .models import (
     CourseCompletion,
@@ -343,18 +344,20 @@ def lesson_context(*, lesson: LessonPage, request) -> dict:
 
 
 def _h5p_players(*, lesson: LessonPage, user) -> dict | None:
-    """Player addresses for the lesson's H5P activities, each with a token for this user (no queries)."""
+    """Player addresses for the lesson's H5P activities, each with a token for this user, and the
+    activities an editor allowed the microphone (one query, on lessons with H5P only)."""
     from django.urls import reverse
 
     from content.h5p.services import h5p_package_ids_in
     from content.h5p.tokens import player_token
-
     package_ids = h5p_package_ids_in(lesson.body)
     if not package_ids or not user.is_authenticated:
         return None
     language = translation.get_language() or SOURCE_LANGUAGE
+    microphone = H5PPackage.objects.filter(pk__in=package_ids, microphone=True).values_list("pk", flat=True)
     return {
         "lesson": lesson.pk,
+        "microphone": [str(package_id) for package_id in microphone],
         "xapiUrl": reverse("courses:h5p_xapi"),
         "stateUrl": reverse("courses:h5p_state"),
         "players": {

@@ -27,12 +27,10 @@ UNSAFE_PATH = _("The package contains a path that leaves its folder: %(name)s")
 BACKSLASH_PATH = _("The package contains a path with a backslash: %(name)s. Folders must be separated by /.")
 CONTROL_CHARACTER = _("The package contains a file name with control characters: %(name)s")
 MALFORMED_PATH = _("The package contains a path with an empty or '.' part: %(name)s")
-HIDDEN_FILE = _("The package contains a hidden file or folder (its name starts with a dot): %(name)s")
 SYMLINK = _("The package contains a symbolic link, which is not allowed: %(name)s")
 DUPLICATE_NAME = _("The package contains the same name twice (ignoring letter case): %(name)s")
 HTML_FILE = _("The package contains an HTML page, which is not allowed: %(name)s")
 FILE_TYPE = _("The package contains a file of a type that is not allowed: %(name)s")
-UNEXPECTED_FILE = _("The package contains a file outside its content and library folders: %(name)s")
 JSON_TOO_LARGE = _("The file %(name)s is too large for a JSON file; the limit is %(limit)s.")
 H5P_JSON_MISSING = _("The package has no h5p.json file at its top level. Export it again from an H5P editor.")
 H5P_JSON_INVALID = _("The file h5p.json is not a valid JSON object. Export the package again from an H5P editor.")
@@ -47,6 +45,11 @@ LIBRARY_JSON_INVALID = _("The file %(name)s is not a valid JSON object.")
 LIBRARY_JSON_FIELD = _("The file %(name)s has a missing or invalid %(field)s.")
 LIBRARY_FOLDER_MISMATCH = _("The library folder %(folder)s must be named %(expected)s to match its library.json.")
 LIBRARY_FILE_MISSING = _("The library %(library)s lists the file %(name)s, which is not in the package.")
+LANGUAGE_JSON_INVALID = _("The language file %(name)s is not valid JSON. Export the package again from an H5P editor.")
+CORE_API_TOO_NEW = _(
+    "The library %(library)s needs H5P core %(needed)s, but the player of this site has H5P core %(core)s. "
+    "Export the activity with an older version of its content type, or ask an administrator to update the player."
+)
 MISSING_LIBRARY = _("The package needs the library %(library)s, which is neither in the package nor installed.")
 
 

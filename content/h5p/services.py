@@ -10,11 +10,13 @@ package keeps serving until the new one is ready.
 
 import mimetypes
 import posixpath
+import re
 import uuid
 import zipfile
 import zlib
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -348,6 +350,8 @@ def h5p_file_path(*, package: H5PPackage, path: str) -> str | None:
     segments = path.split("/")
     if not path or any(segment in ("", ".", "..") for segment in segments) or "\\" in path:
         return None
+    if any(segment.startswith((".", "_")) for segment in segments):  # ignored on upload, as H5P does
+        return None
     if path == "h5p.json" or segments[0] == "content":
         return package.storage_prefix + path
     if segments[0] == "libraries" and len(segments) >= 3:
@@ -357,6 +361,45 @@ def h5p_file_path(*, package: H5PPackage, path: str) -> str | None:
             return None
         return library.storage_prefix + "/".join(segments[2:])
     return None
+
+
+# a CSP host source: an optional scheme, a host (or *.domain), an optional port; nothing that could end
+# the directive (no space, quote or semicolon)
+MEDIA_HOST = re.compile(r"(https?://)?(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?", re.ASCII)
+
+
+def media_hosts(values) -> list[str]:
+    """The remote media hosts of the setting that are valid CSP host sources (the others are ignored;
+    ``content.E002`` reports them)."""
+    return [value for value in values if isinstance(value, str) and MEDIA_HOST.fullmatch(value)]
+
+
+def media_hosts_check(app_configs=None, **kwargs) -> list:
+    from django.core import checks
+
+    bad = [value for value in settings.H5P_REMOTE_MEDIA_HOSTS if value not in media_hosts([value])]
+    if not bad:
+        return []
+    return [
+        checks.Error(
+            f"H5P_REMOTE_MEDIA_HOSTS has entries that are not host sources: {bad!r}.",
+            hint="Give hosts such as https://media.example.org or *.example.org, separated by commas.",
+            id="content.E002",
+        )
+    ]
+
+
+def permissions_policy(*, microphone: bool) -> str:
+    """The Permissions-Policy of a page that plays H5P: the site's, with the microphone on when asked.
+
+    The player is sandboxed, so its origin is opaque and no origin list can name it: only ``*`` lets a
+    lesson page delegate the microphone to it (through the iframe's ``allow``, which names that
+    iframe alone) and lets the player use what it was given.
+    """
+    policy = settings.PERMISSIONS_POLICY
+    if microphone:
+        policy = re.sub(r"microphone=\([^)]*\)", "microphone=*", policy)
+    return policy
 
 
 def content_type_for(path: str) -> str:

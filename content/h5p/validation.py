@@ -12,9 +12,16 @@ and the few JSON files it must understand, never writes anything, and refuses th
   declares; ``zipfile`` never yields more than the declared size of an entry (and then fails its
   CRC check), and the JSON read here is read with a hard cap, so a lying header cannot exhaust memory;
 - two names differ only in letter case or Unicode form, so one would overwrite the other on some disks;
-- a file is hidden, HTML, or of a type outside H5P's whitelist;
-- the H5P structure is broken: h5p.json, content/content.json, a library.json, or a library the content
-  needs that is neither in the package nor installed.
+- a file is HTML, or of a type outside H5P's whitelist;
+- the H5P structure is broken: h5p.json, content/content.json, a library.json, a language file
+  (``language/*.json``) that is not JSON, or a library the content needs that is neither in the
+  package nor installed;
+- a library needs a newer H5P core (``coreApi`` in its library.json) than the player has.
+
+As H5P's own validator does, some entries are ignored rather than refused (once their names have
+passed the path checks above): files at the top level other than h5p.json (a README, say), and any
+entry with a name part beginning with ``.`` or ``_`` (``.DS_Store``, ``__MACOSX/``). They are never
+extracted, so never served.
 
 A valid package still contains JavaScript (in its libraries) and possibly SVG: that is how H5P works.
 It is contained elsewhere, by serving packages from a sandboxed origin, not here.
@@ -51,9 +58,15 @@ RATIO_EXEMPT_BYTES = 64 * 1024
 ENCRYPTED_FLAG = 0x1
 MACHINE_NAME = re.compile(r"[\w.-]{1,255}", re.ASCII)  # H5P's own pattern
 VERSION = re.compile(r"\d{1,9}", re.ASCII)
+LANGUAGE_FILE = re.compile(r"[^/]+/language/[^/]+\.json", re.IGNORECASE)  # of a library, or content/language/
 DRIVE = re.compile(r"[A-Za-z]:")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SHOWN_NAME_CHARS = 200
+# The H5P core API that the player implements: h5p-standalone 3.8.2 (node_modules/h5p-standalone) bundles
+# the core with its theme stylesheets (h5p-theme, the Inter font), which came after core API 1.27, whose
+# H5PCore::$styles has no theme. A library whose library.json asks for a newer coreApi is refused.
+# tests/content/test_h5p_validation.py checks the bundle still looks like this when the player is upgraded.
+PLAYER_CORE_API = (1, 28)
 
 _size = lazy(filesizeformat, str)
 
@@ -138,6 +151,9 @@ def package_validate(
                 info=files[f"{folder}/library.json"], template=errors.LIBRARY_JSON_INVALID, code="library_json_invalid"
             )
             libraries[folder] = _library_parse(folder=folder, data=data, files=tuple(sorted(names)))
+        for name in sorted(files):
+            if LANGUAGE_FILE.fullmatch(name):
+                read(info=files[name], template=errors.LANGUAGE_JSON_INVALID, code="language_json_invalid")
     return ValidatedPackage(
         title=title,
         language=language,
@@ -190,6 +206,8 @@ def _entries_check(*, infos: list[zipfile.ZipInfo], limits: Limits) -> dict[str,
         # zipfile cuts a name at its first NUL; the original shows what other tools would make of it.
         name, shown = info.orig_filename, _shown(info.orig_filename)
         _name_check(name=name, shown=shown)
+        if _ignored(name.removesuffix("/"), folder=info.is_dir()):
+            continue  # never read nor extracted
         if stat.S_ISLNK(info.external_attr >> 16):
             _refuse(errors.SYMLINK, "symlink", name=shown)
         if info.flag_bits & ENCRYPTED_FLAG:
@@ -237,8 +255,14 @@ def _name_check(*, name: str, shown: str) -> None:
         _refuse(errors.UNSAFE_PATH, "unsafe_path", name=shown)
     if "" in segments or "." in segments:
         _refuse(errors.MALFORMED_PATH, "malformed_path", name=shown)
-    if any(segment.startswith(".") for segment in segments):
-        _refuse(errors.HIDDEN_FILE, "hidden_file", name=shown)
+
+
+def _ignored(name: str, *, folder: bool = False) -> bool:
+    """Whether H5P ignores this entry: a name part begins with . or _, or it is a top-level file but h5p.json."""
+    segments = name.split("/")
+    if any(segment.startswith((".", "_")) for segment in segments):
+        return True
+    return not folder and len(segments) == 1 and name != "h5p.json"
 
 
 def _layout(*, names) -> tuple[list[str], dict[str, list[str]]]:
@@ -250,9 +274,7 @@ def _layout(*, names) -> tuple[list[str], dict[str, list[str]]]:
         extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
         if extension in HTML_EXTENSIONS:
             _refuse(errors.HTML_FILE, "html_file", name=_shown(name))
-        if not rest:
-            if name != "h5p.json":
-                _refuse(errors.UNEXPECTED_FILE, "unexpected_file", name=_shown(name))
+        if not rest:  # h5p.json: other top-level files are ignored (_ignored)
             continue
         allowed = CONTENT_EXTENSIONS if top == "content" else LIBRARY_EXTENSIONS
         if extension not in allowed:
@@ -350,8 +372,22 @@ def _library_parse(*, folder: str, data: dict, files: tuple[str, ...]) -> Packag
     missing = next((path for path in paths if path not in present), None)
     if missing is not None:
         _refuse(errors.LIBRARY_FILE_MISSING, "library_file_missing", library=str(ref), name=_shown(missing))
+    _core_api_check(library=str(ref), name=name, value=data.get("coreApi"))
     patch = _version(data.get("patchVersion"))
     return PackagedLibrary(ref=ref, patch=patch, title=title.strip(), library_json=data, files=files)
+
+
+def _core_api_check(*, library: str, name: str, value) -> None:
+    """Refuse a library that needs a newer H5P core than the player's (``coreApi``, optional)."""
+    if value is None:
+        return
+    major = _version(value.get("majorVersion")) if isinstance(value, dict) else None
+    minor = _version(value.get("minorVersion", 0)) if isinstance(value, dict) else None
+    if major is None or minor is None:
+        _refuse(errors.LIBRARY_JSON_FIELD, "library_json_field", name=name, field="coreApi")
+    if (major, minor) > PLAYER_CORE_API:
+        _refuse(errors.CORE_API_TOO_NEW, "core_api_too_new", library=library, needed=f"{major}.{minor}",
+                core="{}.{}".format(*PLAYER_CORE_API))
 
 
 def _paths(items) -> list[str] | None:

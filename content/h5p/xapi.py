@@ -20,6 +20,7 @@ MAX_DEPTH = 32
 MAX_STATE_DEPTH = 64
 VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 VERB_PASSED = "http://adlnet.gov/expapi/verbs/passed"
+VERB_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 COMPLETION_VERBS = frozenset({VERB_COMPLETED, VERB_PASSED})
 CONTEXT_ACTIVITY_KINDS = ("parent", "grouping", "category", "other")
 # the inverse functional identifiers of an agent (xAPI 1.0.3, 2.4.2.3): each one names a person
@@ -174,8 +175,10 @@ def statement_parse(data, *, expected_mbox: str) -> ParsedStatement:
     parents = _context_parents(context)
     for key in ("timestamp", "version"):
         _optional(data, key, str, STATEMENT_NOT_AN_OBJECT)
-    # a sub-question of an activity reports its own "completed"; only the activity itself counts
-    completes = verb["id"] in COMPLETION_VERBS and not parents
+    # a sub-question of an activity reports its own "completed"; only the activity itself counts. Standalone
+    # question types (TrueFalse, MultiChoice …) report only "answered", with result.completion true.
+    finished = verb["id"] in COMPLETION_VERBS or (verb["id"] == VERB_ANSWERED and result.get("completion") is True)
+    completes = finished and not parents
     return ParsedStatement(
         statement_id=statement_id,
         verb=verb["id"],

@@ -55,7 +55,8 @@ class H5PPackageCreateView(CreateView):
         )
         if form.cleaned_data.get("title"):
             package.title = form.cleaned_data["title"]
-            package.save(update_fields=["title"])
+        package.microphone = bool(form.cleaned_data.get("microphone"))
+        package.save(update_fields=["title", "microphone"])
         return package
 
 
@@ -67,9 +68,10 @@ class H5PPackageEditView(EditView):
         if upload:
             package = h5p_package_replace(package=package, upload=upload, user=self.request.user)
         title = form.cleaned_data.get("title")
-        if title and title != package.title:
+        if title:
             package.title = title
-            package.save(update_fields=["title"])
+        package.microphone = bool(form.cleaned_data.get("microphone"))
+        package.save(update_fields=["title", "microphone"])
         return package
 
 

@@ -24,12 +24,9 @@ agency managers (``_check_assignment``); a trainer is not one, and may add peopl
 a session they run, inside its agency, which the cascade rules decide.
 """
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -43,6 +40,7 @@ from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from content import spreadsheets
 from content.spreadsheets import XLSX_CONTENT_TYPE, Sheet, xlsx_bytes
 from lms.people.models import Profile, Region
 from lms.people.roles import Role
@@ -55,6 +53,7 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
 # rows of a workbook read at most (blank ones included) before the file counts as too long
 MAX_SCANNED_ROWS = 20 * MAX_ROWS
+READ_LIMITS = spreadsheets.ReadLimits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_scanned_rows=MAX_SCANNED_ROWS)
 VALUE_SHOWN = 60  # characters of a cell quoted back in a message
 
 # field → (header in the template, other accepted headers, normalised as ``_key`` does)
@@ -100,21 +99,12 @@ def _shown(value: str) -> str:
     return value if len(value) <= VALUE_SHOWN else value[: VALUE_SHOWN - 1] + "…"
 
 
-def _in_languages(text) -> set[str]:
-    """A lazy translatable text in each language of the site."""
-    found = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            found.add(str(text))
-    return found
-
-
 def header_names() -> dict[str, str]:
     """Every accepted header (normalised) and the field it names: the template's header in the three
     languages and the other usual names."""
     names = {}
     for name, (label, aliases) in COLUMNS.items():
-        for alias in {*aliases, *(_key(text) for text in _in_languages(label))}:
+        for alias in {*aliases, *(_key(text) for text in spreadsheets.in_languages(label))}:
             names[_key(alias)] = name
     return names
 
@@ -131,61 +121,6 @@ class RosterTable:
     rows: list[dict] = field(default_factory=list)
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a number typed into a spreadsheet, 12 read back as 12.0
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _xlsx_lines(raw: bytes):
-    from openpyxl import load_workbook
-
-    if raw[:2] != b"PK":
-        raise errors.RosterFileRefused(errors.ROSTER_NOT_A_TABLE)
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
-        raise errors.RosterFileRefused(errors.ROSTER_NOT_A_TABLE) from error
-    try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_SCANNED_ROWS:
-                raise errors.RosterFileRefused(errors.ROSTER_TOO_MANY_ROWS % {"count": MAX_ROWS})
-            yield number, [_cell(value) for value in values]
-    except errors.RosterFileRefused:
-        raise
-    except Exception as error:
-        raise errors.RosterFileRefused(errors.ROSTER_NOT_A_TABLE) from error
-    finally:
-        workbook.close()
-
-
-def _csv_lines(raw: bytes):
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise errors.RosterFileRefused(errors.ROSTER_NOT_A_TABLE) from error
-    if "\x00" in text:
-        raise errors.RosterFileRefused(errors.ROSTER_NOT_A_TABLE)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        for number, values in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-            yield number, [value.strip() for value in values]
-    except csv.Error as error:
-        raise errors.RosterFileRefused(errors.ROSTER_NOT_A_TABLE) from error
-
-
 def roster_file_read(upload) -> RosterTable:
     """Read an uploaded ``.xlsx`` or ``.csv`` roster (the first sheet of a workbook; a CSV in UTF-8, with
     or without a byte order mark, separated by commas, semicolons or tabs).
@@ -193,24 +128,15 @@ def roster_file_read(upload) -> RosterTable:
     The first non-empty row is the header; blank rows are skipped, rows keep their line number in the
     file. Raises ``RosterFileRefused`` with the reason.
     """
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise errors.RosterFileRefused(errors.ROSTER_TOO_BIG % {"size": MAX_BYTES // (1024 * 1024)})
-    name = (getattr(upload, "name", "") or "").lower()
-    if not name.endswith((".xlsx", ".csv")):
-        raise errors.RosterFileRefused(errors.ROSTER_NOT_A_TABLE)
-    raw = upload.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise errors.RosterFileRefused(errors.ROSTER_TOO_BIG % {"size": MAX_BYTES // (1024 * 1024)})
-    if not raw.strip():
-        raise errors.RosterFileRefused(errors.ROSTER_EMPTY)
-    lines = _xlsx_lines(raw) if name.endswith(".xlsx") else _csv_lines(raw)
+    try:
+        lines = spreadsheets.table_read(upload, limits=READ_LIMITS).rows
+    except spreadsheets.SpreadsheetRefused as refused:
+        raise errors.RosterFileRefused(refused.message) from None
     names = header_names()
     table = None
     positions: dict[int, str] = {}
-    for number, values in lines:
-        if not any(values):
-            continue
+    for number, cells in lines:
+        values = [spreadsheets.cell_text(value) for value in cells]
         if table is None:
             table = RosterTable(columns={})
             for index, header in enumerate(values):
@@ -305,7 +231,7 @@ class _Lookups:
 def _lookups(session: CascadeSession) -> _Lookups:
     agency = session.agency
     genders = {_word(word): gender for gender, words in GENDER_WORDS.items() for word in words}
-    genders.update({_word(text): gender for gender, label in Profile.Gender.choices for text in _in_languages(label)})
+    genders.update({_word(text): gender for gender, label in Profile.Gender.choices for text in spreadsheets.in_languages(label)})
     languages = {_word(word): code for code, words in LANGUAGE_WORDS.items() for word in words}
     languages.update({_word(name): code for code, name in settings.LANGUAGES})
     return _Lookups(

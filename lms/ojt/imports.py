@@ -7,7 +7,6 @@ with its number (the header is row 1) and the reason in the user's language, and
 while any row is bad.
 """
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +17,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from content import spreadsheets
 from content.bounds import field_range
 from content.spreadsheets import DATE_FORMAT, XLSX_CONTENT_TYPE, Sheet, xlsx_bytes  # noqa: F401 (the type, for the views)
 from lms.people.models import TrainingUnit
@@ -74,32 +74,13 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _sheet_rows(upload) -> list[tuple[int, tuple]]:
-    """The non-empty rows of the first sheet with their row numbers (blank formatted rows are skipped)."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise ImportFileError(errors.OJT_FILE_TOO_BIG % {"size": MAX_BYTES // (1024 * 1024)})
-    raw = upload.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise ImportFileError(errors.OJT_FILE_TOO_BIG % {"size": MAX_BYTES // (1024 * 1024)})
-    if raw[:2] != b"PK":
-        raise ImportFileError(errors.OJT_NOT_XLSX)
-    from openpyxl import load_workbook
-
+def _sheet_rows(upload) -> list[tuple[int, list]]:
+    """The non-empty rows of the first sheet with their row numbers (content.spreadsheets reads and caps)."""
     try:
-        sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
-        rows = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if not any(_cell(cell) for cell in row):
-                continue
-            rows.append((number, row))
-            if len(rows) > MAX_ROWS + 1:  # the header and MAX_ROWS records
-                raise ImportFileError(errors.OJT_TOO_MANY_ROWS % {"count": MAX_ROWS})
-        return rows
-    except ImportFileError:
-        raise
-    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
-        raise ImportFileError(errors.OJT_NOT_XLSX) from error
+        limits = spreadsheets.ReadLimits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+        return spreadsheets.table_read(upload, limits=limits, formats=(spreadsheets.XLSX,)).rows
+    except spreadsheets.SpreadsheetRefused as refused:
+        raise ImportFileError(refused.message) from None
 
 
 def _date(value) -> date:

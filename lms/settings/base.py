@@ -196,6 +196,9 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # xAPI and state reports of the H5P player a learner may send per minute (a player sends a few per answer)
 H5P_RATE_LIMIT = int(os.environ.get("H5P_RATE_LIMIT", "120"))
+# Hosts the H5P player may play audio and video from (its media-src), e.g. "https://media.example.org", separated
+# by commas. None by default: the networks are closed, and packages carry their media.
+H5P_REMOTE_MEDIA_HOSTS = [host.strip() for host in os.environ.get("H5P_REMOTE_MEDIA_HOSTS", "").split(",") if host.strip()]
 # password reset links asked for per e-mail address and minute (three times that per client address)
 PASSWORD_RESET_RATE_LIMIT = int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "3"))
 

@@ -148,3 +148,37 @@ def test_file_paths_cannot_leave_the_package():
     for path in ("../h5p.json", "content/../../secret", "libraries/Other-1.0/x.js", "content\\x.json", "", "content//x"):
         assert h5p_file_path(package=package, path=path) is None
     assert os.sep not in exceptions.__name__  # the messages module stays importable by name
+
+
+def test_files_h5p_ignores_are_neither_extracted_nor_served():
+    before = stored_files()
+    extra = {"README.md": "# notes", ".DS_Store": "x", "__MACOSX/content/._content.json": "x",
+             "content/.secret.json": "{}", "content/_draft.json": "{}", "LMS.Sample-1.0/_build/x.js": "x"}
+    package = h5p_package_create(upload=io.BytesIO(package_bytes(extra=extra)))
+    assert len(stored_files() - before) == 4  # h5p.json, content.json, library.json, main.js
+    assert package.file_count == 4
+    for path in ("README.md", "content/.secret.json", "content/_draft.json", "libraries/LMS.Sample-1.0/_build/x.js",
+                 "content/.well-known/x.json"):
+        assert h5p_file_path(package=package, path=path) is None
+
+
+def test_an_editor_opts_a_package_in_to_the_microphone_in_the_admin(client, django_user_model):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(language_code="en")
+    client.force_login(django_user_model.objects.create_superuser("chief", "chief@example.org", "pw-12345-long"))
+    upload = SimpleUploadedFile("speak.h5p", package_bytes(title="Speak"), content_type="application/zip")
+    response = client.post(
+        reverse("wagtailsnippets_content_h5ppackage:add") + "?locale=en",
+        {"package_file": upload, "title": "", "microphone": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    package = H5PPackage.objects.get(title="Speak")
+    assert package.microphone is True
+    edit = reverse("wagtailsnippets_content_h5ppackage:edit", args=[package.pk])
+    assert 'name="microphone"' in client.get(edit).content.decode()
+    assert client.post(edit, {"title": "Speak"}).status_code == 302  # the box unticked, no new upload
+    package.refresh_from_db()
+    assert package.microphone is False and package.title == "Speak"

@@ -8,7 +8,7 @@ from django.core import signing
 from django.test import Client
 
 from content.h5p.tokens import player_token
-from content.h5p.xapi import VERB_COMPLETED, learner_mbox
+from content.h5p.xapi import VERB_ANSWERED, VERB_COMPLETED, learner_mbox
 from content.models import H5PStatement, H5PUsage, H5PUserState
 from courses.models import LessonPage, LessonProgress
 from lms.people.roles import Role
@@ -141,12 +141,94 @@ def test_completed_statement_marks_the_lesson_done(client, activity, trainee):
 def test_answered_and_sub_question_statements_do_not_complete(client, activity, trainee):
     lesson, package = activity
     client.force_login(trainee)
-    answered = statement(trainee, verb="http://adlnet.gov/expapi/verbs/answered")
-    sub_question = statement(trainee, context={"contextActivities": {"parent": [{"id": "http://testserver/x"}]}})
-    for data in (answered, sub_question):
-        assert post_json(client, XAPI_URL, {"lesson": lesson.pk, "package": package.pk, "statement": data}).status_code == 200
+    answered = statement(trainee, verb=VERB_ANSWERED, result={"completion": False, "score": {"scaled": 1}})
+    answered_no_completion = statement(trainee, verb=VERB_ANSWERED, result={"score": {"scaled": 1}})
+    parent = {"contextActivities": {"parent": [{"id": "http://testserver/x"}]}}
+    sub_question = statement(trainee, context=parent)
+    sub_answered = statement(trainee, verb=VERB_ANSWERED, context=parent)  # completion true, but a sub-question
+    for data in (answered, answered_no_completion, sub_question, sub_answered):
+        response = post_json(client, XAPI_URL, {"lesson": lesson.pk, "package": package.pk, "statement": data})
+        assert response.json() == {"recorded": True, "lesson_done": False}
     assert not LessonProgress.objects.filter(user=trainee).exists()
-    assert H5PStatement.objects.filter(user=trainee).count() == 2
+    assert H5PStatement.objects.filter(user=trainee, completed=False).count() == 4
+
+
+def test_answered_with_completion_from_the_activity_itself_completes_the_lesson(client, activity, trainee):
+    """Standalone question types (TrueFalse, MultiChoice …) send only "answered", with result.completion true."""
+    lesson, package = activity
+    client.force_login(trainee)
+    data = statement(trainee, verb=VERB_ANSWERED, result={"completion": True, "success": False, "score": {"scaled": 0}})
+    response = post_json(client, XAPI_URL, {"lesson": lesson.pk, "package": package.pk, "statement": data})
+    assert response.json() == {"recorded": True, "lesson_done": True}
+    assert LessonProgress.objects.get(user=trainee, lesson_key=lesson.translation_key).source == LessonProgress.Source.ACTIVITY
+    assert H5PStatement.objects.get(user=trainee).completed
+
+
+def test_player_allows_eval_and_blob_workers_only_inside_its_sandbox(client, activity, trainee):
+    lesson, package = activity
+    client.force_login(trainee)
+    page = client.get(lesson.url)
+    assert "unsafe-eval" not in page["Content-Security-Policy"] and "worker-src" not in page["Content-Security-Policy"]
+    player = client.get(page.context["h5p"]["players"][str(package.pk)])
+    csp = player["Content-Security-Policy"]
+    assert csp.startswith("sandbox allow-scripts;")
+    assert "script-src 'self' 'unsafe-inline' 'unsafe-eval';" in csp
+    assert "worker-src 'self' blob:;" in csp
+    assert "media-src 'self' blob:;" in csp  # no remote host unless the setting names one
+    options = json.loads(player.content.decode().split('id="h5p-options" type="application/json">')[1].split("</script>")[0])
+    assert options["customJs"] == ["/static/h5p/integration.js"]
+    bridge = json.loads(player.content.decode().split('id="h5p-bridge" type="application/json">')[1].split("</script>")[0])
+    assert bridge["crossoriginRegex"].startswith("^http://testserver/h5p/")
+
+
+def test_remote_media_hosts_join_the_players_media_src_and_bad_ones_are_reported(client, activity, trainee, settings):
+    from django.core import checks
+
+    lesson, package = activity
+    settings.H5P_REMOTE_MEDIA_HOSTS = ["https://media.example.org", "*.video.example.net:8443", "x; script-src *", "'none'"]
+    token = player_token(user_id=trainee.pk, package_id=package.pk, lesson_id=lesson.pk, language="tk")
+    csp = client.get(f"/h5p/{token}/player/")["Content-Security-Policy"]
+    assert "media-src 'self' blob: https://media.example.org *.video.example.net:8443;" in csp
+    assert "script-src *" not in csp and "x;" not in csp
+    errors = [error for error in checks.run_checks() if error.id == "content.E002"]
+    assert len(errors) == 1 and "x; script-src *" in errors[0].msg
+
+
+def test_package_files_answer_a_browsers_preflight(client, activity, trainee):
+    lesson, package = activity
+    token = player_token(user_id=trainee.pk, package_id=package.pk, lesson_id=lesson.pk, language="tk")
+    headers = {"HTTP_ORIGIN": "null", "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "GET",
+               "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "content-type, x-requested-with"}
+    response = client.options(f"/h5p/{token}/content/content.json", **headers)
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    assert response["Access-Control-Allow-Headers"] == "content-type, x-requested-with"
+    assert response["Content-Security-Policy"].startswith("sandbox;")
+    bad = client.options(f"/h5p/{token}/h5p.json", HTTP_ACCESS_CONTROL_REQUEST_HEADERS="x\r\nSet-Cookie: a=b")
+    assert bad.status_code == 204 and "Access-Control-Allow-Headers" not in bad
+    assert client.options("/h5p/forged/h5p.json", follow=True).status_code == 404
+    assert client.post(f"/h5p/{token}/h5p.json").status_code == 405
+    assert client.head(f"/h5p/{token}/h5p.json").status_code == 200
+
+
+def test_microphone_is_granted_only_to_packages_an_editor_opted_in(client, activity, trainee):
+    lesson, package = activity
+    client.force_login(trainee)
+    page = client.get(lesson.url)
+    assert page.context["h5p"]["microphone"] == []
+    assert "microphone=()" in page["Permissions-Policy"]
+    assert "microphone=()" in client.get(page.context["h5p"]["players"][str(package.pk)])["Permissions-Policy"]
+
+    package.microphone = True
+    package.save(update_fields=["microphone"])
+    page = client.get(lesson.url)
+    assert page.context["h5p"]["microphone"] == [str(package.pk)]
+    assert page["Permissions-Policy"] == "camera=(), microphone=*, geolocation=()"
+    player = client.get(page.context["h5p"]["players"][str(package.pk)])
+    assert player["Permissions-Policy"] == "camera=(), microphone=*, geolocation=()"
+    # other lessons keep the microphone off
+    assert "microphone=()" in client.get(lesson_in_curriculum_one(lesson).url)["Permissions-Policy"]
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,8 @@
     iframe.setAttribute("sandbox", "allow-scripts");
     iframe.setAttribute("title", section.getAttribute("data-h5p-title") || "H5P");
     iframe.setAttribute("referrerpolicy", "no-referrer");
+    // only for an activity an editor allowed the microphone (AudioRecorder, SpeakTheWords)
+    if ((config.microphone || []).indexOf(packageId) !== -1) iframe.setAttribute("allow", "microphone");
     iframe.className = "h5p-activity__iframe";
     iframe.src = src;
     holder.textContent = "";
