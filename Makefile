@@ -44,6 +44,7 @@ test: install
 	.ci/checks
 	.ci/ensure-chromium
 	.ci/ensure-clamd
+	.ci/ensure-two-nodes
 	$(BIN)/python -m pytest
 	.ci/with-postgres $(BIN)/python -m pytest
 

@@ -7,6 +7,7 @@ JSON response of an open attempt by accident.
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
@@ -125,21 +126,61 @@ def attempt_items(*, attempt: Attempt, reveal: bool, position: int | None = None
     return [item_view(answer=answer, attempt=attempt, reveal=reveal) for answer in answers]
 
 
+AUTOSAVE_FIELDS = (
+    "id", "attempt_id", "position", "question_id", "response", "saved_at", "max_score", "flagged",
+    "attempt__id", "attempt__user_id", "attempt__state", "attempt__deadline", "attempt__seed",
+    "attempt__assessment__id", "attempt__assessment__shuffle_options",
+    "question__id", "question__kind", "question__data", "question__prompt",
+)
+
+
 def attempt_item_for_learner(*, user, attempt_id: int, position: int) -> Answer | None:
     """One item of the learner's own attempt, with its attempt, test and question, in one query."""
     return (
         Answer.objects.select_related("attempt__assessment", "question")
         .filter(attempt_id=attempt_id, attempt__user=user, position=position)
         # autosave is the busiest request: read only what it needs
-        .only(
-            "id", "attempt_id", "position", "question_id", "response", "saved_at", "max_score", "flagged",
-            "attempt__id", "attempt__user_id", "attempt__state", "attempt__deadline", "attempt__seed",
-            "attempt__assessment__id", "attempt__assessment__shuffle_options",
-            "question__id", "question__kind", "question__data", "question__prompt",
-        )
+        .only(*AUTOSAVE_FIELDS)
         .order_by()
         .first()
     )
+
+
+AUTOSAVE_VERSION_KEY = "assessments:autosave-version"
+AUTOSAVE_TIMEOUT = 60 * 60 * 6
+
+
+def autosave_forget(**kwargs) -> None:
+    """Forget every attempt's cached items (a question or a test was edited): wired in ``AssessmentsConfig.ready``."""
+    try:
+        cache.incr(AUTOSAVE_VERSION_KEY)
+    except ValueError:
+        cache.set(AUTOSAVE_VERSION_KEY, 2, None)
+
+
+def autosave_item(*, user, attempt_id: int, position: int) -> Answer | None:
+    """``attempt_item_for_learner`` for the autosave, without a query after an attempt's first save.
+
+    The first autosave of an attempt reads all its items (with attempt, test and question) in one query and
+    keeps them in the shared cache; later saves validate against that copy, so a save costs only its
+    UPDATE. What may change meanwhile is safe: the attempt's state is checked again by that UPDATE (which
+    only succeeds while the attempt is open), its deadline is fixed at the start, and an edited question or
+    test forgets every copy.
+    """
+    version = cache.get_or_set(AUTOSAVE_VERSION_KEY, 1, None)
+    key = f"assessments:autosave:{version}:{attempt_id}:{user.pk}"
+    items = cache.get(key)
+    if items is None:
+        items = {
+            answer.position: answer
+            for answer in Answer.objects.select_related("attempt__assessment", "question")
+            .filter(attempt_id=attempt_id, attempt__user=user)
+            .only(*AUTOSAVE_FIELDS)
+            .order_by()
+        }
+        if items:
+            cache.set(key, items, AUTOSAVE_TIMEOUT)
+    return items.get(position)
 
 
 def item_view(*, answer: Answer, attempt: Attempt, reveal: bool) -> ItemView:

@@ -8,11 +8,11 @@ from django.core.cache import cache
 def minute_budget_spent(key: str, *, limit: int) -> bool:
     """Count one request under ``key`` for the current minute; True when ``limit`` were already counted."""
     key = f"{key}:{int(time.time() // 60)}"
-    count = cache.get_or_set(key, 0, 90)
-    if count >= limit:
-        return True
+    # add + incr: atomic in Redis, so two app servers counting at once never lose a request
+    cache.add(key, 0, 90)
     try:
-        cache.incr(key)
+        count = cache.incr(key)
     except ValueError:  # the entry expired between the two calls
         cache.set(key, 1, 90)
-    return False
+        count = 1
+    return count > limit

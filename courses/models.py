@@ -232,6 +232,11 @@ class LessonPage(CachedRestrictionsMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_context(lesson=self, request=request))
+        nav = context.get("nav")
+        if nav is not None and request.user.is_authenticated and not getattr(request, "is_preview", False):
+            from .services import last_visit_record
+
+            last_visit_record(user=request.user, course_key=nav.key, lesson_key=self.translation_key)
         return context
 
     def serve(self, request, *args, **kwargs):

@@ -241,6 +241,29 @@ class CourseOutline:
         return percent(self.done, self.total)
 
 
+LAST_VISIT_TIMEOUT = 60 * 60 * 24 * 30
+
+
+def last_visit_cache_key(*, user_id, course_key) -> str:
+    return f"courses:last-visit:{user_id}:{course_key}"
+
+
+def last_visits(*, user, course_keys) -> dict:
+    """The lesson (translation key) each course was last opened at, by course key: the stored rows, and
+    over them the cache's newer value where a visit was not written yet (``services.last_visit_record``
+    writes at most once a minute per learner)."""
+    keys = list(course_keys)
+    if not keys:
+        return {}
+    stored = dict(LastVisit.objects.filter(user=user, course_key__in=keys).values_list("course_key", "lesson_key"))
+    cached = cache.get_many([last_visit_cache_key(user_id=user.pk, course_key=key) for key in keys])
+    for key in keys:
+        value = cached.get(last_visit_cache_key(user_id=user.pk, course_key=key))
+        if value is not None:
+            stored[key] = UUID(value[0])
+    return stored
+
+
 def course_outline(*, course: CoursePage, user) -> CourseOutline | None:
     nav = course_nav(course_key=course.translation_key)
     if nav is None:
@@ -262,7 +285,7 @@ def course_outline(*, course: CoursePage, user) -> CourseOutline | None:
 
 
 def _continue_url(*, nav: CourseNav, user, completed: set) -> str:
-    last = LastVisit.objects.filter(user=user, course_key=nav.key).values_list("lesson_key", flat=True).first()
+    last = last_visits(user=user, course_keys=[nav.key]).get(nav.key)
     lessons = nav.lessons
     if last is not None:
         for lesson in lessons:
@@ -310,10 +333,6 @@ def lesson_context(*, lesson: LessonPage, request) -> dict:
     can_see_notes = user.is_authenticated and (
         user.has_perm("courses.view_trainer_notes") or getattr(request, "is_preview", False)
     )
-    if user.is_authenticated and course_key:
-        updated = LastVisit.objects.filter(user=user, course_key=course_key).update(lesson_key=lesson.translation_key)
-        if not updated:
-            LastVisit.objects.get_or_create(user=user, course_key=course_key, defaults={"lesson_key": lesson.translation_key})
     done = sum(1 for key in (nav.lesson_keys if nav else []) if key in completed)
     is_preview = getattr(request, "is_preview", False)
     segments = lesson_body_segments(lesson=lesson)
@@ -424,12 +443,12 @@ def enrolled_courses(*, user, language: str | None = None) -> list[dict]:
     finished = dict(
         CourseCompletion.objects.filter(user=user, course_key__in=keys).values_list("course_key", "completed_at")
     )
-    last_visits = dict(LastVisit.objects.filter(user=user, course_key__in=keys).values_list("course_key", "lesson_key"))
+    last = last_visits(user=user, course_keys=keys)
     result = []
     for nav in navs:
         done = completed & set(nav.lesson_keys)
         completed_at = finished.get(nav.key)
-        next_lesson = None if completed_at else _next_lesson(nav=nav, completed=done, last=last_visits.get(nav.key))
+        next_lesson = None if completed_at else _next_lesson(nav=nav, completed=done, last=last.get(nav.key))
         result.append(
             {
                 "nav": nav,

@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
 from .exceptions import ActivityNotAllowed, CompletedByCheck, EnrolmentClosed, NotEnrolled
-from .models import CourseCompletion, CoursePage, Enrolment, HomePage, LessonPage, LessonProgress
-from .selectors import course_nav, lesson_completed_by_check
+from .models import CourseCompletion, CoursePage, Enrolment, HomePage, LastVisit, LessonPage, LessonProgress
+from .selectors import LAST_VISIT_TIMEOUT, course_nav, last_visit_cache_key, lesson_completed_by_check
 
 SOURCE_LANGUAGE = "en"
 ENROLMENT_CLOSED = _("This course is open only to people enrolled by their coordinator or trainer.")
@@ -239,3 +240,31 @@ def editorial_setup(*, index_pages, editors, reviewers):
                 permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
                 GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
     return workflow
+
+
+# A learner's last visit is written at most once per this many seconds (a page view writes nothing else).
+LAST_VISIT_WRITE_INTERVAL = 60
+
+
+def last_visit_record(*, user, course_key, lesson_key) -> bool:
+    """Remember the lesson a learner opened in a course ("continue where you left off"); True when written.
+
+    Nothing is written when the lesson is the one already stored, and at most one write a minute per
+    learner: a lesson opened sooner after the last write is kept in the cache only (``selectors.last_visits``
+    reads it over the stored row) and written by the learner's next page view after the minute. A page view
+    that changes nothing therefore makes no query here at all.
+    """
+    key = last_visit_cache_key(user_id=user.pk, course_key=course_key)
+    lesson = str(lesson_key)
+    known = cache.get(key)
+    if known == (lesson, True):
+        return False
+    if known is None or known[0] != lesson:
+        cache.set(key, (lesson, False), LAST_VISIT_TIMEOUT)
+    if not cache.add(f"courses:last-visit-written:{user.pk}", 1, LAST_VISIT_WRITE_INTERVAL):
+        return False
+    updated = LastVisit.objects.filter(user=user, course_key=course_key).update(lesson_key=lesson_key)
+    if not updated:
+        LastVisit.objects.get_or_create(user=user, course_key=course_key, defaults={"lesson_key": lesson_key})
+    cache.set(key, (lesson, True), LAST_VISIT_TIMEOUT)
+    return True

@@ -151,7 +151,8 @@ def answer_autosave(request, attempt_id):
     if not posted.is_valid():
         return JsonResponse({"error": _("The request is not valid.")}, status=400)
     position = posted.cleaned_data["position"]
-    answer = selectors.attempt_item_for_learner(user=request.user, attempt_id=attempt_id, position=position)
+    # from the cache after the attempt's first save: a save is then one UPDATE (session and user are cached too)
+    answer = selectors.autosave_item(user=request.user, attempt_id=attempt_id, position=position)
     if answer is None:
         _learner_attempt(request, attempt_id)  # someone else's attempt: 404
         return JsonResponse({"error": _("The request is not valid.")}, status=400)

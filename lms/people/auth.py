@@ -1,8 +1,13 @@
-"""Authentication helpers: the client address for django-axes, and a permission backend with a cache."""
+"""Authentication helpers: the client address for django-axes, a permission backend with a cache, and
+the signed-in user (with their roles and permissions) from the cache instead of a query per request."""
 
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.cache import cache
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
 
 
 def client_ip(request) -> str | None:
@@ -53,6 +58,59 @@ class CachedPermissionBackend(ModelBackend):
         return user_obj._perm_cache
 
 
+USER_TIMEOUT = 60 * 60
+
+
+def user_cache_key(user_id) -> str:
+    # under the permissions version: a change of groups, memberships or permissions forgets every user
+    return f"people:user:{permissions_version()}:{user_id}"
+
+
+def user_forget(sender=None, instance=None, **kwargs) -> None:
+    """Forget the cached copy of a user (saved or deleted: a new password, a deactivation, a new name)."""
+    if instance is not None and instance.pk is not None:
+        cache.delete(user_cache_key(instance.pk))
+
+
+def cached_user(request):
+    """``django.contrib.auth.get_user``, with the user kept in the shared cache between requests.
+
+    The cached copy carries the user's roles and permission set, so a learner's page asks the database
+    for neither. The session's hash is still checked against the cached user's password, so a password
+    change signs out other sessions as before; a miss or a mismatch falls back to Django's own lookup.
+    """
+    from lms.people.selectors import user_roles
+
+    try:
+        user_id = auth._get_user_session_key(request)
+        backend_path = request.session[auth.BACKEND_SESSION_KEY]
+    except KeyError:
+        return auth.get_user(request)
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return auth.get_user(request)
+    key = user_cache_key(user_id)
+    user = cache.get(key)
+    if user is not None:
+        session_hash = request.session.get(auth.HASH_SESSION_KEY) or ""
+        if constant_time_compare(session_hash, user.get_session_auth_hash()):
+            return user
+        return auth.get_user(request)  # a fallback secret, or a stale session: Django decides
+    user = auth.get_user(request)
+    if user.is_authenticated:
+        user_roles(user=user)  # kept on the object (``_lms_roles``) and cached with it
+        user.get_all_permissions()  # likewise (``_perm_cache``)
+        cache.set(key, user, USER_TIMEOUT)
+    return user
+
+
+class CachedAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's middleware, with ``request.user`` from :func:`cached_user`."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: cached_user(request))
+
+
 def register_permission_signals() -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
@@ -64,3 +122,5 @@ def register_permission_signals() -> None:
     for model in (Group, Permission):
         post_save.connect(permissions_forget, sender=model, dispatch_uid=f"people_perms_save_{model.__name__}")
         post_delete.connect(permissions_forget, sender=model, dispatch_uid=f"people_perms_delete_{model.__name__}")
+    post_save.connect(user_forget, sender=user_model, dispatch_uid="people_user_forget_save")
+    post_delete.connect(user_forget, sender=user_model, dispatch_uid="people_user_forget_delete")

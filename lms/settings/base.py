@@ -90,7 +90,8 @@ MIDDLEWARE = [
     "lms.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user (their roles and permissions) from the cache: no user query per request
+    "lms.people.auth.CachedAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -141,7 +142,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and sessions: Redis when REDIS_URL is set, so that app servers keep no state;
+# Cache and sessions: Redis when REDIS_URL is set, so that app servers keep no state (sessions are read
+# from Redis and also written to the database, so a restart of Redis signs nobody out);
 # process-local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -152,7 +154,7 @@ if REDIS_URL:
             "KEY_PREFIX": "lms",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # One process (runserver, tests). Production without Redis shares a file cache between its
     # workers instead (see production.py), so a publish invalidates every worker's navigation.

@@ -79,6 +79,9 @@ if not REDIS_URL:  # noqa: F405
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+# Sessions are read from the cache (Redis, or the shared file cache) and written through to the database:
+# no session query per request, and no one is signed out when the cache is emptied.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 

@@ -341,7 +341,8 @@ def test_someone_elses_attempt_does_not_exist_for_me(client, fixed_test, learner
     assert client.post(reverse("assessments:autosave", args=[attempt.pk]), {"position": 1, "q1": "a"}).status_code == 404
 
 
-def test_autosave_costs_the_same_queries_however_long_the_test(client, fixed_test, learner):
+def test_autosave_costs_the_same_queries_however_long_the_test(client, fixed_test, learner, settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as in production
     client.force_login(learner)
     attempt = services.attempt_start(user=learner, assessment=fixed_test, language="en")
     position = answers_of(attempt)["m1-single"].position
@@ -357,8 +358,35 @@ def test_autosave_costs_the_same_queries_however_long_the_test(client, fixed_tes
                 points=question.points, module=question.module, data=question.data, locale=question.locale,
             )
             Answer.objects.create(attempt=attempt, position=100 + clone.pk, question=clone, question_key=clone.translation_key, max_score=clone.points)
+    client.post(url, {"position": position, f"q{position}": "b"})  # new questions forgot the cached items
     with CaptureQueriesContext(connection) as large:
         client.post(url, {"position": position, f"q{position}": "a"})
     assert len(large) == len(small)
-    # session, user, the item with its attempt and question, and one conditional update
-    assert len(small) == 4, [query["sql"][:80] for query in small.captured_queries]
+    # session, user and the item (with its attempt and question) from the cache: one conditional update
+    assert len(small) == 1, [query["sql"][:80] for query in small.captured_queries]
+    assert small.captured_queries[0]["sql"].startswith("UPDATE")
+
+
+def test_autosave_after_the_submit_is_refused_though_the_item_is_cached(client, fixed_test, learner):
+    client.force_login(learner)
+    attempt = services.attempt_start(user=learner, assessment=fixed_test, language="en")
+    position = answers_of(attempt)["m1-single"].position
+    url = reverse("assessments:autosave", args=[attempt.pk])
+    assert client.post(url, {"position": position, f"q{position}": "a"}).status_code == 200
+    services.attempt_submit(attempt_id=attempt.pk, user=learner)
+    response = client.post(url, {"position": position, f"q{position}": "b"})
+    assert response.status_code == 409
+    assert response.json()["closed"] is True
+    assert Answer.objects.get(attempt=attempt, position=position).response == "a"
+
+
+def test_autosave_validates_against_an_edited_question(client, fixed_test, learner):
+    client.force_login(learner)
+    attempt = services.attempt_start(user=learner, assessment=fixed_test, language="en")
+    answer = answers_of(attempt)["m1-single"]
+    url = reverse("assessments:autosave", args=[attempt.pk])
+    assert client.post(url, {"position": answer.position, f"q{answer.position}": "b"}).status_code == 200
+    question = answer.question
+    question.data = {**question.data, "options": [o for o in question.data["options"] if o["key"] != "b"]}
+    question.save()
+    assert client.post(url, {"position": answer.position, f"q{answer.position}": "b"}).status_code == 400

@@ -82,7 +82,7 @@ def test_redis_url_moves_cache_and_sessions_to_redis(tmp_path):
         DJANGO_CSRF_TRUSTED_ORIGINS="https://lms.example.tm",
     )
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
-    assert values["session"] == "django.contrib.sessions.backends.cache"
+    assert values["session"] == "django.contrib.sessions.backends.cached_db"
     assert values["media_root"] == str(tmp_path)
     assert values["hosts"] == ["lms.example.tm", "www.lms.example.tm"]
     assert values["csrf"] == ["https://lms.example.tm"]
@@ -110,6 +110,9 @@ def test_production_settings_pass_check_deploy():
     assert values["debug"] is False
     assert values["tasks"] == "django_tasks_db.backend.DatabaseBackend"
     assert values["staticfiles"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    # no session query per request: sessions are read from the cache, written through to the database
+    assert values["session"] == "django.contrib.sessions.backends.cached_db"
+    assert values["cache"].endswith("FileBasedCache")
     result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
