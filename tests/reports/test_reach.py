@@ -291,7 +291,7 @@ def test_a_coordinators_page_and_downloads_hold_no_other_agency(world, client, c
     assert page.status_code == 200
     assert 'data-session="%d"' % s3.pk not in html
     assert 'name="agency"' not in html  # no agency filter offered
-    text = client.get(reverse("reports:reach"), {"agency": "MIA", "download": "csv"}).content.decode("utf-8")
+    text = client.get(reverse("reports:reach"), {"agency": "MIA", "download": "csv"}).getvalue().decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert {row["Cascade session"] for row in rows} == {"S1", "S2"} and {row["Agency code"] for row in rows} == {"GPO"}
     assert {row["Agency"] for row in rows} == {"General Prosecutor's Office"}
@@ -306,7 +306,8 @@ def test_the_csv_is_one_row_per_session_to_pivot(world, client, manager):
     client.force_login(manager)
     response = client.get(reverse("reports:reach"), {"download": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode("utf-8")
+    assert response.streaming
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")
     rows = {row["Cascade session"]: row for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))}
     assert set(rows) == {"S1", "S2", "S3"}
@@ -474,7 +475,7 @@ def test_downloads_write_names_that_look_like_formulas_as_text(world, client, ma
     ToTCohort.objects.filter(pk=world["cohorts"][0].pk).update(title=ATTACK)
     type(s1.lead_trainer).objects.filter(pk=s1.lead_trainer_id).update(first_name=ATTACK)
     client.force_login(manager)
-    table = csv_rows(client.get(reverse("reports:reach"), {"download": "csv"}).content)
+    table = csv_rows(client.get(reverse("reports:reach"), {"download": "csv"}).getvalue())
     header, rows = table[0], [dict(zip(table[0], row)) for row in table[1:]]
     attacked = next(row for row in rows if row["Cascade session"].startswith("'"))
     assert attacked["Cascade session"] == NEUTRALISED and attacked["People reached"] == "3"

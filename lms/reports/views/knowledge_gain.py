@@ -183,7 +183,7 @@ def _download(figures: dict, kind: str):
     if kind == "csv":
         # one CSV: the learners' pre/post pairs (the other tables are in the XLSX workbook)
         sheet = presentation.download_sheet(_("Learners"), gains)
-        return csv_response(sheet, filename="knowledge-gain-learners.csv")
+        return csv_response(sheet, filename="knowledge-gain-learners.csv", stream=True)
     items = figures["items"].drop(columns=["index"], errors="ignore")
     titles = presentation.question_titles(items["question_key"]) if not items.empty else {}
     if not items.empty:

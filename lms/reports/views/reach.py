@@ -115,7 +115,7 @@ def reach(request):
     download = request.GET.get("download")
     if download == "csv":
         sheet = presentation.download_sheet(SHEETS["sessions"], _readable(tables["sessions"], frames))
-        return csv_response(sheet, filename="cascade-reach-sessions.csv")
+        return csv_response(sheet, filename="cascade-reach-sessions.csv", stream=True)
     if download == "xlsx":
         return _workbook(frames, tables)
 
