@@ -485,3 +485,20 @@ def test_downloads_write_names_that_look_like_formulas_as_text(world, client, ma
     assert NEUTRALISED in values and ATTACK not in values
     assert not [v for v in values if isinstance(v, str) and v.startswith(("=", "+", "-", "@"))]
     assert "People reached" in header
+
+
+def test_the_session_list_comes_a_page_at_a_time(world, client, manager, monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("lms.reports.views.reach"), "SESSIONS_PER_PAGE", 2)
+    client.force_login(manager)
+    first = client.get(reverse("reports:reach"), {"interval": "quarter"})
+    second = client.get(reverse("reports:reach"), {"interval": "quarter", "page": 2})
+    assert len(first.context["sessions"]) == 2 and len(second.context["sessions"]) == 1
+    shown = {row["session_id"] for row in first.context["sessions"] + second.context["sessions"]}
+    assert len(shown) == first.context["totals"]["sessions"] == 3
+    assert first.context["totals"] == second.context["totals"]  # the figures count every session
+    html = first.content.decode()
+    assert "interval=quarter&amp;page=2#sessions" in html
+    assert "download=csv" in html and "page=2&amp;download" not in second.content.decode()
+    assert len(client.get(reverse("reports:reach"), {"page": "x"}).context["sessions"]) == 2  # a bad page: the first
