@@ -318,6 +318,9 @@ class Answer(models.Model):
     max_score = models.DecimalField(max_digits=8, decimal_places=2)
     parts = models.JSONField(default=dict, blank=True)
     needs_grading = models.BooleanField(default=False)
+    # the option a single-choice or true/false response chose ("b", "true"; "" for other kinds or no
+    # response), set when the answer is scored: the item analysis counts options without decoding ``response``
+    response_key = models.TextField(blank=True, default="")
     flagged = models.BooleanField(
         _("flagged for review"), default=False, help_text=_("The learner marked this question to look at again before submitting.")
     )

@@ -237,7 +237,7 @@ def attempt_submit(*, attempt_id: int, user=None, now=None, by_timer: bool = Fal
     answers = list(attempt.answers.select_related("question"))
     for answer in answers:
         _answer_score(answer)
-    Answer.objects.bulk_update(answers, ["score", "parts", "needs_grading"])
+    Answer.objects.bulk_update(answers, ["score", "parts", "needs_grading", "response_key"])
     attempt.submitted_at = min(now, attempt.deadline) if (by_timer and attempt.deadline) else now
     attempt.closed_by_timer = by_timer
     _attempt_total(attempt, answers)
@@ -284,6 +284,16 @@ def _answer_score(answer: Answer, *, awards: dict | None = None) -> None:
     answer.score = None if result.needs_grading else result.score
     answer.parts = {key: str(value) for key, value in result.parts.items()}
     answer.needs_grading = result.needs_grading
+    answer.response_key = response_key(kind=question.kind, response=answer.response)
+
+
+CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.TRUEFALSE)
+
+
+def response_key(*, kind: str, response) -> str:
+    """The option a single-choice or true/false response chose, as the item analysis counts it ("b",
+    "true"); "" for the other kinds and for no response (migration 0005 fills older answers the same way)."""
+    return str(response).lower() if kind in CHOICE_KINDS and response is not None else ""
 
 
 def _attempt_total(attempt: Attempt, answers) -> None:

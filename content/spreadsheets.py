@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -217,8 +217,30 @@ def csv_text(sheet: Sheet) -> str:
     return buffer.getvalue()
 
 
-def csv_response(sheet: Sheet, *, filename: str) -> HttpResponse:
-    """One table as a CSV attachment, UTF-8 with a BOM."""
+class _Line:
+    """A file-like object that hands back what ``csv.writer`` writes (one row at a time)."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(sheet: Sheet):
+    """The CSV text of ``sheet`` row by row, after a BOM: a large table never sits in memory whole."""
+    writer = csv.writer(_Line())
+    yield "\ufeff"
+    if sheet.header is not None:
+        yield writer.writerow([_csv_value(value) for value in sheet.header])
+    for row in sheet.rows:
+        yield writer.writerow([_csv_value(value) for value in row])
+
+
+def csv_response(sheet: Sheet, *, filename: str, stream: bool = False) -> HttpResponse | StreamingHttpResponse:
+    """One table as a CSV attachment, UTF-8 with a BOM. ``stream``: sent row by row as it is written
+    (a ``StreamingHttpResponse``: read it with ``streaming_content``), for tables that may be large."""
+    if stream:
+        response = StreamingHttpResponse(csv_lines(sheet), content_type=CSV_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
     response = HttpResponse(content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")

@@ -372,6 +372,15 @@ class ReachFilterSerializer(serializers.Serializer):
                                        help_text="The periods of ``over_time`` (by month unless given).")
 
 
+class ReachPageSerializer(serializers.Serializer):
+    """Which page of the session list to give (the other figures are whole on every page)."""
+
+    page = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000,
+                                    help_text="The page of ``sessions``, from 1 (past the last: an empty list).")
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=500,
+                                         help_text="Sessions per page (50 unless given, at most 500).")
+
+
 class ReachCoverageSerializer(serializers.Serializer):
     agency = serializers.ListField(child=RowField())
     region = serializers.ListField(child=RowField())
@@ -392,4 +401,7 @@ class ReachSummarySerializer(serializers.Serializer):
     coverage = ReachCoverageSerializer(help_text="Participants reached by agency, region and gender.")
     over_time = serializers.ListField(child=RowField(), help_text="Sessions and participants per period.")
     trainers = serializers.ListField(child=RowField(), help_text="What each trainer delivered.")
-    sessions = serializers.ListField(child=RowField(), help_text="The sessions counted.")
+    sessions_count = serializers.IntegerField(help_text="The sessions counted, on all pages.")
+    sessions = serializers.ListField(child=RowField(), help_text="The sessions counted: one page of them.")
+    sessions_next = serializers.URLField(allow_null=True, help_text="The next page of ``sessions``, if any.")
+    sessions_previous = serializers.URLField(allow_null=True, help_text="The previous page of ``sessions``, if any.")

@@ -378,20 +378,37 @@ class TrainerDetail(ServiceErrors, APIView):
 # --- reach of the cascade ----------------------------------------------------------------------------------
 
 
+REACH_PAGE_SIZE = 50  # sessions per page of the reach summary
+
+
 class ReachView(ServiceErrors, APIView):
     @extend_schema(
         tags=[TAG_REPORTS],
         summary="The reach of the cascade",
         description="The figures of the reach report (lms.reports.reach): the national view for programme "
         "managers, their agency's for a training coordinator; counted over delivered and reported sessions.",
-        parameters=[s.ReachFilterSerializer],
+        parameters=[s.ReachFilterSerializer, s.ReachPageSerializer],
         responses={200: s.ReachSummarySerializer, **errors(400, 401, 403)},
     )
     def get(self, request):
         if not reach.reach_allowed(user=request.user):
             raise exceptions.PermissionDenied(report_errors.NOT_ALLOWED)
+        paging = s.ReachPageSerializer(data=request.query_params)
+        paging.is_valid(raise_exception=True)
+        number, size = paging.validated_data.get("page", 1), paging.validated_data.get("page_size", REACH_PAGE_SIZE)
+        start = (number - 1) * size
         try:
-            summary = reach.reach_summary(user=request.user, filters=request.query_params)
+            summary = reach.reach_summary(
+                user=request.user, filters=request.query_params, sessions=slice(start, start + size)
+            )
         except DjangoValidationError as error:
             raise exceptions.ValidationError(error.messages) from None
+
+        def link(page):
+            query = request.query_params.copy()
+            query["page"] = page
+            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+        summary["sessions_next"] = link(number + 1) if start + size < summary["sessions_count"] else None
+        summary["sessions_previous"] = link(number - 1) if number > 1 else None
         return Response(summary)

@@ -58,12 +58,22 @@ def session_attempts(sessions, *, states=FINISHED) -> list[dict]:
             user_id__in=users, assessment_id__in=tests - {None}, state__in=states, submitted_at__isnull=False
         ).values("pk", "user_id", "assessment_id", "score", "max_score", "submitted_at", "source", "state")
     )
+    # attempts by (learner, test): each session looks up only its participants' attempts on its own tests
+    by_learner_test = defaultdict(list)
+    for number, attempt in enumerate(attempts):
+        by_learner_test[attempt["user_id"], attempt["assessment_id"]].append((number, attempt))
     rows = []
     for session in sessions:
         first, last = session.starts_at, session.ends_at
-        for attempt in attempts:
-            if attempt["user_id"] not in enrolled[session.pk]:
-                continue
+        own_tests = {session.pre_test_id, session.post_test_id} - {None}
+        found = [
+            pair
+            for user_id in enrolled.get(session.pk, ())
+            for test in own_tests
+            for pair in by_learner_test.get((user_id, test), ())
+        ]
+        found.sort(key=lambda pair: pair[0])  # each session's rows in the order the attempts were read
+        for _number, attempt in found:
             when = attempt["submitted_at"]
             if attempt["assessment_id"] == session.pre_test_id and first - PRE_WINDOW <= when <= last:
                 phase = "pre"

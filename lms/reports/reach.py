@@ -448,11 +448,13 @@ def frame_records(frame: pd.DataFrame) -> list[dict]:
     return [{key: _plain(value) for key, value in row.items()} for row in frame.to_dict("records")]
 
 
-def reach_summary(*, user, filters: ReachFilters | Mapping | None = None) -> dict:
+def reach_summary(*, user, filters: ReachFilters | Mapping | None = None, sessions: slice | None = None) -> dict:
     """The figures of the reach report as plain JSON values (for the REST API).
 
     ``filters``: ``ReachFilters``, or a query mapping (``cohort``, ``agency``, ``region``, ``gender``,
     ``date_from``, ``date_to`` in ISO form, ``interval``) whose bad values raise ``ValidationError``.
+    ``sessions``: the rows of the session list to give (a slice; all by default); ``sessions_count`` is
+    the number of sessions in all.
     ``ReachNotAllowed`` (a ``PermissionDenied``) for anyone who is neither a programme manager nor a
     coordinator with an agency.
     """
@@ -472,7 +474,8 @@ def reach_summary(*, user, filters: ReachFilters | Mapping | None = None) -> dic
         "coverage": {name: frame_records(frame) for name, frame in tables["coverage"].items()},
         "over_time": frame_records(tables["over_time"]),
         "trainers": frame_records(tables["trainers"]),
-        "sessions": frame_records(tables["sessions"]),
+        "sessions_count": len(tables["sessions"]),
+        "sessions": frame_records(tables["sessions"].iloc[sessions] if sessions is not None else tables["sessions"]),
     }
 
 

@@ -10,13 +10,18 @@ Besides agency, region, gender and language, an attempt has two groups of the ca
 ``lms.cascade.delivery``; see ``lineage.attempt_session`` when it fits two sessions).
 """
 
+import io
+import time
 from dataclasses import dataclass
+from itertools import islice
 
 import pandas as pd
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import F, FloatField, Q
+from django.db.models.functions import Cast
 from django.utils import formats, timezone
 
-from assessments.models import Answer, Assessment, Attempt
+from assessments.models import Answer, Assessment, Attempt, Question
 from content.bounds import id_or_none
 from lms.cascade import delivery
 from lms.cascade.models import CascadeSession, SessionParticipant
@@ -188,34 +193,81 @@ def filter_groups(frame: pd.DataFrame, *, filters: Filters) -> pd.DataFrame:
     return frame
 
 
-def answer_frame(*, attempts) -> pd.DataFrame:
-    """One row per answer of ``attempts``: item identity, language, score, chosen key, objective."""
-    rows = Answer.objects.filter(attempt__in=attempts).values(
-        "attempt_id",
-        "score",
-        "max_score",
-        "response",
-        kind=F("question__kind"),
-        key=F("question__key"),
-        question_key_uuid=F("question_key"),
-        language=F("question__locale__language_code"),
-        objective=F("question__objective"),
-        module=F("question__module"),
-        title=F("question__title"),
-    )
-    frame = pd.DataFrame.from_records(list(rows))
-    if frame.empty:
-        return pd.DataFrame(
-            columns=["attempt_id", "question_key", "language", "score", "max_score", "response_key", "objective", "module"]
+ANSWER_COLUMNS = ["attempt_id", "question_key", "language", "score", "max_score", "response_key", "objective", "module",
+                  "title"]
+FETCH_ROWS = 50_000  # answers turned into a frame at a time (a million answers never sit in Python objects)
+
+
+def answer_rows(*, attempts):
+    """The query of ``answer_frame``: per answer its attempt, question, score, maximum and chosen option,
+    as plain numbers and text from the answers' table alone (no join, no JSON)."""
+    return (
+        Answer.objects.filter(attempt__in=attempts)
+        .order_by()
+        .values_list(
+            "attempt_id", "question_id", Cast("score", FloatField()), Cast("max_score", FloatField()), "response_key"
         )
-    frame["question_key"] = frame.pop("key")
-    frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype(float)
+    )
+
+
+_ROW_COLUMNS = ["attempt_id", "question_id", "score", "max_score", "response_key"]
+
+
+def _read_rows(query) -> pd.DataFrame:
+    """The rows of ``query`` as a frame: on PostgreSQL through COPY into pandas' CSV reader (no Python object
+    per value), elsewhere in chunks of ``FETCH_ROWS`` rows."""
+    if connection.vendor == "postgresql":
+        sql, params = query.query.sql_with_params()
+        statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+        buffer, started = io.BytesIO(), time.perf_counter()
+        with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
+            for block in copy:
+                buffer.write(block)
+        if connection.queries_logged:  # counted like any other query (COPY goes past Django's cursor)
+            connection.queries_log.append({"sql": statement, "time": f"{time.perf_counter() - started:.3f}"})
+        buffer.seek(0)
+        if not buffer.getbuffer().nbytes:
+            return pd.DataFrame(columns=_ROW_COLUMNS)
+        # an empty unquoted field is NULL (a score not graded yet); the chosen option "" stays text
+        return pd.read_csv(
+            buffer, header=None, names=_ROW_COLUMNS, keep_default_na=False, na_values={"score": [""]},
+            dtype={"attempt_id": "int64", "question_id": "int64", "score": "float64", "max_score": "float64",
+                   "response_key": object},
+        )
+    rows = query.iterator(chunk_size=FETCH_ROWS)
+    chunks = []
+    while chunk := list(islice(rows, FETCH_ROWS)):
+        chunks.append(pd.DataFrame.from_records(chunk, columns=_ROW_COLUMNS))
+    if not chunks:
+        return pd.DataFrame(columns=_ROW_COLUMNS)
+    return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+
+
+def answer_frame(*, attempts) -> pd.DataFrame:
+    """One row per answer of ``attempts``: item identity, language, score, chosen key, objective.
+
+    Two queries: the answers as plain numbers (``answer_rows``: the chosen option is the column
+    ``response_key``, no response is decoded), then the few questions they name.
+    """
+    frame = _read_rows(answer_rows(attempts=attempts))
+    if frame.empty:
+        return pd.DataFrame(columns=ANSWER_COLUMNS)
+    questions = pd.DataFrame.from_records(
+        list(Question.objects.filter(pk__in=frame["question_id"].unique().tolist()).values_list(
+            "pk", "key", "locale__language_code", "objective", "module", "title")),
+        columns=["question_id", "question_key", "language", "objective", "module", "title"],
+    ).set_index("question_id")
+    questions["objective"] = questions["objective"].replace("", None)
+    codes = questions.index.get_indexer(frame["question_id"])
+    for column in ("question_key", "language", "objective", "module", "title"):
+        frame[column] = questions[column].to_numpy()[codes]
+    frame["score"] = frame["score"].astype(float)
     frame["max_score"] = frame["max_score"].astype(float)
-    chosen = frame["kind"].isin(["single", "truefalse"]) & frame["response"].notna()
-    frame["response_key"] = None
-    frame.loc[chosen, "response_key"] = frame.loc[chosen, "response"].map(lambda value: str(value).lower())
-    frame["objective"] = frame["objective"].replace("", None)
-    return frame.drop(columns=["response", "kind", "question_key_uuid"])
+    # only single-choice and true/false answers have a chosen option ("" elsewhere): None as before
+    keys = frame["response_key"].to_numpy(dtype=object, copy=True)
+    keys[keys == ""] = None
+    frame["response_key"] = pd.Series(keys, index=frame.index, dtype=object)
+    return frame[ANSWER_COLUMNS]
 
 
 def filter_choices(*, user) -> dict:

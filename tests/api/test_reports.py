@@ -1,5 +1,7 @@
 """The reach of the cascade through the API: the figures of lms.reports.reach, scoped as the report page."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from lms.cascade import services
@@ -49,3 +51,17 @@ def test_bad_filters_are_refused_with_the_reports_message(api, manager):
     response = api(manager).get(api_url("reach"), {"date_from": "2026-05-01", "date_to": "2026-04-01"})
     assert response.status_code == 400 and response.json()["detail"] == str(PERIOD_ORDER)
     assert api(manager).get(api_url("reach"), {"date_from": "someday"}).status_code == 400
+
+
+def test_the_session_list_comes_a_page_at_a_time(api, manager, delivered):
+    first = api(manager).get(api_url("reach"), {"page_size": 1}).json()
+    assert first["sessions_count"] == 2 and len(first["sessions"]) == 1
+    assert first["sessions_previous"] is None and "page=2" in first["sessions_next"]
+    link = urlsplit(first["sessions_next"])
+    second = api(manager).get(f"{link.path}?{link.query}").json()
+    assert second["sessions_next"] is None and "page=1" in second["sessions_previous"]
+    assert {first["sessions"][0]["session_id"], second["sessions"][0]["session_id"]} == {s.pk for s in delivered}
+    assert second["totals"] == first["totals"]  # the figures are whole on every page
+    assert api(manager).get(api_url("reach"), {"page": 9}).json()["sessions"] == []
+    assert api(manager).get(api_url("reach"), {"page": 0}).status_code == 400
+    assert api(manager).get(api_url("reach"), {"page_size": "many"}).status_code == 400

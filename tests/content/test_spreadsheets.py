@@ -99,6 +99,16 @@ def test_csv_response_has_a_bom_and_the_name():
     assert response.content.decode("utf-8").startswith("\ufeffName,Number,Date\r\n")
 
 
+def test_a_streamed_csv_is_the_same_text_row_by_row():
+    rows = [[ATTACK, -5, date(2026, 3, 1)], ["-5", 1.5, None], ["Çaryýewa", 2, None]]
+    response = csv_response(table(*rows), filename="t.csv", stream=True)
+    assert response.streaming
+    assert 'filename="t.csv"' in response["Content-Disposition"]
+    chunks = list(response.streaming_content)
+    assert len(chunks) == 1 + 1 + len(rows)  # the BOM, the header and one chunk per row
+    assert b"".join(chunks).decode("utf-8") == "\ufeff" + csv_text(table(*rows))
+
+
 def test_a_frame_and_a_read_me_sheet():
     frame = pd.DataFrame(
         {

@@ -106,7 +106,7 @@ def test_downloads_are_real_files_scoped_like_the_page(client, results, coordina
     learners = list(workbook["Learners"].iter_rows(values_only=True))
     assert len(learners) == 1 + 2  # header and agency A's two learners
     csv = client.get(reverse("reports:knowledge_gain"), {"download": "csv"})
-    text = csv.content.decode("utf-8")
+    text = csv.getvalue().decode("utf-8")  # streamed
     assert text.startswith("\ufeff")
     assert len(text.strip().splitlines()) == 1 + 2
 

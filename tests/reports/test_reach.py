@@ -291,7 +291,7 @@ def test_a_coordinators_page_and_downloads_hold_no_other_agency(world, client, c
     assert page.status_code == 200
     assert 'data-session="%d"' % s3.pk not in html
     assert 'name="agency"' not in html  # no agency filter offered
-    text = client.get(reverse("reports:reach"), {"agency": "MIA", "download": "csv"}).content.decode("utf-8")
+    text = client.get(reverse("reports:reach"), {"agency": "MIA", "download": "csv"}).getvalue().decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert {row["Cascade session"] for row in rows} == {"S1", "S2"} and {row["Agency code"] for row in rows} == {"GPO"}
     assert {row["Agency"] for row in rows} == {"General Prosecutor's Office"}
@@ -306,7 +306,8 @@ def test_the_csv_is_one_row_per_session_to_pivot(world, client, manager):
     client.force_login(manager)
     response = client.get(reverse("reports:reach"), {"download": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode("utf-8")
+    assert response.streaming
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")
     rows = {row["Cascade session"]: row for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))}
     assert set(rows) == {"S1", "S2", "S3"}
@@ -474,7 +475,7 @@ def test_downloads_write_names_that_look_like_formulas_as_text(world, client, ma
     ToTCohort.objects.filter(pk=world["cohorts"][0].pk).update(title=ATTACK)
     type(s1.lead_trainer).objects.filter(pk=s1.lead_trainer_id).update(first_name=ATTACK)
     client.force_login(manager)
-    table = csv_rows(client.get(reverse("reports:reach"), {"download": "csv"}).content)
+    table = csv_rows(client.get(reverse("reports:reach"), {"download": "csv"}).getvalue())
     header, rows = table[0], [dict(zip(table[0], row)) for row in table[1:]]
     attacked = next(row for row in rows if row["Cascade session"].startswith("'"))
     assert attacked["Cascade session"] == NEUTRALISED and attacked["People reached"] == "3"
@@ -484,3 +485,20 @@ def test_downloads_write_names_that_look_like_formulas_as_text(world, client, ma
     assert NEUTRALISED in values and ATTACK not in values
     assert not [v for v in values if isinstance(v, str) and v.startswith(("=", "+", "-", "@"))]
     assert "People reached" in header
+
+
+def test_the_session_list_comes_a_page_at_a_time(world, client, manager, monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("lms.reports.views.reach"), "SESSIONS_PER_PAGE", 2)
+    client.force_login(manager)
+    first = client.get(reverse("reports:reach"), {"interval": "quarter"})
+    second = client.get(reverse("reports:reach"), {"interval": "quarter", "page": 2})
+    assert len(first.context["sessions"]) == 2 and len(second.context["sessions"]) == 1
+    shown = {row["session_id"] for row in first.context["sessions"] + second.context["sessions"]}
+    assert len(shown) == first.context["totals"]["sessions"] == 3
+    assert first.context["totals"] == second.context["totals"]  # the figures count every session
+    html = first.content.decode()
+    assert "interval=quarter&amp;page=2#sessions" in html
+    assert "download=csv" in html and "page=2&amp;download" not in second.content.decode()
+    assert len(client.get(reverse("reports:reach"), {"page": "x"}).context["sessions"]) == 2  # a bad page: the first

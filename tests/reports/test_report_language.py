@@ -124,7 +124,7 @@ def test_knowledge_gain_downloads_are_in_the_readers_language(client, results, m
                 assert round(value, 3) == value
     readme = [cell for row in workbook.worksheets[0].iter_rows(values_only=True) for cell in row if cell]
     assert len(readme) > 10
-    csv = get(client, "reports:knowledge_gain", language, download="csv").content.decode("utf-8")
+    csv = get(client, "reports:knowledge_gain", language, download="csv").getvalue().decode("utf-8")
     header = csv.lstrip("\ufeff").splitlines()[0].split(",")
     assert not [title for title in header if SNAKE.match(title)]
 
@@ -151,7 +151,7 @@ def test_the_reach_page_and_downloads_show_names(client, world, manager, languag
     with translation.override(language):
         assert presentation.column_title("participants") in found
         assert presentation.column_title("agency_code") in found
-    csv = get(client, "reports:reach", language, download="csv").content.decode("utf-8")
+    csv = get(client, "reports:reach", language, download="csv").getvalue().decode("utf-8")
     header = csv.lstrip("\ufeff").splitlines()[0].split(",")
     assert not [title for title in header if SNAKE.match(title)]
     assert AGENCY[language] in csv

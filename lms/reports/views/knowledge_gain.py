@@ -20,17 +20,21 @@ CASCADE_GROUPINGS = ("cohort", "session")
 _records = records
 
 
-def _figures(*, attempts, filters: selectors.Filters) -> dict:
+def _figures(*, attempts, filters: selectors.Filters, output: str = "page") -> dict:
+    """The figures ``output`` shows: "csv" (the learners' pairs only: no answer is read), "page" (the pairs,
+    the groups, the items, objectives and translations) or "xlsx" (all of them and the options chosen)."""
     attempt_frame = selectors.filter_groups(selectors.attempt_frame(attempts=attempts), filters=filters)
-    answer_frame = selectors.answer_frame(attempts=attempts)
-    if not answer_frame.empty:
-        answer_frame = answer_frame[answer_frame["attempt_id"].isin(attempt_frame["attempt_id"])]
     gains = lineage.pairs_within_groups(
         analytics.learner_gains(attempt_frame), attempt_frame, columns=CASCADE_GROUPINGS
     )
+    if output == "csv":
+        return {"gains": gains}
     groups = {name: analytics.group_gains(gains, by=[name]) for name in GROUPINGS}
     for name in CASCADE_GROUPINGS:
         groups[name] = groups[name][groups[name][name].fillna("") != ""].reset_index(drop=True)
+    answer_frame = selectors.answer_frame(attempts=attempts)
+    if not answer_frame.empty and (filters.cohort or filters.session):
+        answer_frame = answer_frame[answer_frame["attempt_id"].isin(attempt_frame["attempt_id"])]
     post_ids = attempt_frame.loc[attempt_frame["phase"] == "post", "attempt_id"] if not attempt_frame.empty else []
     titles = answer_frame.drop_duplicates("question_key").set_index("question_key")["title"] if not answer_frame.empty else {}
     items = analytics.item_analysis(answer_frame, attempt_frame, phase="post")
@@ -39,15 +43,17 @@ def _figures(*, attempts, filters: selectors.Filters) -> dict:
         items = items.merge(change, on="question_key", how="left")
         items["title"] = items["question_key"].map(titles)
     languages = analytics.item_by_language(answer_frame[answer_frame["attempt_id"].isin(post_ids)])
-    return {
+    figures = {
         "gains": gains,
         "overall": analytics.group_gains(gains, by=[]),
         "groups": groups,
         "items": items,
         "objectives": analytics.objective_change(answer_frame, attempt_frame).reset_index(),
-        "distractors": analytics.distractor_counts(answer_frame),
         "suspects": languages[languages["suspect"]] if not languages.empty else languages,
     }
+    if output == "xlsx":
+        figures["distractors"] = analytics.distractor_counts(answer_frame)
+    return figures
 
 
 def _bars(rows: list[dict], label: str) -> list[dict]:
@@ -65,10 +71,11 @@ def knowledge_gain(request):
         raise PermissionDenied
     filters = selectors.Filters.from_query(request.GET)
     attempts = selectors.scoped_attempts(user=request.user, filters=filters)
-    figures = _figures(attempts=attempts, filters=filters)
     download = request.GET.get("download")
-    if download in ("csv", "xlsx"):
-        return _download(figures, download)
+    output = download if download in ("csv", "xlsx") else "page"
+    figures = _figures(attempts=attempts, filters=filters, output=output)
+    if output != "page":
+        return _download(figures, output)
     overall = _records(figures["overall"])
     groups = {name: _records(frame) for name, frame in figures["groups"].items()}
     labels = selectors.group_labels(
@@ -176,7 +183,7 @@ def _download(figures: dict, kind: str):
     if kind == "csv":
         # one CSV: the learners' pre/post pairs (the other tables are in the XLSX workbook)
         sheet = presentation.download_sheet(_("Learners"), gains)
-        return csv_response(sheet, filename="knowledge-gain-learners.csv")
+        return csv_response(sheet, filename="knowledge-gain-learners.csv", stream=True)
     items = figures["items"].drop(columns=["index"], errors="ignore")
     titles = presentation.question_titles(items["question_key"]) if not items.empty else {}
     if not items.empty:

@@ -5,6 +5,7 @@ The view is thin: scope and figures come from ``reach`` (the same function the A
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,8 @@ from .. import presentation
 from .. import reach as reach_selectors
 from ..downloads import bars, records
 from ..exceptions import NOT_ALLOWED, ReachNotAllowed
+
+SESSIONS_PER_PAGE = 100
 
 LEVELS = {
     "tot": gettext_lazy("ToT cohorts: the trainers' own pre/post tests"),
@@ -115,10 +118,12 @@ def reach(request):
     download = request.GET.get("download")
     if download == "csv":
         sheet = presentation.download_sheet(SHEETS["sessions"], _readable(tables["sessions"], frames))
-        return csv_response(sheet, filename="cascade-reach-sessions.csv")
+        return csv_response(sheet, filename="cascade-reach-sessions.csv", stream=True)
     if download == "xlsx":
         return _workbook(frames, tables)
 
+    query = request.GET.copy()
+    query.pop("page", None)
     coverage = {name: records(frame) for name, frame in tables["coverage"].items()}
     for row in coverage["gender"]:
         row["label"] = _gender_label(row["gender"])
@@ -135,7 +140,9 @@ def reach(request):
         row["label"] = LEVELS[row["level"]]
     over_time = records(tables["over_time"])
     trainers = records(tables["trainers"])
-    sessions = records(tables["sessions"])
+    # the session list a page at a time (thousands of rows nationally); the downloads hold them all
+    page = Paginator(range(len(tables["sessions"])), SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    sessions = records(tables["sessions"].iloc[page.object_list.start : page.object_list.stop])
     for row in trainers + sessions:
         row["agency_label"] = row.get("agency_name") or agencies.get(row["agency"]) or row["agency"] or "—"
         row["cohort_label"] = titles.get(row["cohort"]) or row["cohort"] or "—"
@@ -154,13 +161,14 @@ def reach(request):
         "over_time": over_time,
         "trainers": trainers,
         "sessions": sessions,
+        "sessions_page": page,
         "charts": {
             "agency": bars(coverage["agency"], label="label", value="participants"),
             "region": bars(coverage["region"], label="label", value="participants"),
             "time": bars(over_time, label="period", value="participants"),
             "multiplier": bars(cohorts, label="label", value="multiplier"),
         },
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
     }
     return render(request, "reports/reach.html", context)
 
