@@ -69,7 +69,31 @@ def user_cache_key(user_id) -> str:
 def user_forget(sender=None, instance=None, **kwargs) -> None:
     """Forget the cached copy of a user (saved or deleted: a new password, a deactivation, a new name)."""
     if instance is not None and instance.pk is not None:
-        cache.delete(user_cache_key(instance.pk))
+        _forget_users([instance.pk])
+
+
+def _forget_users(user_ids) -> None:
+    version = permissions_version()
+    keys = [user_cache_key(pk) for pk in user_ids]
+    keys += [f"people:perms:{version}:{pk}:{flag}" for pk in user_ids for flag in (0, 1)]
+    cache.delete_many(keys)
+
+
+def memberships_forget(sender=None, instance=None, action="", reverse=False, pk_set=None, **kwargs) -> None:
+    """A user's groups or own permissions changed: forget that user only, not everyone.
+
+    A role given to a new trainee (a roster import gives hundreds) must not empty every other user's
+    cache. From the group's side (``group.user_set.add``) the users are in ``pk_set``; a ``clear``
+    from that side names nobody, so everyone is forgotten.
+    """
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        _forget_users([instance.pk])
+    elif pk_set:
+        _forget_users(list(pk_set))
+    else:
+        permissions_forget()
 
 
 def cached_user(request):
@@ -117,8 +141,10 @@ def register_permission_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     user_model = get_user_model()
-    for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
-        m2m_changed.connect(permissions_forget, sender=through, dispatch_uid=f"people_perms_{through.__name__}")
+    for through in (user_model.groups.through, user_model.user_permissions.through):
+        m2m_changed.connect(memberships_forget, sender=through, dispatch_uid=f"people_perms_{through.__name__}")
+    through = Group.permissions.through
+    m2m_changed.connect(permissions_forget, sender=through, dispatch_uid=f"people_perms_{through.__name__}")
     for model in (Group, Permission):
         post_save.connect(permissions_forget, sender=model, dispatch_uid=f"people_perms_save_{model.__name__}")
         post_delete.connect(permissions_forget, sender=model, dispatch_uid=f"people_perms_delete_{model.__name__}")

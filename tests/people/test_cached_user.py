@@ -54,6 +54,23 @@ def test_a_role_removed_changes_the_menu_at_once(client, trainer):
     assert "/training/sessions/" not in client.get("/en/dashboard/").content.decode()
 
 
+def test_a_role_given_from_the_group_side_changes_the_menu_at_once(client, trainer):
+    client.force_login(trainer)
+    assert "/training/sessions/" in client.get("/en/dashboard/").content.decode()
+    Group.objects.get(name=Role.TRAINER).user_set.remove(trainer)
+    assert "/training/sessions/" not in client.get("/en/dashboard/").content.decode()
+
+
+def test_another_users_new_role_keeps_this_users_cache(client, trainer, agency_a):
+    client.force_login(trainer)
+    client.get("/en/dashboard/")
+    person(username="newcomer", roles=[Role.TRAINEE], agency=agency_a)  # a roster import does this by the hundred
+    assert cache.get(user_cache_key(trainer.pk)) is not None
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/en/dashboard/")
+    assert user_queries(captured) == []
+
+
 def test_a_deactivated_user_is_signed_out_at_once(client, trainer):
     client.force_login(trainer)
     assert client.get("/en/dashboard/").status_code == 200
