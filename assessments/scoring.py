@@ -47,7 +47,8 @@ Scoring (``response_score``)
       directly follows it in the response (the item names the pair it starts);
     - short: ``{"answer": 1 or 0}``;
     - case: every element: its fraction;
-    - rubric: every criterion: awarded / criterion points (empty while awaiting grading).
+    - rubric: every criterion: awarded / criterion points (empty while awaiting grading);
+    - numerical: ``{"answer": weight of the best answer the number falls within}``.
 
 Rubric
     Without awards (``None`` or ``{}``) an answered rubric scores 0 and needs grading; an unanswered one

@@ -29,7 +29,8 @@ Mapping (GIFT ↔ ours) and what is lost:
   (warning).
 * ``####…`` ↔ feedback (general feedback). GIFT holds no points (import gives 1; export warns when not 1) and
   no shuffle setting (import gives shuffled; export warns when the order is fixed).
-* Not supported, per-question error (the rest of the file still parses): numerical ``{#…}``, missing-word
+* ``{#3.14:0.01}``, ``{#1..5}``, ``{#=%100%3.14:0.01 =%50%3.1:0.1}`` ↔ ``numerical`` (see ``assessments.kinds.numerical``).
+* Not supported, per-question error (the rest of the file still parses): missing-word
   questions (answers in the middle of the text), more than one answer part, an unclosed ``{``, a stray
   ``}``, text without an answer part (a Moodle "description"). ``case`` questions are refused by export.
 
@@ -259,8 +260,10 @@ def _read_block(result: ImportResult, block: str, index: int, line: int, tags: l
     if answer == "":
         kind, data = "rubric", kinds.rubric.overall_rubric(report, Decimal(1))
     elif answer.startswith("#"):
-        report.error(c.GIFT_NUMERICAL, code="gift_numerical")
-        return None
+        kind = "numerical"
+        data = kinds.numerical.read_gift(
+            report, answer[1:], weight=_weight, plain=lambda raw: _as_plain(raw, fmt), post=lambda raw: _post(raw).strip()
+        )
     elif answer.startswith(">"):
         kind, data = "ordering", _read_ordering(report, answer[1:], fmt)
     elif "~" in answer:
@@ -561,7 +564,12 @@ def _write_rubric(report: c.ExportReport, index: int, question: dict) -> list[st
     return []
 
 
+def _write_numerical(report: c.ExportReport, index: int, question: dict) -> list[str]:
+    return kinds.numerical.write_gift(question["data"], escape=_html_field)
+
+
 WRITERS = {
+    "numerical": _write_numerical,
     "single": _write_choice,
     "multiple": _write_choice,
     "truefalse": _write_truefalse,

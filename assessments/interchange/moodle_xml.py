@@ -27,8 +27,9 @@ Mapping (Moodle ↔ ours) and what is lost:
   part was edited since, or the essay comes from elsewhere, it is imported with one criterion "Overall"
   worth the default grade (rounded up to a whole number), the grader information as guidance, and a
   warning. ``maxwordlimit`` ↔ ``max_words``. Attachments and the response template are dropped (warning).
+* ``numerical`` ↔ ``numerical``: answers with ``<tolerance>`` and weights (``assessments.kinds.numerical``).
 * ``case`` has no Moodle equivalent: export refuses it, naming the question (or skips it with a warning
-  when ``skip_unsupported`` is set). Other Moodle types (numerical, calculated, cloze, drag and drop, …) are
+  when ``skip_unsupported`` is set). Other Moodle types (calculated, cloze, drag and drop, …) are
   per-question errors; ``description`` is skipped with a warning; ``category`` entries are skipped silently.
 * Always: ``name`` ↔ name (at most 200 characters, else shortened with a warning; an empty name is made
   from the question text), ``questiontext`` ↔ prompt (HTML kept; other formats escaped into <p>),
@@ -351,7 +352,12 @@ def _positive_int(value: str | None) -> int | None:
     return number if number > 0 else None
 
 
+def _read_numerical(report: QuestionReport, element, points: Decimal) -> dict | None:
+    return kinds.numerical.read_moodle(report, element, grade=_grade, text=_text, plain=_plain)
+
+
 KINDS = {
+    "numerical": "numerical",
     "multichoice": None,  # single or multiple, decided per question
     "truefalse": "truefalse",
     "matching": "matching",
@@ -360,6 +366,7 @@ KINDS = {
     "essay": "rubric",
 }
 READERS = {
+    "numerical": _read_numerical,
     "multichoice": _read_multichoice,
     "truefalse": _read_truefalse,
     "matching": _read_matching,
@@ -541,7 +548,12 @@ def _write_rubric(report: c.ExportReport, index: int, question: dict, node) -> N
     _add_text(node, "responsetemplate", "")
 
 
+def _write_numerical(report: c.ExportReport, index: int, question: dict, node) -> None:
+    kinds.numerical.write_moodle(question["data"], node, add=_add, answer_node=_answer)
+
+
 WRITERS = {
+    "numerical": _write_numerical,
     "single": _write_choice,
     "multiple": _write_choice,
     "truefalse": _write_truefalse,
