@@ -22,6 +22,7 @@ from courses.exceptions import CourseError
 from courses.models import LessonProgress
 from courses.services import lesson_complete_enrolling
 
+from . import kinds
 from .exceptions import BadResponse
 from .models import KnowledgeCheckResult, Question
 from .scoring import ResponseError, options_order, response_score, response_validate
@@ -29,7 +30,7 @@ from .selectors import question_public
 
 SOURCE_LANGUAGE = "en"
 # Kinds a check asks: scored at once. Open responses need a trainer, so a check never asks them.
-CHECK_KINDS = ("single", "multiple", "truefalse", "matching", "ordering", "short", "case")
+CHECK_KINDS = tuple(kind.name for kind in kinds.all() if not kind.graded_by_hand)
 MAX_QUESTIONS = 20
 
 NOT_A_CHECK = _("This lesson has no such knowledge check.")
@@ -140,20 +141,8 @@ def _status(score, max_score, response) -> str:
 def _feedback(question: Question, response, parts: dict) -> list[str]:
     """Feedback texts for this response, in the question's language: never the key itself."""
     data = question.data if isinstance(question.data, dict) else {}
-    texts = []
-    if question.kind in ("single", "multiple") and response is not None:
-        chosen = response if isinstance(response, list) else [response]
-        for option in data.get("options") or []:
-            if isinstance(option, dict) and option.get("key") in chosen and option.get("feedback"):
-                texts.append(option["feedback"])
-    elif question.kind == "truefalse" and isinstance(response, bool):
-        text = data.get("feedback_true" if response else "feedback_false")
-        if text:
-            texts.append(text)
-    elif question.kind == "case" and response is not None:
-        for element in data.get("elements") or []:
-            if isinstance(element, dict) and str(parts.get(element.get("key"), "1")) != "1" and element.get("explanation"):
-                texts.append(f"{element.get('label', '')}: {element['explanation']}")
+    rules = kinds.get(question.kind)
+    texts = list(rules.feedback(data, response, parts)) if rules is not None else []
     if question.feedback:
         texts.append(question.feedback)
     return texts

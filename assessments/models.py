@@ -37,6 +37,7 @@ class Question(TranslatableMixin, index.Indexed, models.Model):
         SHORT = "short", _("Short answer")
         CASE = "case", _("Case qualification")
         RUBRIC = "rubric", _("Open response (rubric)")
+        NUMERICAL = "numerical", _("Numerical")
 
     class Difficulty(models.TextChoices):
         EASY = "easy", _("Easy")

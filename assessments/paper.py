@@ -12,7 +12,11 @@ order, so a letter names the same key in every language):
 - truefalse: ``A`` or ``T`` for true, ``B`` or ``F`` for false (the sheet prints A = true, B = false);
 - matching: one choice letter per item, in item order, ``BAC``; ``-`` for an item left blank;
 - ordering: the item letters in the order given, ``CAB``;
-- short: the text as written.
+- short: the text as written;
+- numerical: the number as written (``3,5`` or ``3.5``).
+
+Each kind reads its own cells (``Kind.cell_response`` in ``assessments/kinds/``); the kinds that can be
+answered on paper are those with ``paper = True`` (``paper_kinds``).
 
 An empty cell is "not answered". Cyrillic letters that look like Latin ones (А В С Е Н К М О Р Т Х)
 are read as the Latin letter, so a trainer typing on a Russian keyboard layout is understood.
@@ -30,10 +34,11 @@ from django.utils.translation import gettext_lazy as _
 from content import spreadsheets
 from content.virusscan import UploadRefused, upload_scan
 
+from . import kinds
 from .exceptions import AssessmentError
+from .kinds.base import LETTERS
+from .selectors import questions_in_language
 
-PAPER_KINDS = ("single", "multiple", "truefalse", "matching", "ordering", "short")
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 USERNAME_COLUMN = "username"
 # a results file: one learner a row, "username" and the item numbers a column (a form has far fewer items)
 # the first column's header as the template writes it, or as people write it in en, ru or tk
@@ -41,9 +46,6 @@ USERNAME_HEADERS = spreadsheets.header_names(
     {"username": [USERNAME_COLUMN, "login", "логин", "имя пользователя", "ulanyjy", "ulanyjy ady"]}
 )
 READ_LIMITS = spreadsheets.ReadLimits(max_bytes=2 * 1024 * 1024, max_rows=2000, max_columns=201)
-BLANK_MARKS = {"-", "_", "?"}
-_LOOKALIKES = str.maketrans("АВСЕНКМОРТХавсенкмортх", "ABCEHKMOPTXABCEHKMOPTX")
-_SEPARATORS = re.compile(r"[\s,;/.]+")
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no O/0, I/1: codes are read off paper
 
@@ -54,10 +56,6 @@ NOT_YOUR_LEARNER = _("“%(username)s” is not one of the learners you may ente
 ALREADY_ENTERED = _("The results of “%(username)s” on form %(code)s are already entered.")
 TWICE = _("“%(username)s” is already entered in row %(row)s.")
 NOT_ON_PAPER = _("This item cannot be answered on paper.")
-BAD_LETTER = _("“%(letter)s” is not one of the letters of this item (A–%(last)s).")
-ONE_LETTER = _("Write one letter.")
-BAD_TRUEFALSE = _("Write A or T for true, B or F for false.")
-BAD_MATCHING_LENGTH = _("Write one letter for each of the %(count)s items (a dash for an item left blank).")
 NO_HEADER = _("The file has no header row: the first row must be “username, 1, 2, …”.")
 NO_USERNAME_COLUMN = _("The first column of the header must be “username”.")
 UNKNOWN_COLUMN = _("Unknown column “%(column)s”: columns after “username” are item numbers 1, 2, …")
@@ -81,16 +79,9 @@ class PaperFileError(AssessmentError):
 # --- cells to responses ------------------------------------------------------------------------------
 
 
-def _letters(text: str) -> str:
-    return _SEPARATORS.sub("", text.translate(_LOOKALIKES)).upper()
-
-
-def _pick(letter: str, entries: list):
-    """The key of the entry lettered ``letter``; ``ValueError`` with a message when there is none."""
-    index = LETTERS.find(letter) if len(letter) == 1 else -1
-    if index < 0 or index >= len(entries):
-        raise ValueError(str(BAD_LETTER) % {"letter": letter, "last": LETTERS[len(entries) - 1]})
-    return entries[index]["key"]
+def paper_kinds() -> tuple:
+    """The kinds a paper answer sheet can hold (case and open-response items cannot)."""
+    return tuple(kind.name for kind in kinds.all() if kind.paper)
 
 
 def cell_response(*, kind: str, data: dict, text):
@@ -102,34 +93,10 @@ def cell_response(*, kind: str, data: dict, text):
     text = "" if text is None else str(text).strip()
     if not text:
         return None
-    if kind == "short":
-        return text
-    if kind not in PAPER_KINDS:
+    rules = kinds.get(kind)
+    if rules is None or not rules.paper:
         raise ValueError(str(NOT_ON_PAPER))
-    letters = _letters(text)
-    if kind == "truefalse":
-        if letters in ("A", "T"):
-            return True
-        if letters in ("B", "F"):
-            return False
-        raise ValueError(str(BAD_TRUEFALSE))
-    if kind == "single":
-        if len(letters) != 1:
-            raise ValueError(str(ONE_LETTER))
-        return _pick(letters, data.get("options") or [])
-    if kind == "multiple":
-        return sorted({_pick(letter, data.get("options") or []) for letter in letters})
-    if kind == "matching":
-        items = data.get("items") or []
-        if len(letters) != len(items):
-            raise ValueError(str(BAD_MATCHING_LENGTH) % {"count": len(items)})
-        return {
-            item["key"]: _pick(letter, data.get("choices") or [])
-            for item, letter in zip(items, letters, strict=True)
-            if letter not in BLANK_MARKS
-        }
-    # ordering: the item letters in the order the learner gave
-    return [_pick(letter, data.get("items") or []) for letter in letters]
+    return rules.cell_response(data if isinstance(data, dict) else {}, text)
 
 
 # --- files -------------------------------------------------------------------------------------------
@@ -223,10 +190,8 @@ def qr_svg(code: str) -> str:
 
 def form_questions(form) -> dict:
     """``{position: question}`` of ``form``, each question in the form's language (else the source)."""
-    from .services import _questions_in
-
     keys = [uuid.UUID(str(key)) for key in form.keys]
-    questions = _questions_in(keys=keys, language=form.language)
+    questions = questions_in_language(keys=keys, language=form.language)
     return {position: questions[key] for position, key in enumerate(keys, start=1)}
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from . import services
+from . import kinds, services
 from .models import Assessment, Attempt, Blueprint, BlueprintRule, Question
 
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "content" / "seed" / "questions"
@@ -119,41 +119,8 @@ def cohort_results_seed(
 
 def response_example(*, kind: str, data: dict, right: bool, rng: random.Random):
     """A response a learner could give: the key when ``right``, else a plausible wrong answer."""
-    if kind == "single":
-        keys = [option["key"] for option in data["options"]]
-        wrong = [key for key in keys if key != data["correct"]]
-        return data["correct"] if right or not wrong else rng.choice(wrong)
-    if kind == "multiple":
-        keys = [option["key"] for option in data["options"]]
-        if right:
-            return sorted(data["correct"])
-        return sorted(rng.sample(keys, rng.randint(1, len(keys))))
-    if kind == "truefalse":
-        return data["correct"] if right else not data["correct"]
-    if kind == "matching":
-        choices = [choice["key"] for choice in data["choices"]]
-        return {item: (choice if right else rng.choice(choices)) for item, choice in data["correct"].items()}
-    if kind == "ordering":
-        order = list(data["correct"])
-        if not right:
-            rng.shuffle(order)
-        return order
-    if kind == "short":
-        return data["accepted"][0] if right else "?"
-    if kind == "case":
-        response = {}
-        for element in data["elements"]:
-            keys = [option["key"] for option in element["options"]]
-            if right or not keys:
-                response[element["key"]] = list(element["correct"])
-            elif element.get("select") == "single":
-                response[element["key"]] = [rng.choice(keys)]
-            else:
-                response[element["key"]] = sorted(rng.sample(keys, rng.randint(0, min(2, len(keys)))))
-        return response
-    if kind == "rubric":
-        return "The request names the central authorities, the facts, the legal basis and the evidence sought."
-    return None
+    rules = kinds.get(kind)
+    return rules.response_example(data, right=right, rng=rng) if rules is not None else None
 
 
 def questions_total() -> int:

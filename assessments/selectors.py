@@ -11,8 +11,11 @@ from django.core.cache import cache
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
-from .models import Answer, Assessment, Attempt
-from .scoring import options_order
+from . import exceptions as errors
+from . import kinds
+from .models import Answer, Assessment, Attempt, Question
+
+SOURCE_LANGUAGE = "en"
 
 
 def assessments_for_learner(*, user, course_key=None):
@@ -204,81 +207,37 @@ def item_view(*, answer: Answer, attempt: Attempt, reveal: bool) -> ItemView:
     return item
 
 
-def _ordered(options, seed):
-    if not seed:
-        return options
-    by_key = {option["key"]: option for option in options}
-    return [by_key[key] for key in options_order(keys=list(by_key), seed=seed)]
-
-
-def _texts(entries, *names):
-    return [{name: entry.get(name, "") for name in ("key", *names)} for entry in entries or []]
-
-
 def question_public(*, kind: str, data: dict, seed: str = "") -> dict:
     """What a learner may see of a question while answering: texts and keys of choices, never the key."""
-    if kind in ("single", "multiple"):
-        return {"options": _ordered(_texts(data.get("options"), "text"), seed if data.get("shuffle", True) else "")}
-    if kind == "truefalse":
-        return {}
-    if kind == "matching":
-        return {
-            "items": _texts(data.get("items"), "text"),
-            "choices": _ordered(_texts(data.get("choices"), "text"), seed if data.get("shuffle", True) else ""),
-        }
-    if kind == "ordering":
-        return {"items": _ordered(_texts(data.get("items"), "text"), seed or "order")}
-    if kind == "short":
-        return {}
-    if kind == "case":
-        return {
-            "scenario": data.get("scenario", ""),
-            "elements": [
-                {
-                    "key": element.get("key", ""),
-                    "label": element.get("label", ""),
-                    "select": element.get("select", "single"),
-                    "options": _texts(element.get("options"), "text"),
-                }
-                for element in data.get("elements") or []
-            ],
-        }
-    if kind == "rubric":
-        return {
-            "criteria": _texts(data.get("criteria"), "text", "points"),
-            "guidance": data.get("guidance", ""),
-            "max_words": data.get("max_words"),
-        }
-    return {}
+    rules = kinds.get(kind)
+    return rules.public(data if isinstance(data, dict) else {}, seed) if rules is not None else {}
 
 
 def question_key_view(*, kind: str, data: dict, feedback: str = "") -> dict:
     """The key and feedback of a question, for review after the test allows it."""
+    rules = kinds.get(kind)
     view = {"feedback": feedback}
-    if kind in ("single", "multiple"):
-        correct = data.get("correct")
-        view["correct"] = set(correct if isinstance(correct, list) else [correct])
-        view["option_feedback"] = {option["key"]: option.get("feedback", "") for option in data.get("options") or []}
-    elif kind == "truefalse":
-        view["correct"] = data.get("correct")
-        view["feedback_true"] = data.get("feedback_true", "")
-        view["feedback_false"] = data.get("feedback_false", "")
-    elif kind == "matching":
-        choices = {choice["key"]: choice.get("text", "") for choice in data.get("choices") or []}
-        view["correct"] = {item: choices.get(choice, "") for item, choice in (data.get("correct") or {}).items()}
-    elif kind == "ordering":
-        texts = {item["key"]: item.get("text", "") for item in data.get("items") or []}
-        view["correct"] = [texts.get(key, "") for key in data.get("correct") or []]
-    elif kind == "short":
-        view["correct"] = list(data.get("accepted") or [])
-    elif kind == "case":
-        view["elements"] = {
-            element.get("key"): {"correct": set(element.get("correct") or []), "explanation": element.get("explanation", "")}
-            for element in data.get("elements") or []
-        }
-    elif kind == "rubric":
-        view["model_answer"] = data.get("model_answer", "")
+    if rules is not None:
+        view.update(rules.key_view(data if isinstance(data, dict) else {}))
     return view
+
+
+def questions_in_language(*, keys, language: str) -> dict:
+    """The question of each key in ``language``, else in the source language (two queries).
+
+    Raises ``NotEnoughItems`` when a key has no question in either (an item deleted since it was drawn).
+    """
+    found = {}
+    for code in (language, SOURCE_LANGUAGE):
+        missing = [key for key in keys if key not in found]
+        if not missing:
+            break
+        for question in Question.objects.filter(translation_key__in=missing, locale__language_code=code):
+            found[question.translation_key] = question
+    missing = [key for key in keys if key not in found]
+    if missing:
+        raise errors.NotEnoughItems(errors.NOT_ENOUGH_ITEMS % {"found": len(found), "module": "—", "form": "—", "count": len(keys)})
+    return found
 
 
 def grading_queue(*, learners=None):

@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import formats, timezone
 
 from . import exceptions as errors
-from .models import Answer, Assessment, Attempt, Question, RubricScore, ScoreChange
+from . import paper
+from .bank import question_bank_load, questions_import  # noqa: F401 — the bank's writes, by their old address
+from .models import Answer, Assessment, Attempt, PaperForm, Question, RubricScore, ScoreChange
 from .scoring import ResponseError, response_score, response_validate
-
-SOURCE_LANGUAGE = "en"
+from .selectors import SOURCE_LANGUAGE, questions_in_language
 
 
 # --- starting -------------------------------------------------------------------------------------------
@@ -68,7 +70,7 @@ def attempt_start(*, user, assessment: Assessment, language: str, now=None) -> A
     used = attempt_start_check(user=user, assessment=assessment, now=now)
     seed = secrets.token_hex(8)
     keys = assessment_draw(assessment=assessment, seed=seed)
-    questions = _questions_in(keys=keys, language=language)
+    questions = questions_in_language(keys=keys, language=language)
     deadline = None
     if assessment.time_limit_minutes:
         deadline = now + timedelta(minutes=assessment.time_limit_minutes)
@@ -135,21 +137,6 @@ def assessment_draw(*, assessment: Assessment, seed: str) -> list:
     if assessment.shuffle_items:
         rng.shuffle(keys)
     return keys
-
-
-def _questions_in(*, keys, language: str) -> dict:
-    """The question of each key in ``language``, else in the source language (two queries)."""
-    found = {}
-    for code in (language, SOURCE_LANGUAGE):
-        missing = [key for key in keys if key not in found]
-        if not missing:
-            break
-        for question in Question.objects.filter(translation_key__in=missing, locale__language_code=code):
-            found[question.translation_key] = question
-    missing = [key for key in keys if key not in found]
-    if missing:
-        raise errors.NotEnoughItems(errors.NOT_ENOUGH_ITEMS % {"found": len(found), "module": "—", "form": "—", "count": len(keys)})
-    return found
 
 
 def _open_attempt(*, user, assessment, now) -> Attempt | None:
@@ -471,145 +458,25 @@ def _attempt_rescore(attempt: Attempt, *, graded: bool = False) -> None:
     attempt.save(update_fields=["state", "score", "passed"])
 
 
-# --- the question bank ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def question_bank_load(*, entries: dict, locales: dict) -> list:
-    """Create or update questions from ``{language: [question dict, …]}`` (the seed and import shape).
-
-    Every question dict has ``key``, ``kind``, ``title``, ``prompt``, ``points`` and ``data`` (and
-    optionally ``feedback``, ``module``, ``objective``, ``difficulty``, ``forms``, ``editor_note``).
-    The English entry of a key is the source; the others become its translations (one
-    ``translation_key``). Each ``data`` is validated first: one bad question loads nothing.
-    """
-    from .scoring import question_data_validate
-
-    for language, questions in entries.items():
-        for question in questions:
-            question_data_validate(kind=question["kind"], data=question["data"])
-    source = {}
-    saved = []
-    for language in [SOURCE_LANGUAGE, *[code for code in entries if code != SOURCE_LANGUAGE]]:
-        for entry in entries.get(language, []):
-            defaults = {
-                "kind": entry["kind"],
-                "title": entry["title"],
-                "prompt": entry["prompt"],
-                "feedback": entry.get("feedback", ""),
-                "points": Decimal(str(entry.get("points", 1))),
-                "module": entry.get("module"),
-                "objective": entry.get("objective", ""),
-                "difficulty": entry.get("difficulty", Question.Difficulty.MEDIUM),
-                "forms": "".join(entry.get("forms") or []),
-                "data": entry["data"],
-                "editor_note": entry.get("editor_note", ""),
-            }
-            if language != SOURCE_LANGUAGE:
-                if entry["key"] not in source:
-                    continue
-                defaults["translation_key"] = source[entry["key"]]
-            question, _created = Question.objects.update_or_create(
-                key=entry["key"], locale=locales[language], defaults=defaults
-            )
-            if language == SOURCE_LANGUAGE:
-                source[entry["key"]] = question.translation_key
-            saved.append(question)
-    return saved
-
-
-@transaction.atomic
-def questions_import(*, questions: list, locale, module: int | None = None, user=None) -> list:
-    """Create the questions of an imported file (neutral dicts of ``assessments.interchange``) in ``locale``.
-
-    Each gets a new identity: a key made from the file's id of the question (GIFT ``[id:…]``, Moodle
-    ``idnumber``) or else from its name, numbered on when taken; tags that look like a learning objective
-    (``m4-elements``) become its objective. Embedded files (``files``, checked by the reader) become
-    Wagtail images and documents, and the prompt and feedback link to them. The caller passes only the
-    questions to import (all of a file, or the supported ones the editor confirmed); this is all or nothing
-    (a question the bank refuses rolls them all back, before any file is stored).
-    """
-    from django.utils.text import slugify
-
-    from .interchange.files import link_files
-    from .scoring import question_data_validate
-
-    for question in questions:
-        question_data_validate(kind=question["kind"], data=question["data"])
-    taken = set(Question.objects.filter(locale=locale).values_list("key", flat=True))
-    created = []
-    for question in questions:
-        stored = {item["name"]: _imported_file_store(item, user) for item in question.get("files") or []}
-        base = slugify(question.get("id") or "")[:60] or slugify(question.get("name") or question["kind"])[:60]
-        base = base or question["kind"]
-        key, number = base, 1
-        while key in taken:
-            number += 1
-            key = f"{base}-{number}"
-        taken.add(key)
-        objective = next((tag for tag in question.get("tags") or [] if slugify(tag) == tag), "")
-        created.append(
-            Question.objects.create(
-                key=key,
-                locale=locale,
-                kind=question["kind"],
-                title=(question.get("name") or key)[:200],
-                prompt=link_files(question["prompt"], stored),
-                feedback=link_files(question.get("feedback", ""), stored),
-                points=Decimal(str(question.get("points") or 1)),
-                module=module,
-                objective=objective[:80],
-                data=question["data"],
-                editor_note=f"Imported by {user.get_username()}" if user is not None else "Imported",
-            )
-        )
-    return created
-
-
-def _imported_file_store(item: dict, user) -> tuple[str, int]:
-    """A Wagtail image or document made from a file of an imported question: ``(kind, id)``."""
-    from django.core.files.base import ContentFile
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-
-    name = item["name"].rsplit("/", 1)[-1]
-    image = item["kind"] == "image"
-    model = get_image_model() if image else get_document_model()
-    stored = model(title=name[:255], uploaded_by_user=user if getattr(user, "pk", None) else None)
-    stored.file.save(name, ContentFile(item["content"]), save=False)
-    if image:
-        from django.core.files.images import get_image_dimensions
-
-        stored.width, stored.height = get_image_dimensions(ContentFile(item["content"]))
-        stored._set_image_file_metadata()
-    else:
-        stored._set_document_file_metadata()
-    stored.save()
-    return item["kind"], stored.pk
-
-
 # --- paper mode -----------------------------------------------------------------------------------------
 
 def paper_form_create(*, assessment: Assessment, language: str, user=None):
     """Draw a printed form of ``assessment`` in ``language`` and give it a short code (``PRE-7F3K2Q``).
 
     The draw follows the test's rules (``assessment_draw``), but only items that can be answered on
-    paper are kept (``paper.PAPER_KINDS``): case and open-response (rubric) items are left out, and the
+    paper are kept (``paper.paper_kinds()``): case and open-response (rubric) items are left out, and the
     returned form carries their keys in ``form.skipped`` (not stored) so the caller can say so. A test
     with nothing left is refused (``NotEnoughItems``).
     """
-    from .models import PaperForm
-    from .paper import CODE_ALPHABET, NO_ITEMS_ON_PAPER, PAPER_KINDS
-
     seed = secrets.token_hex(8)
     keys = assessment_draw(assessment=assessment, seed=seed)
-    questions = _questions_in(keys=keys, language=language)
-    kept = [key for key in keys if questions[key].kind in PAPER_KINDS]
+    questions = questions_in_language(keys=keys, language=language)
+    kept = [key for key in keys if questions[key].kind in paper.paper_kinds()]
     if not kept:
-        raise errors.NotEnoughItems(NO_ITEMS_ON_PAPER)
+        raise errors.NotEnoughItems(paper.NO_ITEMS_ON_PAPER)
     prefix = (assessment.purpose or "form").upper()[:5]
     for _try in range(20):
-        code = f"{prefix}-{''.join(secrets.choice(CODE_ALPHABET) for _n in range(6))}"
+        code = f"{prefix}-{''.join(secrets.choice(paper.CODE_ALPHABET) for _n in range(6))}"
         if not PaperForm.objects.filter(code=code).exists():
             break
     form = PaperForm.objects.create(
@@ -636,10 +503,6 @@ def paper_results_import(*, form, rows: list, allowed_learners, entered_by=None,
     an open online attempt of the same test (one open attempt per learner and test is a constraint).
     ``entered_by`` is the trainer who typed in or imported the sheets; each attempt keeps it.
     """
-    from django.contrib.auth import get_user_model
-
-    from . import paper
-
     when = submitted_at or timezone.now()
     by_position = paper.form_questions(form)
     usernames = {str(row.get("username") or "").strip() for row in rows} - {""}

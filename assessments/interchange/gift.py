@@ -38,9 +38,10 @@ Mapping (GIFT ↔ ours) and what is lost:
   (warning).
 * ``####…`` ↔ feedback (general feedback). GIFT holds no points (import gives 1; export warns when not 1) and
   no shuffle setting (import gives shuffled; export warns when the order is fixed).
+* ``{#3.14:0.01}``, ``{#1..5}``, ``{#=%100%3.14:0.01 =%50%3.1:0.1}`` ↔ ``numerical`` (see ``assessments.kinds.numerical``).
 * Text without an answer part is a Moodle "description": skipped with a warning naming it (the bank has
   no information item).
-* Not supported, per-question error (the rest of the file still parses): numerical ``{#…}``, more than one
+* Not supported, per-question error (the rest of the file still parses): more than one
   answer part, an unclosed ``{``, a stray ``}``. ``case`` questions are refused by export.
 
 ``index`` in issues counts the questions of the file (category lines and comments not included); ``line``
@@ -55,8 +56,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from assessments import kinds
 from assessments.interchange import common as c
-from assessments.interchange import files, markup
+from assessments.interchange import dispatch, files, markup
 from assessments.interchange.common import ImportResult, QuestionReport
 
 FORMAT_NAME = "GIFT"
@@ -91,7 +93,7 @@ FALSE_WORDS = ("F", "FALSE")
 ORDERING_SELECT = {"ALL", "EXACT", "RANDOM", "REL", "CONTIGUOUS", "CONTIG"}
 ORDERING_LAYOUT = {"HORIZONTAL", "HORI", "H", "VERTICAL", "VERT", "V"}
 ORDERING_SHOW = {"SHOW", "TRUE", "YES", "HIDE", "FALSE", "NO"}
-ORDERING_GRADING = set(c.ORDERING_FROM_MOODLE) | set(c.ORDERING_NEAREST) | {"ABS", "ABSOLUTE", "REL", "RELATIVE"}
+ORDERING_GRADING = set(kinds.ordering.ORDERING_FROM_MOODLE) | set(kinds.ordering.ORDERING_NEAREST) | {"ABS", "ABSOLUTE", "REL", "RELATIVE"}
 BLANK = "_____"  # where the answer part of a missing-word question stood, as Moodle shows it
 # Moodle's patterns for the metadata in a question's comment lines; "\]" is a literal "]".
 COMMENT_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
@@ -322,10 +324,12 @@ def _read_block(result: ImportResult, block: str, index: int, line: int, tags: l
         answer = answer[:separator].strip()
 
     if answer == "":
-        kind, data = "rubric", c.overall_rubric(report, Decimal(1))
+        kind, data = "rubric", kinds.rubric.overall_rubric(report, Decimal(1))
     elif answer.startswith("#"):
-        report.error(c.GIFT_NUMERICAL, code="gift_numerical")
-        return None
+        kind = "numerical"
+        data = kinds.numerical.read_gift(
+            report, answer[1:], weight=_weight, plain=lambda raw: _as_plain(raw, fmt), post=lambda raw: _post(raw).strip()
+        )
     elif answer.startswith(">"):
         kind, data = "ordering", _read_ordering(report, answer[1:], fmt)
     elif "~" in answer:
@@ -337,7 +341,7 @@ def _read_block(result: ImportResult, block: str, index: int, line: int, tags: l
         kind, data = "truefalse", _read_truefalse(report, answer, fmt)
     else:
         kind, data = "short", _read_short(report, answer)
-    if report.failed or data is None or not c.data_valid(report, kind, data):
+    if report.failed or data is None or not dispatch.data_valid(report, kind, data):
         return None
     return {
         "kind": kind,
@@ -399,7 +403,7 @@ def _read_choice(report: QuestionReport, answer: str, fmt: str) -> dict | None:
         return None
     if right > 1:
         return _several_right(report, entries, marked)
-    return c.choice_data(report, entries, single=single, shuffle=True)
+    return kinds.single.choice_data(report, entries, single=single, shuffle=True)
 
 
 def _several_right(report: QuestionReport, entries: list[tuple[str, float, str]], marked: list[bool]) -> dict | None:
@@ -446,7 +450,7 @@ def _read_short(report: QuestionReport, answer: str) -> dict | None:
         entries.append((_raw_plain(text_raw), grade, _as_plain(feedback_raw, "moodle")))
     if report.failed:
         return None
-    return c.short_data(report, entries)
+    return kinds.short.short_data(report, entries)
 
 
 def _read_matching(report: QuestionReport, answer: str, fmt: str) -> dict | None:
@@ -461,7 +465,7 @@ def _read_matching(report: QuestionReport, answer: str, fmt: str) -> dict | None
         pairs.append((_as_plain(item_raw, fmt), _raw_plain(choice_raw)))
     if report.failed:
         return None
-    return c.matching_data(report, pairs, shuffle=True)
+    return kinds.matching.matching_data(report, pairs, shuffle=True)
 
 
 def _read_ordering(report: QuestionReport, answer: str, fmt: str) -> dict | None:
@@ -485,11 +489,11 @@ def _read_ordering(report: QuestionReport, answer: str, fmt: str) -> dict | None
     texts = [" ".join(_post(line).split()) for line in body.split("\n")]
     texts = [text for text in texts if text]
     if len(texts) >= 2:
-        scoring = c.ordering_scoring_from_moodle(report, grading)
-        c.ordering_subset_warning(report, select, count, len(texts))
+        scoring = kinds.ordering.ordering_scoring_from_moodle(report, grading)
+        kinds.ordering.ordering_subset_warning(report, select, count, len(texts))
     else:
         scoring = "positions"
-    return c.ordering_data(report, texts, scoring=scoring)
+    return kinds.ordering.ordering_data(report, texts, scoring=scoring)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -523,7 +527,7 @@ def questions_to_gift(
     report = c.ExportReport(warnings)
     blocks: list[str] = []
     current_tag = ""
-    for index, question in c.exportable(
+    for index, question in dispatch.exportable(
         report, questions, format_name=FORMAT_NAME, writers=WRITERS, skip_unsupported=skip_unsupported
     ):
         name = question.get("name") or ""
@@ -630,7 +634,7 @@ def _write_choice(report: c.ExportReport, index: int, question: dict) -> list[st
             format=FORMAT_NAME,
             scoring=c.SCORING_LABELS.get(scoring, scoring),
         )
-    for option, grade in zip(data["options"], c.grades_for_multiple(data["options"], data["correct"]), strict=True):
+    for option, grade in zip(data["options"], kinds.single.grades_for_multiple(data["options"], data["correct"]), strict=True):
         lines.append(
             _option_line(f"~%{c.format_number(grade, 5)}%", option.get("text", ""), option.get("feedback", ""))
         )
@@ -655,7 +659,7 @@ def _write_truefalse(report: c.ExportReport, index: int, question: dict) -> list
 def _write_short(report: c.ExportReport, index: int, question: dict) -> list[str]:
     lines = []
     for text in question["data"]["accepted"]:
-        text = c.short_answer_for_moodle(" ".join(str(text).split()))
+        text = kinds.short.short_answer_for_moodle(" ".join(str(text).split()))
         if text:
             lines.append(("=%100%" if text.startswith("%") else "=") + _escape(text))
     return lines
@@ -665,14 +669,14 @@ def _write_matching(report: c.ExportReport, index: int, question: dict) -> list[
     _warn_shuffle(report, index, question)
     return [
         "=" + (_html_field(item) + " " if item else " ") + "-> " + _escape(choice)
-        for item, choice in c.matching_pairs_for_export(question["data"])
+        for item, choice in kinds.matching.matching_pairs_for_export(question["data"])
     ]
 
 
 def _write_ordering(report: c.ExportReport, index: int, question: dict) -> list[str]:
     data = question["data"]
-    texts = c.ordering_texts_for_export(data)
-    grading = c.ORDERING_TO_MOODLE.get(data.get("scoring", "positions"), "ABSOLUTE_POSITION")
+    texts = kinds.ordering.ordering_texts_for_export(data)
+    grading = kinds.ordering.ORDERING_TO_MOODLE.get(data.get("scoring", "positions"), "ABSOLUTE_POSITION")
     return [f">{len(texts)} ALL VERTICAL {grading} SHOW"] + [_escape(" ".join(text.split())) for text in texts]
 
 
@@ -681,7 +685,12 @@ def _write_rubric(report: c.ExportReport, index: int, question: dict) -> list[st
     return []
 
 
+def _write_numerical(report: c.ExportReport, index: int, question: dict) -> list[str]:
+    return kinds.numerical.write_gift(question["data"], escape=_html_field)
+
+
 WRITERS = {
+    "numerical": _write_numerical,
     "single": _write_choice,
     "multiple": _write_choice,
     "truefalse": _write_truefalse,

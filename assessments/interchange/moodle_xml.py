@@ -27,9 +27,10 @@ Mapping (Moodle ↔ ours) and what is lost:
   part was edited since, or the essay comes from elsewhere, it is imported with one criterion "Overall"
   worth the default grade (rounded up to a whole number), the grader information as guidance, and a
   warning. ``maxwordlimit`` ↔ ``max_words``. Attachments and the response template are dropped (warning).
+* ``numerical`` ↔ ``numerical``: answers with ``<tolerance>`` and weights (``assessments.kinds.numerical``).
 * ``case`` has no Moodle equivalent: export refuses it, naming the question (or skips it with a warning
   when ``skip_unsupported`` is set). Cloze (``multianswer``) is refused per question with a message of its
-  own; other Moodle types (numerical, calculated, drag and drop, …) are per-question errors;
+  own; other Moodle types (calculated, drag and drop, …) are per-question errors;
   ``description`` is skipped with a warning.
 * ``<question type="category">`` ↔ the first tag of the questions after it (the last part of its path, as
   GIFT's ``$CATEGORY``), before their own ``<tags>``; export writes a category entry whenever the first tag
@@ -53,8 +54,6 @@ before anything is expanded) and files over 5 MB.
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 import re
 import xml.etree.ElementTree as ET  # building only; parsing goes through defusedxml
 from decimal import Decimal
@@ -64,9 +63,10 @@ from defusedxml import DefusedXmlException
 
 from django.utils.translation import gettext_lazy as _
 
+from assessments import kinds
 from assessments.interchange import common as c
+from assessments.interchange import dispatch, markup
 from assessments.interchange import files as f
-from assessments.interchange import markup
 from assessments.interchange.common import ImportResult, QuestionReport
 from assessments.interchange.gift import category_tags
 
@@ -79,7 +79,6 @@ DEFAULT_COMBINED_TEXTS = {
     "Your answer is incorrect.",
 }
 LOOKS_LIKE_HTML = re.compile(r"<[A-Za-z/!][^>]*>")
-RUBRIC_COMMENT = re.compile(r"\s*<!--\s*lms-rubric\s+(\{.*?\})\s*-->\s*$", re.S)
 XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 RICH_PARTS = ("questiontext", "generalfeedback")  # the texts kept as HTML, where embedded files can be linked
 
@@ -170,7 +169,7 @@ def _read_question(result: ImportResult, element, index: int, qtype: str, catego
         report.error(c.EMPTY_PROMPT, code="empty_prompt")
     points = c.parse_points(report, element.findtext("defaultgrade"))
     data = reader(report, element, points)
-    if report.failed or data is None or not c.data_valid(report, _kind_of(qtype, data), data):
+    if report.failed or data is None or not dispatch.data_valid(report, _kind_of(qtype, data), data):
         return None
     question = {
         "kind": _kind_of(qtype, data),
@@ -317,7 +316,7 @@ def _read_multichoice(report: QuestionReport, element, points: Decimal) -> dict 
         entries.append((text, grade, _plain(answer.find("feedback"))))
     if report.failed:
         return None
-    return c.choice_data(
+    return kinds.single.choice_data(
         report,
         entries,
         single=_flag(element.findtext("single"), True),
@@ -358,7 +357,7 @@ def _read_matching(report: QuestionReport, element, points: Decimal) -> dict | N
         choice = " ".join((sub.findtext("answer/text") or "").split())
         if item or choice:
             pairs.append((item, choice))
-    return c.matching_data(report, pairs, shuffle=_flag(element.findtext("shuffleanswers"), True))
+    return kinds.matching.matching_data(report, pairs, shuffle=_flag(element.findtext("shuffleanswers"), True))
 
 
 def _read_shortanswer(report: QuestionReport, element, points: Decimal) -> dict | None:
@@ -371,14 +370,14 @@ def _read_shortanswer(report: QuestionReport, element, points: Decimal) -> dict 
         entries.append((text, grade, _plain(answer.find("feedback"))))
     if report.failed:
         return None
-    return c.short_data(report, entries, case_sensitive=_flag(element.findtext("usecase"), False))
+    return kinds.short.short_data(report, entries, case_sensitive=_flag(element.findtext("usecase"), False))
 
 
 def _read_ordering(report: QuestionReport, element, points: Decimal) -> dict | None:
     texts = [_plain(answer) for answer in element.findall("answer")]
     texts = [text for text in texts if text]
     if len(texts) >= 2:
-        scoring = c.ordering_scoring_from_moodle(report, element.findtext("gradingtype"))
+        scoring = kinds.ordering.ordering_scoring_from_moodle(report, element.findtext("gradingtype"))
         select = (
             element.findtext("selecttype") if element.find("selecttype") is not None else element.findtext("logical")
         )
@@ -387,10 +386,10 @@ def _read_ordering(report: QuestionReport, element, points: Decimal) -> dict | N
             if element.find("selectcount") is not None
             else element.findtext("studentsee")
         )
-        c.ordering_subset_warning(report, select, count, len(texts))
+        kinds.ordering.ordering_subset_warning(report, select, count, len(texts))
     else:
         scoring = "positions"
-    return c.ordering_data(report, texts, scoring=scoring)
+    return kinds.ordering.ordering_data(report, texts, scoring=scoring)
 
 
 def _read_essay(report: QuestionReport, element, points: Decimal) -> dict | None:
@@ -400,13 +399,13 @@ def _read_essay(report: QuestionReport, element, points: Decimal) -> dict | None
         report.warn(c.RESPONSE_TEMPLATE_DROPPED, code="response_template")
     max_words = _positive_int(element.findtext("maxwordlimit"))
     graderinfo = _html(element.find("graderinfo"))
-    restored, edited = _rubric_from_graderinfo(graderinfo)
+    restored, edited = kinds.rubric.rubric_from_graderinfo(graderinfo)
     if restored is not None:
         if max_words is not None:
             restored["max_words"] = max_words
         return restored
-    visible = RUBRIC_COMMENT.sub("", graderinfo)
-    data = c.overall_rubric(report, points, guidance=c.html_to_text(visible), edited=edited)
+    visible = kinds.rubric.RUBRIC_COMMENT.sub("", graderinfo)
+    data = kinds.rubric.overall_rubric(report, points, guidance=c.html_to_text(visible), edited=edited)
     data["max_words"] = max_words
     return data
 
@@ -419,7 +418,12 @@ def _positive_int(value: str | None) -> int | None:
     return number if number > 0 else None
 
 
+def _read_numerical(report: QuestionReport, element, points: Decimal) -> dict | None:
+    return kinds.numerical.read_moodle(report, element, grade=_grade, text=_text, plain=_plain)
+
+
 KINDS = {
+    "numerical": "numerical",
     "multichoice": None,  # single or multiple, decided per question
     "truefalse": "truefalse",
     "matching": "matching",
@@ -428,6 +432,7 @@ KINDS = {
     "essay": "rubric",
 }
 READERS = {
+    "numerical": _read_numerical,
     "multichoice": _read_multichoice,
     "truefalse": _read_truefalse,
     "matching": _read_matching,
@@ -441,100 +446,6 @@ def _kind_of(qtype: str, data: dict) -> str:
     if qtype == "multichoice":
         return "multiple" if isinstance(data.get("correct"), list) else "single"
     return KINDS[qtype]
-
-
-# --------------------------------------------------------------------------------------------------
-# The rubric inside graderinfo.
-# --------------------------------------------------------------------------------------------------
-
-
-def _rubric_visible(data: dict) -> str:
-    """What Moodle's graders read: guidance, the criteria with their points, the model answer."""
-    parts = []
-    guidance = (data.get("guidance") or "").strip()
-    if guidance:
-        parts.append(c.text_to_html(guidance))
-    parts.append(f"<p><strong>{c.plain_to_html_text(str(c.CRITERIA_HEADING))}</strong></p>")
-    parts.append(
-        "<ol>"
-        + "".join(
-            f"<li>{c.plain_to_html_text(criterion.get('text', ''))} ({criterion.get('points', 1)})</li>"
-            for criterion in data.get("criteria") or []
-        )
-        + "</ol>"
-    )
-    model_answer = (data.get("model_answer") or "").strip()
-    if model_answer:
-        parts.append(f"<p><strong>{c.plain_to_html_text(str(c.MODEL_ANSWER_HEADING))}</strong></p>")
-        parts.append(model_answer)
-    return "\n".join(parts)
-
-
-def _digest(visible: str) -> str:
-    return hashlib.sha256(visible.strip().encode("utf-8")).hexdigest()[:16]
-
-
-def _rubric_to_graderinfo(data: dict) -> str:
-    visible = _rubric_visible(data)
-    payload = {
-        "digest": _digest(visible),
-        "criteria": [
-            {"key": str(k.get("key", "")), "text": k.get("text", ""), "points": k.get("points", 1)}
-            for k in data.get("criteria") or []
-        ],
-        "guidance": data.get("guidance") or "",
-        "model_answer": data.get("model_answer") or "",
-        "max_words": data.get("max_words"),
-    }
-    # ASCII only and no "-" so that the JSON can never end the comment early.
-    encoded = json.dumps(payload, ensure_ascii=True, separators=(",", ":"), default=str).replace("-", "\\u002d")
-    return f"{visible}\n<!-- lms-rubric {encoded} -->"
-
-
-def _rubric_from_graderinfo(graderinfo: str) -> tuple[dict | None, bool]:
-    """(rubric data, edited): the rubric our export wrote, if the visible part is unchanged since."""
-    match = RUBRIC_COMMENT.search(graderinfo or "")
-    if not match:
-        return None, False
-    try:
-        payload = json.loads(match.group(1))
-    except ValueError:
-        return None, False
-    if not _valid_rubric_payload(payload):
-        return None, False
-    visible = graderinfo[: match.start()]
-    if _digest(visible) != payload["digest"]:
-        return None, True
-    return {
-        "criteria": [{"key": k["key"], "text": k["text"], "points": k["points"]} for k in payload["criteria"]],
-        "guidance": payload["guidance"],
-        "model_answer": payload["model_answer"],
-        "max_words": payload["max_words"],
-    }, False
-
-
-def _valid_rubric_payload(payload) -> bool:
-    if not isinstance(payload, dict) or not isinstance(payload.get("digest"), str):
-        return False
-    criteria = payload.get("criteria")
-    if not isinstance(criteria, list) or not criteria:
-        return False
-    for criterion in criteria:
-        if not (
-            isinstance(criterion, dict)
-            and isinstance(criterion.get("key"), str)
-            and isinstance(criterion.get("text"), str)
-            and isinstance(criterion.get("points"), int)
-            and not isinstance(criterion.get("points"), bool)
-            and criterion["points"] > 0
-        ):
-            return False
-    max_words = payload.get("max_words")
-    return (
-        isinstance(payload.get("guidance"), str)
-        and isinstance(payload.get("model_answer"), str)
-        and (max_words is None or (isinstance(max_words, int) and not isinstance(max_words, bool)))
-    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -555,7 +466,7 @@ def questions_to_moodle_xml(
     report = c.ExportReport(warnings)
     quiz = ET.Element("quiz")
     current = ""
-    for index, question in c.exportable(
+    for index, question in dispatch.exportable(
         report, questions, format_name=FORMAT_NAME, writers=WRITERS, skip_unsupported=skip_unsupported
     ):
         tags = [" ".join(str(tag).split()) for tag in question.get("tags") or [] if str(tag).strip()]
@@ -663,7 +574,7 @@ def _write_choice(report: c.ExportReport, index: int, question: dict, node) -> N
                 format=FORMAT_NAME,
                 scoring=c.SCORING_LABELS.get(scoring, scoring),
             )
-        grades = c.grades_for_multiple(options, data["correct"])
+        grades = kinds.single.grades_for_multiple(options, data["correct"])
     for option, grade in zip(options, grades, strict=True):
         _answer(
             node, c.format_number(grade, 5), c.plain_to_html_text(option.get("text", "")), option.get("feedback", "")
@@ -680,7 +591,7 @@ def _write_matching(report: c.ExportReport, index: int, question: dict, node) ->
     data = question["data"]
     _add(node, "shuffleanswers", "true" if data.get("shuffle", True) else "false")
     _combined_feedback(node)
-    for item, choice in c.matching_pairs_for_export(data):
+    for item, choice in kinds.matching.matching_pairs_for_export(data):
         sub = _add_text(node, "subquestion", c.plain_to_html_text(item))
         answer = ET.SubElement(sub, "answer")
         ET.SubElement(answer, "text").text = choice
@@ -691,7 +602,7 @@ def _write_short(report: c.ExportReport, index: int, question: dict, node) -> No
     for text in question["data"]["accepted"]:
         text = str(text).strip()
         if text:
-            _answer(node, "100", c.short_answer_for_moodle(text), "", "moodle_auto_format")
+            _answer(node, "100", kinds.short.short_answer_for_moodle(text), "", "moodle_auto_format")
 
 
 def _write_ordering(report: c.ExportReport, index: int, question: dict, node) -> None:
@@ -699,11 +610,11 @@ def _write_ordering(report: c.ExportReport, index: int, question: dict, node) ->
     _add(node, "layouttype", "VERTICAL")
     _add(node, "selecttype", "ALL")
     _add(node, "selectcount", "0")
-    _add(node, "gradingtype", c.ORDERING_TO_MOODLE.get(data.get("scoring", "positions"), "ABSOLUTE_POSITION"))
+    _add(node, "gradingtype", kinds.ordering.ORDERING_TO_MOODLE.get(data.get("scoring", "positions"), "ABSOLUTE_POSITION"))
     _add(node, "showgrading", "SHOW")
     _add(node, "numberingstyle", "none")
     _combined_feedback(node)
-    for position, text in enumerate(c.ordering_texts_for_export(data), start=1):
+    for position, text in enumerate(kinds.ordering.ordering_texts_for_export(data), start=1):
         node_answer = ET.SubElement(node, "answer", {"fraction": str(position), "format": "html"})
         ET.SubElement(node_answer, "text").text = c.plain_to_html_text(text)
 
@@ -720,11 +631,16 @@ def _write_rubric(report: c.ExportReport, index: int, question: dict, node) -> N
     _add(node, "attachmentsrequired", "0")
     _add(node, "maxbytes", "0")
     _add(node, "filetypeslist", "")
-    _add_text(node, "graderinfo", _rubric_to_graderinfo(data))
+    _add_text(node, "graderinfo", kinds.rubric.rubric_to_graderinfo(data))
     _add_text(node, "responsetemplate", "")
 
 
+def _write_numerical(report: c.ExportReport, index: int, question: dict, node) -> None:
+    kinds.numerical.write_moodle(question["data"], node, add=_add, answer_node=_answer)
+
+
 WRITERS = {
+    "numerical": _write_numerical,
     "single": _write_choice,
     "multiple": _write_choice,
     "truefalse": _write_truefalse,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import permission_denied
 
+from .. import kinds
 from ..models import Question
 from ..services import question_regrade_apply, question_regrade_preview
 
@@ -30,33 +31,8 @@ def may_regrade(user) -> bool:
 
 def key_summary(*, kind: str, data: dict) -> str:
     """The key of a question without its texts, the same in every language when the versions agree."""
-    data = data if isinstance(data, dict) else {}
-    if kind == Question.Kind.SINGLE:
-        return str(data.get("correct", ""))
-    if kind == Question.Kind.MULTIPLE:
-        return f"{', '.join(sorted(data.get('correct') or []))} ({data.get('scoring', '')})"
-    if kind == Question.Kind.TRUEFALSE:
-        return _("True") if data.get("correct") is True else _("False")
-    if kind == Question.Kind.MATCHING:
-        correct = data.get("correct") if isinstance(data.get("correct"), dict) else {}
-        return ", ".join(f"{item} → {choice}" for item, choice in sorted(correct.items()))
-    if kind == Question.Kind.ORDERING:
-        return f"{' → '.join(data.get('correct') or [])} ({data.get('scoring', '')})"
-    if kind == Question.Kind.SHORT:
-        return " | ".join(answer for answer in data.get("accepted") or [] if isinstance(answer, str))
-    if kind == Question.Kind.CASE:
-        return "; ".join(
-            f"{element.get('key')}: {', '.join(element.get('correct') or []) or '—'} ×{element.get('weight', 1)}"
-            for element in data.get("elements") or []
-            if isinstance(element, dict)
-        )
-    if kind == Question.Kind.RUBRIC:
-        return ", ".join(
-            f"{criterion.get('key')}: {criterion.get('points')}"
-            for criterion in data.get("criteria") or []
-            if isinstance(criterion, dict)
-        )
-    return ""
+    rules = kinds.get(kind)
+    return rules.key_summary(data if isinstance(data, dict) else {}) if rules is not None else ""
 
 
 @require_http_methods(["GET", "POST"])

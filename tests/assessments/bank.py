@@ -81,6 +81,11 @@ def bank_entries(language="en"):
              "guidance": "Write a short request.", "model_answer": f"<p>{SECRET} model answer</p>", "max_words": 200},
             4, "AB",
         ),
+        (
+            "m3-numerical", "numerical", 3,
+            {"answers": [{"value": 18, "feedback": f"{SECRET} why 18"}, {"min": 16, "max": 17, "weight": 50, "feedback": ""}]},
+            1, "AB",
+        ),
     ]
     return [_question(key, kind, module, data, points=points, forms=forms, language=language) for key, kind, module, data, points, forms in rows]
 

@@ -610,10 +610,11 @@ def test_gift_unterminated_brace_is_reported_and_the_rest_parses():
     assert len(result.questions) == 2
 
 
-def test_gift_numerical_is_not_supported():
+def test_gift_numerical_is_imported():
     result = questions_from_gift(gift(GOOD_GIFT, "::Year::When was the Protocol adopted? {#2000:0}", GOOD_GIFT))
-    assert codes(result.errors) == [(2, "gift_numerical")]
-    assert len(result.questions) == 2
+    assert result.errors == []
+    assert [question["kind"] for question in result.questions] == ["truefalse", "numerical", "truefalse"]
+    assert result.questions[1]["data"] == {"answers": [{"value": 2000}]}
 
 
 @pytest.mark.parametrize(

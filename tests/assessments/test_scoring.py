@@ -129,6 +129,8 @@ RUBRIC = {
     "max_words": 5,
 }
 
+NUMERICAL = {"answers": [{"value": 3.14, "tolerance": 0.01}, {"min": 3, "max": 3.3, "weight": 50}]}
+
 VALID = {
     "single": SINGLE,
     "multiple": multiple("per_option"),
@@ -138,11 +140,12 @@ VALID = {
     "short": SHORT,
     "case": case(),
     "rubric": RUBRIC,
+    "numerical": NUMERICAL,
 }
 
 
 def test_kinds_are_the_documented_ones():
-    assert KINDS == ("single", "multiple", "truefalse", "matching", "ordering", "short", "case", "rubric")
+    assert KINDS == ("single", "multiple", "truefalse", "matching", "ordering", "short", "case", "rubric", "numerical")
 
 
 @pytest.mark.parametrize("kind", KINDS)

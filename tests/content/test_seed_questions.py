@@ -17,7 +17,7 @@ QUESTIONS_DIR = SEED / "questions"
 CURRICULUM_DIR = SEED / "curriculum" / "tot"
 LANGUAGES = ("en", "ru", "tk")
 
-KINDS = {"single", "multiple", "truefalse", "matching", "ordering", "short", "case", "rubric"}
+KINDS = {"single", "multiple", "truefalse", "matching", "ordering", "short", "case", "rubric", "numerical"}
 QUESTION_KEYS = {"key", "kind", "objective", "difficulty", "points", "forms", "title", "prompt", "feedback", "data"}
 OPTIONAL_QUESTION_KEYS = {"editor_note"}
 DIFFICULTIES = {"easy", "medium", "hard"}
@@ -233,6 +233,10 @@ def check_data(question, provision_map):
             if element["select"] == "single":
                 assert len(element["correct"]) == 1, (key, element["key"])
             assert element["weight"] > 0, key
+    elif kind == "numerical":
+        answers = data["answers"]
+        assert answers and any(answer.get("weight", 100) == 100 for answer in answers), key
+        assert all(isinstance(answer.get("value", answer.get("min")), (int, float)) for answer in answers), key
     elif kind == "rubric":
         assert set(data) == {"criteria", "guidance", "model_answer", "max_words"}, key
         assert 3 <= len(data["criteria"]) <= 5, key
