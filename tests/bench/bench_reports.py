@@ -23,7 +23,7 @@ import statistics
 import sys
 import time
 import tracemalloc
-from datetime import datetime, time as clock, timedelta
+from datetime import UTC, datetime, time as clock, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -361,8 +361,8 @@ def main() -> None:
         if args.only and args.only not in name:
             continue
         for role, user in roles.items():
-            if name in ("dashboard",) and role == "coordinator":
-                continue
+            if name == "dashboard" and role == "coordinator":
+                continue  # the national figures are the manager's
             client = Client(HTTP_HOST="127.0.0.1")
             client.force_login(user)
             if args.profile:
@@ -381,7 +381,7 @@ def main() -> None:
                   f"{row['bytes']:,} bytes, {row['peak_mb']:.0f} MB", flush=True)
     load = os.getloadavg()
     print()
-    print(f"{datetime.now():%Y-%m-%d %H:%M}, scale {args.scale:g}, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, scale {args.scale:g}, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print("| page | role | seconds | queries | bytes | peak MB | goal |")
     print("|---|---|---|---|---|---|---|")
     met_all = True
