@@ -194,6 +194,8 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # xAPI and state reports of the H5P player a learner may send per minute (a player sends a few per answer)
 H5P_RATE_LIMIT = int(os.environ.get("H5P_RATE_LIMIT", "120"))
+# commits of the SCORM runtime a learner may send per minute (autocommit sends one every 15 seconds)
+SCORM_RATE_LIMIT = int(os.environ.get("SCORM_RATE_LIMIT", "120"))
 # password reset links asked for per e-mail address and minute (three times that per client address)
 PASSWORD_RESET_RATE_LIMIT = int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "3"))
 
@@ -229,12 +231,13 @@ STATICFILES_DIRS = [
     BASE_DIR / "lms" / "static",
     ("vendor/noto-sans", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans"),
     ("vendor/h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
+    ("vendor/scorm-again", BASE_DIR / "node_modules" / "scorm-again" / "dist"),
 ]
 STATIC_ROOT = BASE_DIR / "static_collected"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
-# Uploaded packages (H5P, later SCORM) are kept outside MEDIA_ROOT, where no media route or web server
+# Uploaded packages (H5P and SCORM) are kept outside MEDIA_ROOT, where no media route or web server
 # location serves them: only the token view does, sandboxed (see content/storage.py).
 PACKAGES_ROOT = Path(os.environ.get("PACKAGES_ROOT") or BASE_DIR / "var" / "packages")
 STORAGES = {
