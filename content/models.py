@@ -354,6 +354,10 @@ class ScormAttempt(models.Model):
     total_time = models.CharField(_("total time"), max_length=40, blank=True)
     exit = models.CharField(_("exit"), max_length=20, blank=True)
     finished = models.BooleanField(_("finished"), default=False)
+    # commits of one launch may arrive out of order (several app servers): the launch's key and the
+    # runtime's sequence number of the last commit kept, so an older one is ignored
+    commit_session = models.CharField(max_length=32, blank=True, editable=False)
+    commit_sequence = models.PositiveIntegerField(default=0, editable=False)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

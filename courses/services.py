@@ -176,7 +176,9 @@ def h5p_state_record(*, user, lesson_id: int, package_id: int, data: str) -> Non
     h5p_state_save(user=user, package_id=package_id, data=data)
 
 
-def scorm_commit_record(*, user, lesson_id: int | None, package_id: int, sco_index: int, number: int, data) -> dict:
+def scorm_commit_record(
+    *, user, lesson_id: int | None, package_id: int, sco_index: int, number: int, data, session: str = ""
+) -> dict:
     """Keep a commit of a lesson's SCORM runtime for the learner; when it completes or passes the last
     SCO of the package not yet done, mark the lesson done (never a score that counts elsewhere).
 
@@ -184,7 +186,7 @@ def scorm_commit_record(*, user, lesson_id: int | None, package_id: int, sco_ind
     is finished; any other is refused, so an old page cannot overwrite a newer attempt.
     """
     from content.models import ScormPackage, ScormUsage
-    from content.scorm.cmi import commit_parse
+    from content.scorm.cmi import commit_parse, commit_sequence
     from content.scorm.services import scorm_attempt_current, scorm_attempt_save, scorm_scos_done
 
     from .routing import view_restrictions_for
@@ -204,12 +206,16 @@ def scorm_commit_record(*, user, lesson_id: int | None, package_id: int, sco_ind
     latest = next_number if current is not None else next_number - 1
     if number not in (next_number, latest) or number < 1:
         raise AttemptOutdated(ATTEMPT_OUTDATED)
+    sequence = commit_sequence(data)
     values = commit_parse(data, version=package.version)
     lesson = usage.page
     with transaction.atomic():
-        scorm_attempt_save(
-            user=user, package=package, lesson_key=lesson.translation_key, sco=sco, number=number, values=values
+        saved = scorm_attempt_save(
+            user=user, package=package, lesson_key=lesson.translation_key, sco=sco, number=number, values=values,
+            session=session, sequence=sequence,
         )
+        if saved is None:  # an older commit of this launch, arrived after a newer one
+            return {"result": "true", "errorCode": 0, "lesson_done": False}
         identifiers = {item["identifier"] for item in package.scos}
         completes = values.done and identifiers <= scorm_scos_done(user_id=user.pk, package=package)
         if completes:

@@ -175,7 +175,7 @@ def scorm_commit(request, token: str, sco: int, attempt: int):
     """Keep the CMI data that the SCORM runtime commits for the learner named by the token."""
     from django.contrib.auth import get_user_model
 
-    from content.scorm.cmi import MAX_COMMIT_BYTES, MAX_DEPTH, CommitError
+    from content.scorm.cmi import MAX_COMMIT_BYTES, MAX_DEPTH, SESSION, CommitError
     from content.scorm.tokens import scorm_grant
 
     grant = scorm_grant(token)
@@ -195,10 +195,14 @@ def scorm_commit(request, token: str, sco: int, attempt: int):
     # JSON, sent as text/plain by the runtime so that the browser needs no preflight
     if request.content_type not in ("application/json", "text/plain"):
         return _scorm_error(_("The report must be JSON."), 415)
+    session = request.GET.get("session", "")
+    if session and not SESSION.fullmatch(session):
+        return _scorm_error(_("The report is not valid."), 400)
     try:
         data = parse_json_body(request.body, max_depth=MAX_DEPTH, max_bytes=MAX_COMMIT_BYTES)
         result = services.scorm_commit_record(
-            user=user, lesson_id=grant.lesson_id, package_id=grant.package_id, sco_index=sco, number=attempt, data=data
+            user=user, lesson_id=grant.lesson_id, package_id=grant.package_id, sco_index=sco, number=attempt,
+            data=data, session=session,
         )
     except (JSONBodyError, CommitError) as exc:
         return _scorm_error(exc.message, 400)

@@ -18,6 +18,8 @@ MAX_COMMIT_BYTES = 256 * 1024
 MAX_DEPTH = 8
 MAX_KEYS = 2000
 MAX_VALUE_CHARS = 64000  # SCORM 2004 suspend_data holds 64000 characters (1.2: 4096)
+SESSION = re.compile(r"[0-9a-f]{32}", re.ASCII)
+MAX_SEQUENCE = 2**31 - 1
 KEY = re.compile(r"(cmi|adl)\.[A-Za-z0-9_.]{1,200}", re.ASCII)
 TIME = re.compile(r"[0-9PTHMS:.]{0,40}", re.ASCII)  # 1.2 HHHH:MM:SS.SS, 2004 ISO 8601 durations
 
@@ -117,6 +119,16 @@ def _flat(data: dict) -> dict[str, str]:
             raise CommitError(COMMIT_BAD_VALUE)
         result[key] = value
     return result
+
+
+def commit_sequence(data) -> int:
+    """Take the runtime's sequence number out of a commit (``includeCommitSequence``); 0 when it has none."""
+    if not isinstance(data, dict):
+        raise CommitError(COMMIT_NOT_AN_OBJECT)
+    sequence = data.pop("commitSequence", 0)
+    if isinstance(sequence, bool) or not isinstance(sequence, int) or not 0 <= sequence <= MAX_SEQUENCE:
+        raise CommitError(COMMIT_BAD_VALUE)
+    return sequence
 
 
 def commit_parse(data, *, version: str) -> CommitValues:

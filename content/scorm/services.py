@@ -196,9 +196,14 @@ def scorm_attempt_current(*, user_id: int, package: ScormPackage, sco: str) -> t
 
 
 def scorm_attempt_save(
-    *, user, package: ScormPackage, lesson_key, sco: str, number: int, values: CommitValues
-) -> ScormAttempt:
-    """Keep a commit of the runtime as the state of one attempt (created on its first commit)."""
+    *, user, package: ScormPackage, lesson_key, sco: str, number: int, values: CommitValues,
+    session: str = "", sequence: int = 0,
+) -> ScormAttempt | None:
+    """Keep a commit of the runtime as the state of one attempt (created on its first commit).
+
+    A commit of the same launch (``session``) with a sequence number not above the last one kept
+    arrived late, after a newer one: it is ignored (None is returned).
+    """
     fields = {
         "lesson_key": lesson_key,
         "cmi": values.cmi,
@@ -215,18 +220,25 @@ def scorm_attempt_save(
         "total_time": values.total_time,
         "exit": values.exit,
         "finished": values.finished,
+        "commit_session": session,
+        "commit_sequence": sequence,
     }
-    try:
-        with transaction.atomic():
-            attempt, _created = ScormAttempt.objects.update_or_create(
-                user=user, package=package, sco=sco, number=number, defaults=fields
-            )
-    except IntegrityError:  # two commits of a new attempt raced; the second one updates
-        attempt = ScormAttempt.objects.get(user=user, package=package, sco=sco, number=number)
-        for name, value in fields.items():
-            setattr(attempt, name, value)
-        attempt.save()
-    return attempt
+    key = {"user": user, "package": package, "sco": sco, "number": number}
+    for _try in range(2):
+        try:
+            with transaction.atomic():
+                attempt = ScormAttempt.objects.select_for_update().filter(**key).first()
+                if attempt is None:
+                    return ScormAttempt.objects.create(**key, **fields)
+                if session and attempt.commit_session == session and sequence and attempt.commit_sequence >= sequence:
+                    return None
+                for name, value in fields.items():
+                    setattr(attempt, name, value)
+                attempt.save()
+                return attempt
+        except IntegrityError:  # the first two commits of a new attempt raced: the second one updates
+            continue
+    raise RuntimeError("SCORM attempt could not be saved")
 
 
 def scorm_scos_done(*, user_id: int, package: ScormPackage) -> set[str]:

@@ -11,6 +11,7 @@ another origin), so each HTML page of the package is served with three scripts p
 
 import json
 import re
+import uuid
 
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpResponse
@@ -55,7 +56,9 @@ def _runtime_tags(*, request, token: str, package: ScormPackage, index: int, sco
     attempt, number = scorm_attempt_current(user_id=user.pk, package=package, sco=sco["identifier"])
     config = {
         "version": package.version,
-        "commitUrl": request.build_absolute_uri(reverse("courses:scorm_commit", args=[token, index, number])),
+        # a key of this launch: the server orders the commits of one launch by their sequence number
+        "commitUrl": request.build_absolute_uri(reverse("courses:scorm_commit", args=[token, index, number]))
+        + f"?session={uuid.uuid4().hex}",
         "parentOrigin": f"{request.scheme}://{request.get_host()}",
         "sco": index,
         "attempt": number,

@@ -20,6 +20,8 @@
     commitRequestDataType: "text/plain;charset=UTF-8",
     useAsynchronousCommits: true,
     asyncModeBeaconBehavior: "never",
+    // commits run in parallel and may arrive out of order: the server keeps the newest by this number
+    includeCommitSequence: true,
     fetchMode: "cors",
     xhrWithCredentials: false,
     logLevel: 5
