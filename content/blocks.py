@@ -267,6 +267,20 @@ class H5PActivityBlock(blocks.StructBlock):
         description = _("An interactive exercise; finishing it marks the lesson as done.")
 
 
+class ScormActivityBlock(blocks.StructBlock):
+    """A SCORM 1.2 or 2004 package; completing or passing all its SCOs marks the lesson as done
+    (see ``content.scorm``)."""
+
+    package = SnippetChooserBlock("content.ScormPackage", label=_("SCORM package"))
+    introduction = blocks.TextBlock(label=_("introduction"), required=False)
+
+    class Meta:
+        icon = "media"
+        template = "blocks/scorm_activity.html"
+        label = _("SCORM package")
+        description = _("A course module from an authoring tool; completing it marks the lesson as done.")
+
+
 class TrainerNotesBlock(blocks.StructBlock):
     """Facilitation guidance for trainers who deliver the lesson in a cascade session."""
 
@@ -292,6 +306,7 @@ class LessonStreamBlock(blocks.StreamBlock):
     document = DocumentBlock()
     knowledge_check = KnowledgeCheckBlock()
     h5p = H5PActivityBlock()
+    scorm = ScormActivityBlock()
     trainer_notes = TrainerNotesBlock()
 
     def get_prep_value(self, value):

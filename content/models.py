@@ -1,4 +1,4 @@
-"""Content records that lessons use: legal provisions (translatable, versioned) and H5P activities."""
+"""Content records that lessons use: legal provisions (translatable, versioned), H5P activities and SCORM packages."""
 
 from django.conf import settings
 from django.db import models
@@ -275,6 +275,127 @@ def _h5p_translatable_fields():
 
 
 H5PPackage.translatable_fields = _h5p_translatable_fields()
+
+
+class ScormPackage(TranslatableMixin, models.Model):
+    """An uploaded SCORM 1.2 or 2004 package, validated and extracted (see ``content.scorm``).
+
+    Like an H5P activity, each language has its own upload, linked as translations. ``scos`` is the
+    launchable SCOs of the default organization, in order: a list of
+    ``{"identifier", "title", "launch", "query", "mastery_score", "launch_data"}`` (``manifest.Sco``).
+    """
+
+    class Version(models.TextChoices):
+        SCORM_12 = "1.2", "SCORM 1.2"
+        SCORM_2004 = "2004", "SCORM 2004"
+
+    title = models.CharField(_("title"), max_length=255)
+    version = models.CharField(_("SCORM version"), max_length=4, choices=Version.choices)
+    schema_version = models.CharField(_("schema version"), max_length=50, blank=True)
+    scos = models.JSONField(_("SCOs"), default=list)
+    storage_prefix = models.CharField(_("storage folder"), max_length=200, db_index=True)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    file_count = models.PositiveIntegerField(_("files"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("SCORM package")
+        verbose_name_plural = _("SCORM packages")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def size_label(self) -> str:
+        from django.template.defaultfilters import filesizeformat
+
+        return filesizeformat(self.size_bytes)
+
+    size_label.short_description = _("size")
+
+    def sco_count(self) -> int:
+        return len(self.scos or [])
+
+    sco_count.short_description = _("SCOs")
+
+
+class ScormUsage(models.Model):
+    """Which live page uses which SCORM package (kept on publish, like ``H5PUsage``)."""
+
+    package = models.ForeignKey(ScormPackage, on_delete=models.PROTECT, related_name="usages")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("SCORM package use")
+        constraints = [models.UniqueConstraint(fields=["package", "page"], name="content_scormusage_unique")]
+
+
+class ScormAttempt(models.Model):
+    """One attempt of a learner at one SCO: the CMI data the runtime committed, and its main values as
+    columns. Reported by the browser, so it may be forged: it moves lesson progress, never a test score,
+    knowledge gain or a certification. ``cmi`` is the last commit, flattened (``{"cmi.core.lesson_status":
+    "completed", ...}``, see ``content.scorm.cmi``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    package = models.ForeignKey(ScormPackage, on_delete=models.CASCADE, related_name="attempts")
+    lesson_key = models.UUIDField(_("lesson"), db_index=True)
+    sco = models.CharField(_("SCO"), max_length=200)
+    number = models.PositiveIntegerField(_("attempt"), default=1)
+    cmi = models.JSONField(_("CMI data"), default=dict)
+    lesson_status = models.CharField(_("lesson status"), max_length=20, blank=True)  # SCORM 1.2
+    completion_status = models.CharField(_("completion status"), max_length=20, blank=True)
+    success_status = models.CharField(_("success status"), max_length=20, blank=True)
+    score_raw = models.FloatField(_("score"), null=True, blank=True)
+    score_min = models.FloatField(_("minimum score"), null=True, blank=True)
+    score_max = models.FloatField(_("maximum score"), null=True, blank=True)
+    score_scaled = models.FloatField(_("scaled score"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=1000, blank=True)
+    suspend_data = models.TextField(_("suspend data"), blank=True)
+    session_time = models.CharField(_("last session time"), max_length=40, blank=True)
+    total_time = models.CharField(_("total time"), max_length=40, blank=True)
+    exit = models.CharField(_("exit"), max_length=20, blank=True)
+    finished = models.BooleanField(_("finished"), default=False)
+    # commits of one launch may arrive out of order (several app servers): the launch's key and the
+    # runtime's sequence number of the last commit kept, so an older one is ignored
+    commit_session = models.CharField(max_length=32, blank=True, editable=False)
+    commit_sequence = models.PositiveIntegerField(default=0, editable=False)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("SCORM attempt")
+        verbose_name_plural = _("SCORM attempts")
+        ordering = ["user_id", "package_id", "sco", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "package", "sco", "number"], name="content_scormattempt_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sco} #{self.number}"
+
+    @property
+    def is_done(self) -> bool:
+        """Completed or passed: what moves lesson progress."""
+        return self.lesson_status in ("completed", "passed") or self.completion_status == "completed" or (
+            self.success_status == "passed"
+        )
+
+
+def _scorm_translatable_fields():
+    from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+    return [TranslatableField("title")] + [
+        SynchronizedField(name)
+        for name in ("version", "schema_version", "scos", "storage_prefix", "size_bytes", "file_count")
+    ]
+
+
+ScormPackage.translatable_fields = _scorm_translatable_fields()
 
 
 class Term(TranslatableMixin, RevisionMixin, index.Indexed, models.Model):

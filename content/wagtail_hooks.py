@@ -1,4 +1,4 @@
-"""Admin wiring for content records: legal provisions and their review report."""
+"""Admin wiring for content records: legal provisions and their review report, H5P and SCORM packages."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +9,15 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from wagtail.admin.panels import FieldPanel, ObjectList
 
-from .models import H5PPackage, LegalProvision, Term
+from .models import H5PPackage, LegalProvision, ScormPackage, Term
 from .views.h5p_packages import H5PPackageCreateView, H5PPackageDeleteView, H5PPackageEditView, H5PPackageForm
+from .views.scorm_packages import (
+    ScormAttemptsView,
+    ScormPackageCreateView,
+    ScormPackageDeleteView,
+    ScormPackageEditView,
+    ScormPackageForm,
+)
 from .views.provision_review import ProvisionReviewView
 
 
@@ -78,14 +85,51 @@ class H5PPackageViewSet(SnippetViewSet):
 register_snippet(H5PPackageViewSet)
 
 
+class ScormPackageViewSet(SnippetViewSet):
+    model = ScormPackage
+    icon = "media"
+    menu_label = _("SCORM packages")
+    menu_order = 216
+    add_to_admin_menu = True
+    list_display = ["title", "version", "sco_count", "size_label", "uploaded_at", "uploaded_by"]
+    list_filter = ["locale", "version"]
+    search_fields = ["title"]
+    edit_handler = ObjectList(
+        [FieldPanel("package_file"), FieldPanel("title")],
+        base_form_class=ScormPackageForm,
+    )
+    add_view_class = ScormPackageCreateView
+    edit_view_class = ScormPackageEditView
+    delete_view_class = ScormPackageDeleteView
+
+    def get_queryset(self, request):
+        return ScormPackage.objects.select_related("uploaded_by", "locale")
+
+
+register_snippet(ScormPackageViewSet)
+
+
 @hooks.register("register_admin_urls")
 def register_provision_review_url():
-    return [path("provisions/review/", ProvisionReviewView.as_view(), name="content_provision_review")]
+    return [
+        path("provisions/review/", ProvisionReviewView.as_view(), name="content_provision_review"),
+        path("scorm/attempts/", ScormAttemptsView.as_view(), name="content_scorm_attempts"),
+    ]
 
 
 class ProvisionReviewMenuItem(MenuItem):
     def is_shown(self, request):
         return request.user.has_perm("content.change_legalprovision")
+
+
+class ScormAttemptsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("content.view_scormattempt")
+
+
+@hooks.register("register_reports_menu_item")
+def register_scorm_attempts_menu_item():
+    return ScormAttemptsMenuItem(_("SCORM attempts"), reverse("content_scorm_attempts"), icon_name="media", order=910)
 
 
 @hooks.register("register_reports_menu_item")

@@ -18,5 +18,9 @@ class ActivityNotAllowed(CourseError):
     """The activity is not used by a live lesson that this learner may see."""
 
 
+class AttemptOutdated(CourseError):
+    """A SCORM commit names an attempt that is no longer the learner's current one."""
+
+
 class CompletedByCheck(CourseError):
     """The lesson is completed by answering its knowledge check, not by hand."""

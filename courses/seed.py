@@ -79,6 +79,10 @@ def _block_value(block: dict, prefix: tuple, provisions: dict[str, LegalProvisio
         if not packages or block["activity"] not in packages:
             raise loader.SeedDataError(f"no H5P package seeded for activity {block['activity']!r}")
         return {"package": packages[block["activity"]].pk, "introduction": block["introduction"]}
+    if kind == "scorm":
+        if not packages or block["activity"] not in packages:
+            raise loader.SeedDataError(f"no SCORM package seeded for activity {block['activity']!r}")
+        return {"package": packages[block["activity"]].pk, "introduction": block["introduction"]}
     if kind == "trainer_notes":
         return {"timing": block["timing"], "steps": _items(block["steps"], *prefix, "steps"), "materials": _items(block["materials"], *prefix, "materials")}
     raise loader.SeedDataError(f"unknown block type {kind!r}")
@@ -278,6 +282,37 @@ def h5p_packages_seed(*, locales: dict[str, Locale]) -> dict[str, H5PPackage]:
             if source is None:
                 source = package
         result[slug] = source
+    return result
+
+
+def scorm_packages_seed(*, locales: dict[str, Locale]) -> dict:
+    """Build the seed SCORM 1.2 and 2004 modules (content.seed.scorm) and upload them through the
+    package service: one package per version and language, linked as translations of the English one.
+    A package is uploaded only when its language has none with that title yet, so the seed can run again.
+    """
+    from content.models import ScormPackage
+    from content.scorm.services import scorm_package_create
+    from content.seed.scorm.package import SLUGS, VERSIONS, package_build, package_title
+
+    result = {}
+    for version in VERSIONS:
+        source = None
+        for language in (SOURCE_LANGUAGE, *[code for code in locales if code != SOURCE_LANGUAGE]):
+            locale = locales[language]
+            if source is None:
+                title = package_title(version=version, language=language)
+                package = ScormPackage.objects.filter(locale=locale, title=title).first()
+            else:
+                package = ScormPackage.objects.filter(locale=locale, translation_key=source.translation_key).first()
+            if package is None:
+                package = scorm_package_create(
+                    upload=io.BytesIO(package_build(version=version, language=language)),
+                    locale=locale,
+                    translation_of=source,
+                )
+            if source is None:
+                source = package
+        result[SLUGS[version]] = source
     return result
 
 

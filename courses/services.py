@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
-from .exceptions import ActivityNotAllowed, CompletedByCheck, EnrolmentClosed, NotEnrolled
+from .exceptions import ActivityNotAllowed, AttemptOutdated, CompletedByCheck, EnrolmentClosed, NotEnrolled
 from .models import CourseCompletion, CoursePage, Enrolment, HomePage, LastVisit, LessonPage, LessonProgress
 from .selectors import LAST_VISIT_TIMEOUT, course_nav, last_visit_cache_key, lesson_completed_by_check
 
@@ -132,6 +132,7 @@ def lesson_complete_enrolling(*, user, lesson, source: str = LessonProgress.Sour
 
 
 ACTIVITY_NOT_ALLOWED = _("This activity is not part of a lesson you can open.")
+ATTEMPT_OUTDATED = _("This activity was started again in another window; reload the page to go on there.")
 
 
 def h5p_statement_record(*, user, lesson_id: int, package_id: int, statement) -> dict:
@@ -176,6 +177,53 @@ def h5p_state_record(*, user, lesson_id: int, package_id: int, data: str) -> Non
     h5p_state_save(user=user, package_id=package_id, data=data)
 
 
+def scorm_commit_record(
+    *, user, lesson_id: int | None, package_id: int, sco_index: int, number: int, data, session: str = ""
+) -> dict:
+    """Keep a commit of a lesson's SCORM runtime for the learner; when it completes or passes the last
+    SCO of the package not yet done, mark the lesson done (never a score that counts elsewhere).
+
+    ``number`` is the attempt the SCO was launched with: the current one, or the next when the last
+    is finished; any other is refused, so an old page cannot overwrite a newer attempt.
+    """
+    from content.models import ScormPackage, ScormUsage
+    from content.scorm.cmi import commit_parse, commit_sequence
+    from content.scorm.services import scorm_attempt_current, scorm_attempt_save, scorm_scos_done
+
+    from .routing import view_restrictions_for
+
+    usage = (
+        ScormUsage.objects.select_related("page", "package")
+        .filter(package_id=package_id, page_id=lesson_id, page__live=True)
+        .first()
+    )
+    if usage is None or not _may_view(page=usage.page, user=user, restrictions=view_restrictions_for(usage.page)):
+        raise ActivityNotAllowed(ACTIVITY_NOT_ALLOWED)
+    package: ScormPackage = usage.package
+    if not 0 <= sco_index < len(package.scos or []):
+        raise ActivityNotAllowed(ACTIVITY_NOT_ALLOWED)
+    sco = package.scos[sco_index]["identifier"]
+    current, next_number = scorm_attempt_current(user_id=user.pk, package=package, sco=sco)
+    latest = next_number if current is not None else next_number - 1
+    if number not in (next_number, latest) or number < 1:
+        raise AttemptOutdated(ATTEMPT_OUTDATED)
+    sequence = commit_sequence(data)
+    values = commit_parse(data, version=package.version)
+    lesson = usage.page
+    with transaction.atomic():
+        saved = scorm_attempt_save(
+            user=user, package=package, lesson_key=lesson.translation_key, sco=sco, number=number, values=values,
+            session=session, sequence=sequence,
+        )
+        if saved is None:  # an older commit of this launch, arrived after a newer one
+            return {"result": "true", "errorCode": 0, "lesson_done": False}
+        identifiers = {item["identifier"] for item in package.scos}
+        completes = values.done and identifiers <= scorm_scos_done(user_id=user.pk, package=package)
+        if completes:
+            lesson_complete_enrolling(user=user, lesson=lesson, source=LessonProgress.Source.ACTIVITY)
+    return {"result": "true", "errorCode": 0, "lesson_done": completes}
+
+
 def _activity_usage(*, user, lesson_id, package_id):
     from content.models import H5PUsage
 
@@ -189,6 +237,13 @@ def _activity_usage(*, user, lesson_id, package_id):
     if usage is None or not _may_view(page=usage.page, user=user, restrictions=view_restrictions_for(usage.page)):
         raise ActivityNotAllowed(ACTIVITY_NOT_ALLOWED)
     return usage
+
+
+def may_view_page(*, page, user) -> bool:
+    """Whether the user may see a live page under its view restrictions (cached table)."""
+    from .routing import view_restrictions_for
+
+    return _may_view(page=page, user=user, restrictions=view_restrictions_for(page))
 
 
 def _may_view(*, page, user, restrictions) -> bool:

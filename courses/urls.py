@@ -11,4 +11,7 @@ urlpatterns = [
     path("glossary/", views.glossary, name="glossary"),
     path("h5p/xapi/", views.h5p_xapi, name="h5p_xapi"),
     path("h5p/state/", views.h5p_state, name="h5p_state"),
+    # the SCORM runtime commits from its sandbox (no cookies): the player token authorises it
+    path("scorm/<str:token>/<int:sco>/<int:attempt>/commit/", views.scorm_commit, name="scorm_commit"),
+    path("scorm/status/", views.scorm_status, name="scorm_status"),
 ]

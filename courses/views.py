@@ -4,12 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Locale, Page
 
 from content.h5p.xapi import MAX_DEPTH, MAX_STATE_BYTES, MAX_STATE_DEPTH, MAX_STATEMENT_BYTES, StatementError
@@ -19,7 +20,7 @@ from content.search import search_terms
 from content.selectors import glossary as glossary_terms
 
 from . import services
-from .exceptions import CourseError
+from .exceptions import AttemptOutdated, CourseError
 from .models import CoursePage, LessonPage, ModulePage
 
 SEARCH_PAGE_SIZE = 20
@@ -153,3 +154,81 @@ def h5p_state(request):
     except CourseError as exc:
         return JsonResponse({"error": str(exc.message)}, status=403)
     return JsonResponse({"saved": True})
+
+
+def _scorm_cors(response):
+    # the SCO runs in an opaque origin (a sandbox): its requests are cross-origin and carry no cookies
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "Content-Type"
+    response["Access-Control-Max-Age"] = "600"
+    return response
+
+
+def _scorm_error(message, status: int):
+    return _scorm_cors(JsonResponse({"result": "false", "errorCode": 101, "error": str(message)}, status=status))
+
+
+@csrf_exempt  # authorised by the signed player token in the address, never by a cookie
+@require_http_methods(["POST", "OPTIONS"])
+def scorm_commit(request, token: str, sco: int, attempt: int):
+    """Keep the CMI data that the SCORM runtime commits for the learner named by the token."""
+    from django.contrib.auth import get_user_model
+
+    from content.scorm.cmi import MAX_COMMIT_BYTES, MAX_DEPTH, SESSION, CommitError
+    from content.scorm.tokens import scorm_grant
+
+    grant = scorm_grant(token)
+    if request.method == "OPTIONS":
+        return _scorm_cors(HttpResponse(status=204 if grant else 404))
+    user = get_user_model().objects.filter(pk=grant.user_id, is_active=True).first() if grant else None
+    if user is None:
+        return _scorm_error(_("This activity's address has expired; reload the page."), 404)
+    if minute_budget_spent(f"courses:scorm-rate:{user.pk}", limit=settings.SCORM_RATE_LIMIT):
+        return _scorm_error(_("Too many reports; try again in a minute."), 429)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_COMMIT_BYTES or len(request.body) > MAX_COMMIT_BYTES:
+        return _scorm_error(_("The report is too large."), 413)
+    # JSON, sent as text/plain by the runtime so that the browser needs no preflight
+    if request.content_type not in ("application/json", "text/plain"):
+        return _scorm_error(_("The report must be JSON."), 415)
+    session = request.GET.get("session", "")
+    if session and not SESSION.fullmatch(session):
+        return _scorm_error(_("The report is not valid."), 400)
+    try:
+        data = parse_json_body(request.body, max_depth=MAX_DEPTH, max_bytes=MAX_COMMIT_BYTES)
+        result = services.scorm_commit_record(
+            user=user, lesson_id=grant.lesson_id, package_id=grant.package_id, sco_index=sco, number=attempt,
+            data=data, session=session,
+        )
+    except (JSONBodyError, CommitError) as exc:
+        return _scorm_error(exc.message, 400)
+    except CourseError as exc:
+        return _scorm_error(exc.message, 409 if isinstance(exc, AttemptOutdated) else 403)
+    return _scorm_cors(JsonResponse(result))
+
+
+@login_required
+@require_GET
+def scorm_status(request):
+    """The learner's state of each SCO of a lesson's package, and whether the lesson is done."""
+    from content.models import ScormPackage, ScormUsage
+
+    from .selectors import completed_lesson_keys, scorm_sco_states
+
+    try:
+        lesson_id, package_id = bounded_id(request.GET.get("lesson")), bounded_id(request.GET.get("package"))
+    except JSONBodyError as exc:
+        return JsonResponse({"error": str(exc.message)}, status=400)
+    usage = ScormUsage.objects.select_related("page").filter(page_id=lesson_id, package_id=package_id, page__live=True).first()
+    if usage is None or not services.may_view_page(page=usage.page, user=request.user):
+        return JsonResponse({"error": str(services.ACTIVITY_NOT_ALLOWED)}, status=403)
+    package = ScormPackage.objects.get(pk=package_id)
+    key = usage.page.translation_key
+    return JsonResponse({
+        "states": scorm_sco_states(user=request.user, packages=[package])[package.pk],
+        "lesson_done": key in completed_lesson_keys(user=request.user, lesson_keys=[key]),
+    })

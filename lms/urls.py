@@ -20,6 +20,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # H5P players and package files, authorised by signed tokens (see content.h5p.tokens)
     path("h5p/", include("content.h5p.urls")),
+    # SCORM packages' files, served to their sandboxed SCOs against signed tokens (content.scorm.tokens)
+    path("scorm/", include("content.scorm.urls")),
     # private iCalendar feeds of cascade sessions (the token is the key; calendar programs cannot log in)
     path("calendar/<str:token>.ics", cascade_calendar.calendar_feed, name="calendar_feed"),
     # the REST API and its OpenAPI schema (lms.api): no language prefix, Accept-Language picks the language

@@ -4,31 +4,29 @@ The messages are shown to content editors in the Wagtail admin, so each one says
 where the editor can do something about it, what to do. Callers and tests reuse the constants.
 """
 
-from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
+# the checks of the zip archive itself are shared with SCORM packages (content.zipcheck)
+from content.zipcheck import (  # noqa: F401 (re-exported: callers and tests use them from here)
+    BACKSLASH_PATH,
+    CONTROL_CHARACTER,
+    DAMAGED_FILE,
+    DUPLICATE_NAME,
+    ENCRYPTED_FILE,
+    FILE_RATIO,
+    FILE_TOO_LARGE,
+    HIDDEN_FILE,
+    MALFORMED_PATH,
+    PACKAGE_RATIO,
+    PACKAGE_TOO_LARGE,
+    SYMLINK,
+    TOO_MANY_FILES,
+    UNSAFE_PATH,
+    UNSUPPORTED_COMPRESSION,
+    PackageRefused,
+)
+
 NOT_ZIP = _("The file is not a valid .h5p package: it is not a zip archive.")
-DAMAGED_FILE = _("The package is damaged: %(name)s cannot be read. Export it again and upload the new file.")
-ENCRYPTED_FILE = _("The package contains an encrypted file: %(name)s. Export it again without a password.")
-UNSUPPORTED_COMPRESSION = _(
-    "The package compresses %(name)s in a way that is not supported. Export it again from an H5P editor."
-)
-TOO_MANY_FILES = _("The package has too many files (%(count)s); the limit is %(limit)s.")
-PACKAGE_TOO_LARGE = _("The package is too large when unpacked (%(size)s); the limit is %(limit)s.")
-FILE_TOO_LARGE = _("The file %(name)s is too large when unpacked (%(size)s); the limit is %(limit)s.")
-FILE_RATIO = _(
-    "The file %(name)s grows suspiciously when unpacked (%(ratio)s times its packed size); "
-    "the limit is %(limit)s times."
-)
-PACKAGE_RATIO = _(
-    "The package grows suspiciously when unpacked (%(ratio)s times its packed size); the limit is %(limit)s times."
-)
-UNSAFE_PATH = _("The package contains a path that leaves its folder: %(name)s")
-BACKSLASH_PATH = _("The package contains a path with a backslash: %(name)s. Folders must be separated by /.")
-CONTROL_CHARACTER = _("The package contains a file name with control characters: %(name)s")
-MALFORMED_PATH = _("The package contains a path with an empty or '.' part: %(name)s")
-SYMLINK = _("The package contains a symbolic link, which is not allowed: %(name)s")
-DUPLICATE_NAME = _("The package contains the same name twice (ignoring letter case): %(name)s")
 HTML_FILE = _("The package contains an HTML page, which is not allowed: %(name)s")
 FILE_TYPE = _("The package contains a file of a type that is not allowed: %(name)s")
 JSON_TOO_LARGE = _("The file %(name)s is too large for a JSON file; the limit is %(limit)s.")
@@ -53,23 +51,5 @@ CORE_API_TOO_NEW = _(
 MISSING_LIBRARY = _("The package needs the library %(library)s, which is neither in the package nor installed.")
 
 
-def _interpolate(template: str, params: dict) -> str:
-    return str(template) % params
-
-
-# Formatting happens when the message is shown, so it comes out in the language of whoever reads it.
-_interpolate_lazy = lazy(_interpolate, str)
-
-
-class H5PPackageError(Exception):
+class H5PPackageError(PackageRefused):
     """An uploaded .h5p package is refused; ``message`` says why, ``code`` lets code and tests tell cases apart."""
-
-    def __init__(self, template: str | Promise, *, code: str, params: dict | None = None) -> None:
-        self.template = template
-        self.code = code
-        self.params = params or {}
-        self.message = _interpolate_lazy(template, self.params)
-        super().__init__(code)
-
-    def __str__(self) -> str:
-        return str(self.message)

@@ -4,14 +4,10 @@ An .h5p file is a zip archive that an editor uploads and that is later unpacked 
 served to learners, so every byte of it is untrusted. This module reads the zip's central directory
 and the few JSON files it must understand, never writes anything, and refuses the package when:
 
-- a name could land outside the extraction folder (zip slip): absolute paths, drive letters, ``..``,
-  backslashes (a separator on Windows), control characters, empty segments; or an entry is a
-  symbolic link, which could point anywhere once extracted;
-- it would unpack into far more than it weighs (zip bomb): too many entries, too many bytes in total
-  or in one entry, too high a compression ratio. Those sizes are the ones the central directory
-  declares; ``zipfile`` never yields more than the declared size of an entry (and then fails its
-  CRC check), and the JSON read here is read with a hard cap, so a lying header cannot exhaust memory;
-- two names differ only in letter case or Unicode form, so one would overwrite the other on some disks;
+- the zip archive itself is unsafe (``content.zipcheck``, shared with SCORM packages): zip slip
+  (absolute paths, drive letters, ``..``, backslashes, control characters, empty segments), symbolic
+  links, zip bombs (too many entries, too many bytes, too high a ratio, as the central directory declares
+  them; the JSON read here is read with a hard cap), names that clash in letter case or Unicode form;
 - a file is HTML, or of a type outside H5P's whitelist;
 - the H5P structure is broken: h5p.json, content/content.json, a library.json, a language file
   (``language/*.json``) that is not JSON, or a library the content needs that is neither in the
@@ -30,8 +26,6 @@ It is contained elsewhere, by serving packages from a sandboxed origin, not here
 import json
 import os
 import re
-import stat
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -39,11 +33,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import IO, NoReturn
 
-from django.template.defaultfilters import filesizeformat
-from django.utils.functional import lazy
-
 from content.h5p import exceptions as errors
 from content.h5p.exceptions import H5PPackageError
+from content.zipcheck import entries_check, zip_open
+from content.zipcheck import shown as _shown
+from content.zipcheck import size_label as _size
 
 CONTENT_EXTENSIONS = frozenset(
     "json png jpg jpeg gif bmp tif tiff svg eot ttf woff woff2 otf webm mp4 ogg mp3 m4a wav txt pdf rtf doc docx "
@@ -51,24 +45,14 @@ CONTENT_EXTENSIONS = frozenset(
 )
 LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css", "svg", "xml"}
 HTML_EXTENSIONS = frozenset({"html", "htm"})
-# H5P tools write deflate; other methods only widen what a crafted archive can ask of the decompressor.
-COMPRESSIONS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
-# Small entries cannot make a bomb, and tiny JSON or text files compress very well.
-RATIO_EXEMPT_BYTES = 64 * 1024
-ENCRYPTED_FLAG = 0x1
 MACHINE_NAME = re.compile(r"[\w.-]{1,255}", re.ASCII)  # H5P's own pattern
 VERSION = re.compile(r"\d{1,9}", re.ASCII)
 LANGUAGE_FILE = re.compile(r"[^/]+/language/[^/]+\.json", re.IGNORECASE)  # of a library, or content/language/
-DRIVE = re.compile(r"[A-Za-z]:")
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-SHOWN_NAME_CHARS = 200
 # The H5P core API that the player implements: h5p-standalone 3.8.2 (node_modules/h5p-standalone) bundles
 # the core with its theme stylesheets (h5p-theme, the Inter font), which came after core API 1.27, whose
 # H5PCore::$styles has no theme. A library whose library.json asks for a newer coreApi is refused.
 # tests/content/test_h5p_validation.py checks the bundle still looks like this when the player is upgraded.
 PLAYER_CORE_API = (1, 28)
-
-_size = lazy(filesizeformat, str)
 
 
 @dataclass(frozen=True)
@@ -170,26 +154,7 @@ def package_validate(
 
 
 def _zip_open(*, file) -> zipfile.ZipFile:
-    if hasattr(file, "seek"):
-        file.seek(0)
-    try:
-        if not zipfile.is_zipfile(file):
-            raise zipfile.BadZipFile
-        if hasattr(file, "seek"):
-            file.seek(0)
-        return zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-        raise H5PPackageError(errors.NOT_ZIP, code="not_zip") from exc
-
-
-def _shown(name: str) -> str:
-    """Return a name fit for a message: control characters escaped, length capped."""
-    escaped = CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", name)
-    return escaped if len(escaped) <= SHOWN_NAME_CHARS else escaped[:SHOWN_NAME_CHARS] + "…"
-
-
-def _fold(name: str) -> str:
-    return unicodedata.normalize("NFC", name).casefold()
+    return zip_open(file, error=H5PPackageError, not_zip=errors.NOT_ZIP)
 
 
 def _refuse(template, code: str, **params) -> NoReturn:
@@ -198,63 +163,7 @@ def _refuse(template, code: str, **params) -> NoReturn:
 
 def _entries_check(*, infos: list[zipfile.ZipInfo], limits: Limits) -> dict[str, zipfile.ZipInfo]:
     """Return the file entries by name, having refused from the central directory alone anything unsafe."""
-    if len(infos) > limits.max_files:
-        _refuse(errors.TOO_MANY_FILES, "too_many_files", count=len(infos), limit=limits.max_files)
-    files, seen = {}, set()
-    packed = 0
-    for info in infos:
-        # zipfile cuts a name at its first NUL; the original shows what other tools would make of it.
-        name, shown = info.orig_filename, _shown(info.orig_filename)
-        _name_check(name=name, shown=shown)
-        if _ignored(name.removesuffix("/"), folder=info.is_dir()):
-            continue  # never read nor extracted
-        if stat.S_ISLNK(info.external_attr >> 16):
-            _refuse(errors.SYMLINK, "symlink", name=shown)
-        if info.flag_bits & ENCRYPTED_FLAG:
-            _refuse(errors.ENCRYPTED_FILE, "encrypted", name=shown)
-        key = _fold(name.removesuffix("/"))
-        if key in seen:
-            _refuse(errors.DUPLICATE_NAME, "duplicate_name", name=shown)
-        seen.add(key)
-        if info.is_dir():
-            continue
-        if info.compress_type not in COMPRESSIONS:
-            _refuse(errors.UNSUPPORTED_COMPRESSION, "unsupported_compression", name=shown)
-        if info.file_size > limits.max_file_bytes:
-            _refuse(errors.FILE_TOO_LARGE, "file_too_large", name=shown, size=_size(info.file_size),
-                    limit=_size(limits.max_file_bytes))
-        if info.file_size >= RATIO_EXEMPT_BYTES and info.file_size > limits.max_ratio * info.compress_size:
-            _refuse(errors.FILE_RATIO, "file_ratio", name=shown, ratio=_ratio(info.file_size, info.compress_size),
-                    limit=f"{limits.max_ratio:g}")
-        files[name] = info
-        packed += info.compress_size
-    total = sum(info.file_size for info in files.values())
-    if total > limits.max_total_bytes:
-        _refuse(errors.PACKAGE_TOO_LARGE, "package_too_large", size=_size(total), limit=_size(limits.max_total_bytes))
-    if total >= RATIO_EXEMPT_BYTES and total > limits.max_ratio * packed:
-        _refuse(errors.PACKAGE_RATIO, "package_ratio", ratio=_ratio(total, packed), limit=f"{limits.max_ratio:g}")
-    # A file named like another file's folder cannot be extracted next to it.
-    folders = {_fold(name).rsplit("/", depth)[0] for name in files for depth in range(1, name.count("/") + 1)}
-    clash = next((name for name in files if _fold(name) in folders), None)
-    if clash is not None:
-        _refuse(errors.DUPLICATE_NAME, "duplicate_name", name=_shown(clash))
-    return files
-
-
-def _ratio(unpacked: int, packed: int) -> str:
-    return f"{unpacked / packed:.0f}" if packed else "∞"
-
-
-def _name_check(*, name: str, shown: str) -> None:
-    if CONTROL.search(name):
-        _refuse(errors.CONTROL_CHARACTER, "control_character", name=shown)
-    if "\\" in name:
-        _refuse(errors.BACKSLASH_PATH, "backslash_path", name=shown)
-    segments = name.removesuffix("/").split("/")  # a folder entry ends with one slash
-    if name.startswith("/") or DRIVE.match(name) or ".." in segments:
-        _refuse(errors.UNSAFE_PATH, "unsafe_path", name=shown)
-    if "" in segments or "." in segments:
-        _refuse(errors.MALFORMED_PATH, "malformed_path", name=shown)
+    return entries_check(infos=infos, limits=limits, error=H5PPackageError, refuse_hidden=False, ignored=_ignored)
 
 
 def _ignored(name: str, *, folder: bool = False) -> bool:

@@ -24,6 +24,7 @@ BLOCK_TYPES = {
     "video": {"title", "description", "film"},
     "knowledge_check": {"title", "instructions", "questions"},
     "h5p": {"activity", "introduction"},
+    "scorm": {"activity", "introduction"},
     "trainer_notes": {"timing", "steps", "materials"},
 }
 REQUIRED_PER_MODULE = {"text", "key_points", "case_study", "trainer_notes", "knowledge_check"}

@@ -201,6 +201,8 @@ H5P_RATE_LIMIT = int(os.environ.get("H5P_RATE_LIMIT", "120"))
 # Hosts the H5P player may play audio and video from (its media-src), e.g. "https://media.example.org", separated
 # by commas. None by default: the networks are closed, and packages carry their media.
 H5P_REMOTE_MEDIA_HOSTS = [host.strip() for host in os.environ.get("H5P_REMOTE_MEDIA_HOSTS", "").split(",") if host.strip()]
+# commits of the SCORM runtime a learner may send per minute (autocommit sends one every 15 seconds)
+SCORM_RATE_LIMIT = int(os.environ.get("SCORM_RATE_LIMIT", "120"))
 # password reset links asked for per e-mail address and minute (three times that per client address)
 PASSWORD_RESET_RATE_LIMIT = int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "3"))
 
@@ -236,12 +238,13 @@ STATICFILES_DIRS = [
     BASE_DIR / "lms" / "static",
     ("vendor/noto-sans", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans"),
     ("vendor/h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
+    ("vendor/scorm-again", BASE_DIR / "node_modules" / "scorm-again" / "dist"),
 ]
 STATIC_ROOT = BASE_DIR / "static_collected"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
-# Uploaded packages (H5P, later SCORM) are kept outside MEDIA_ROOT, where no media route or web server
+# Uploaded packages (H5P and SCORM) are kept outside MEDIA_ROOT, where no media route or web server
 # location serves them: only the token view does, sandboxed (see content/storage.py).
 PACKAGES_ROOT = Path(os.environ.get("PACKAGES_ROOT") or BASE_DIR / "var" / "packages")
 STORAGES = {

@@ -109,7 +109,8 @@ class Command(BaseCommand):
         provisions = course_seed.provisions_seed(locales=locales)
         termbase_seed(locales=locales)
         index = course_seed.course_index_seed(home=home, locales=locales)
-        packages = course_seed.h5p_packages_seed(locales=locales)
+        # H5P activities and SCORM packages, by the activity name that lesson blocks use
+        packages = {**course_seed.h5p_packages_seed(locales=locales), **course_seed.scorm_packages_seed(locales=locales)}
         tot = course_seed.tot_course_seed(index=index, locales=locales, provisions=provisions, packages=packages)
         refresher = course_seed.refresher_course_seed(index=index, tot=tot, locales=locales)
         editorial_setup(
