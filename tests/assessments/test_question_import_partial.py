@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 FILES = Path(__file__).parent / "files"
 MIXED = """::Elements::Which element is not required for a child victim? {=the means ~the act ~the purpose}
 
-::Year::When was the Protocol adopted? {#2000:0}
+::Year::The Protocol was adopted in {=2000 ~1990} and signed in {=Palermo ~Vienna}.
 
 // [id:M4-CONSENT] [tag:m4-consent]
 ::Consent::The consent of an adult victim is irrelevant once a means was used. {T}
@@ -66,12 +66,12 @@ def test_a_partly_supported_file_lists_what_it_skips_and_writes_nothing_before_c
     assert not Question.objects.exists()
     assert page.context["count"] == 2 and page.context["skipped"] == 2
     assert [(issue.index, issue.code) for issue in page.context["errors"]] == [
-        (2, "gift_numerical"),
+        (2, "gift_several_parts"),
         (4, "gift_unterminated"),
     ]
     html = page.content.decode()
     assert "Import the 2 supported questions and skip 2" in html
-    assert "Question 2 “Year” (line 3): numerical questions" in html
+    assert "Question 2 “Year” (line 3): it has more than one answer part" in html
     assert "Question 4 “Broken” (line 8): the answer part opened with {" in html
     assert "Import nothing" in html
 
@@ -120,7 +120,7 @@ def test_another_editor_cannot_confirm_someone_elses_import(client, editor):
 
 def test_a_file_whose_questions_all_fail_is_refused_and_writes_nothing(client, editor):
     client.force_login(editor)
-    response = upload(client, "::Year::When? {#2000}\n\n::Broken::What? {=one ~two\n")
+    response = upload(client, "::Year::When {=2000 ~1990} and where {=Palermo ~Vienna}?\n\n::Broken::What? {=one ~two\n")
     assert response.status_code == 400 and "token" not in response.context
     assert not Question.objects.exists()
 

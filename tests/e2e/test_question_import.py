@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 MIXED = """::Elements::Which element is not required for a child victim? {=the means ~the act ~the purpose}
 
-::Year::When was the Protocol adopted? {#2000:0}
+::Year::The Protocol was adopted in {=2000 ~1990} and signed in {=Palermo ~Vienna}.
 
 The questions below are on consent.
 
@@ -50,7 +50,7 @@ def test_the_editor_sees_what_is_skipped_and_confirms(admin_server, page, screen
     # in the editor's language; the codes say which problem each line is about
     skipped = page.locator("#import-skipped li")
     assert skipped.evaluate_all("nodes => nodes.map(n => [n.dataset.question, n.dataset.code])") == [
-        ["2", "gift_numerical"],
+        ["2", "gift_several_parts"],
         ["5", "gift_unterminated"],
     ]
     warnings = page.locator("#import-warnings li")
