@@ -48,6 +48,8 @@ def _items_for(roles: set[str], user) -> list[MenuItem]:
         items.append(MenuItem("tests", _("Tests"), f"{dashboard}#section-tests", (tests,)))
         certificates = reverse("trainers:my_certificates")
         items.append(MenuItem("certificates", _("Certificates"), certificates, (certificates,)))
+        glossary = reverse("courses:glossary")
+        items.append(MenuItem("glossary", _("Glossary"), glossary, (glossary,)))
     if roles & {Role.TRAINER, Role.COORDINATOR}:
         sessions = reverse("cascade:session_list")
         items.append(MenuItem("sessions", _("Sessions"), sessions, (sessions,)))

@@ -11,9 +11,11 @@ from lms.navigation import menu_items
 pytestmark = pytest.mark.django_db
 
 EXPECTED_MENU = {
-    "trainee": ["dashboard", "courses", "tests", "certificates"],
-    "trainer": ["dashboard", "courses", "tests", "certificates", "sessions", "calendar", "grading"],
-    "coordinator": ["dashboard", "courses", "tests", "certificates", "sessions", "approvals", "calendar", "ojt", "reports"],
+    "trainee": ["dashboard", "courses", "tests", "certificates", "glossary"],
+    "trainer": ["dashboard", "courses", "tests", "certificates", "glossary", "sessions", "calendar", "grading"],
+    "coordinator": [
+        "dashboard", "courses", "tests", "certificates", "glossary", "sessions", "approvals", "calendar", "ojt", "reports",
+    ],
     "manager": ["dashboard", "courses", "reports", "reach", "registry", "cohorts", "admin"],
     "editor": ["dashboard", "courses", "admin"],
 }
@@ -56,6 +58,7 @@ def test_a_trainee_sees_no_staff_sections(client, seeded):
 def test_the_current_section_is_marked(client, seeded):
     client.force_login(User.objects.get(username="coordinator"))
     for path, key in [
+        ("/en/learn/glossary/", "glossary"),
         ("/en/dashboard/", "dashboard"),
         ("/en/training/sessions/", "sessions"),
         ("/en/training/approvals/", "approvals"),
