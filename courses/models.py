@@ -18,6 +18,7 @@ from wagtail.url_routing import RouteResult
 from wagtail.search import index
 
 from content.blocks import LessonStreamBlock
+from content.panels import TranslationStatePanel
 from content.sanitize import sanitize_stored_richtext
 
 
@@ -162,6 +163,7 @@ class ModulePage(CachedRestrictionsMixin, Page):
             help_text=_("Reuse a lesson instead of copying it: learners' progress is shared."),
         ),
         FieldPanel("editor_note"),
+        TranslationStatePanel(),
     ]
 
     parent_page_types = ["courses.CoursePage"]
@@ -212,6 +214,7 @@ class LessonPage(CachedRestrictionsMixin, Page):
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
         FieldPanel("editor_note"),
+        TranslationStatePanel(),
     ]
 
     parent_page_types = ["courses.ModulePage"]
