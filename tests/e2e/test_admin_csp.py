@@ -107,3 +107,20 @@ def test_the_lesson_editor_shows_each_languages_translation_state(admin_server, 
             table.screenshot(path=str(screenshot(f"80-admin-translation-state-{width}")).replace(".png", "-panel.png"))
     finally:
         leave_the_admin(page, admin_server)
+
+
+def test_the_question_bank_lists_one_row_per_question_with_its_languages(admin_server, page, screenshot, axe_check):
+    from tests.assessments.bank import bank_load
+
+    bank_load()
+    log_in(page, admin_server, "editor")
+    try:
+        for width in (1366, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{admin_server.url}/admin/snippets/assessments/question/")
+            text = page.locator("main").inner_text()
+            assert "m1-single (en)" in text and "m1-single (ru)" not in text and "Türkmençe:" in text
+            axe_check(page, f"the question list at {width} px")
+            screenshot(f"80-admin-question-list-{width}")
+    finally:
+        leave_the_admin(page, admin_server)
