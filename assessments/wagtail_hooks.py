@@ -7,9 +7,13 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem as ListMenuItem
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets.button import Button
+from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
+
+from content.translation_state import translation_states
 
 from .admin_forms import QuestionAdminForm, QuestionDataPanel
 from .models import Assessment, Blueprint, Question
@@ -22,7 +26,22 @@ def _regrade_url(question) -> str:
     return reverse("wagtailsnippets_assessments_question:regrade", args=[question.pk])
 
 
+def _languages(question) -> str:
+    """The question's languages and their state, e.g. "Türkmençe: up to date · Русский: missing"."""
+    states = translation_states(question)
+    return " · ".join(f"{entry.name}: {entry.label}" for entry in states if entry.state != "source")
+
+
 class QuestionIndexView(IndexView):
+    """One row per question: the source-language version, with its translations' state in a column (a
+    language chosen in the locale filter lists that language's versions instead)."""
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        if not self.request.GET.get("locale"):
+            queryset = queryset.filter(locale=Locale.get_default())
+        return queryset
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if question_regrade.may_regrade(self.request.user):
@@ -45,8 +64,12 @@ class QuestionViewSet(SnippetViewSet):
     index_view_class = QuestionIndexView
     edit_view_class = QuestionEditView
     menu_label = _("Questions")
-    list_display = ["title", "kind", "module", "objective", "difficulty", "forms", "active"]
-    list_filter = ["locale", "kind", "module", "difficulty", "active"]
+    list_display = [
+        "title", "kind", "module", "objective", "difficulty", "forms",
+        BooleanColumn("active", label=Question._meta.get_field("active").verbose_name),
+        Column("languages", label=_("Translations"), accessor=_languages),
+    ]
+    list_filter = ["kind", "module", "difficulty", "active"]
     # no search_fields: the model's index (title and prompt) is searched whole; naming fields here makes the
     # SQLite backend look for a column "prompt" that its FTS5 table does not have (a 500 on every search)
     edit_handler = ObjectList(

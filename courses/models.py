@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from content.blocks import LessonStreamBlock
 from content.h5p.services import permissions_policy
+from content.panels import TranslationStatePanel
 from content.sanitize import sanitize_stored_richtext
 
 
@@ -166,6 +167,7 @@ class ModulePage(CachedRestrictionsMixin, Page):
             help_text=_("Reuse a lesson instead of copying it: learners' progress is shared."),
         ),
         FieldPanel("editor_note"),
+        TranslationStatePanel(),
     ]
 
     parent_page_types = ["courses.CoursePage"]
@@ -217,6 +219,7 @@ class LessonPage(CachedRestrictionsMixin, Page):
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
         FieldPanel("editor_note"),
+        TranslationStatePanel(),
     ]
 
     parent_page_types = ["courses.ModulePage"]

@@ -231,29 +231,54 @@ def _session_action_url(session) -> str:
     return reverse("cascade:session_detail", args=[session.pk])
 
 
-def _sessions_section(user, today) -> Section:
-    sessions, total = cascade_selectors.trainer_session_list(user=user, today=today)
-    items = []
-    for session in sessions:
-        item = Item(title=session.title, url=reverse("cascade:session_detail", args=[session.pk]),
-                    status=session.get_state_display(), facts=[session.venue])
-        if session.next_day:
-            item.dates.append((_("Next day"), session.next_day))
-        elif session.last_day:
-            item.dates.append((_("Last day"), session.last_day))
-        if session.next_action:
-            item.action_label = SESSION_ACTIONS[session.next_action]
-            item.action_url = _session_action_url(session)
-            item.status_kind = "warn"
-        items.append(item)
+def _session_item(session) -> Item:
+    item = Item(title=session.title, url=reverse("cascade:session_detail", args=[session.pk]),
+                status=session.get_state_display(), facts=[session.venue])
+    if session.next_day:
+        item.dates.append((_("Next day"), session.next_day))
+    elif session.last_day:
+        item.dates.append((_("Last day"), session.last_day))
+    if session.next_action:
+        item.action_label = SESSION_ACTIONS[session.next_action]
+        item.action_url = _session_action_url(session)
+        item.status_kind = "warn"
+    return item
+
+
+def _ended(session, today) -> bool:
+    """A session whose last day is over (a draft or returned one is still being prepared, whatever its dates)."""
+    return session.ends_at is not None and timezone.localdate(session.ends_at) < today and session.state not in (
+        State.DRAFT, State.RETURNED,
+    )
+
+
+UPCOMING_SHOWN = 6
+RECENT_SHOWN = 5
+
+
+def _sessions_sections(user, today) -> list[Section]:
+    """The trainer's sessions in two sections: upcoming (and being prepared), and recently ended (the report
+    to write first, then the latest); each with its next action."""
+    sessions, _total = cascade_selectors.trainer_session_list(user=user, today=today, limit=None)
+    upcoming = [session for session in sessions if not _ended(session, today)]
+    recent = [session for session in sessions if _ended(session, today)]
+    recent.sort(key=lambda session: (not session.next_action, -session.ends_at.timestamp(), -session.pk))
     section = Section(
         key="sessions",
-        title=_("My sessions"),
-        items=items,
-        more=_more(total, len(items)),
-        empty_text=_("You lead no current session. Schedule one from the list of sessions."),
+        title=_("Upcoming sessions"),
+        items=[_session_item(session) for session in upcoming[:UPCOMING_SHOWN]],
+        more=_more(len(upcoming), min(len(upcoming), UPCOMING_SHOWN)),
+        empty_text=_("You lead no upcoming session. Schedule one from the list of sessions."),
         links=[(reverse("cascade:session_list"), _("All sessions"))],
     )
+    sections = [section]
+    if recent:
+        sections.append(Section(
+            key="recent_sessions",
+            title=_("Recent sessions"),
+            items=[_session_item(session) for session in recent[:RECENT_SHOWN]],
+            more=_more(len(recent), min(len(recent), RECENT_SHOWN)),
+        ))
     if grading_selectors.may_grade(user=user):
         waiting = grading_selectors.grading_waiting_count(user=user)
         if waiting:
@@ -267,7 +292,7 @@ def _sessions_section(user, today) -> Section:
         else:
             section.lines.append(_("No answer is waiting for your grade."))
         section.links += [(reverse("grading:paper_forms"), _("Tests on paper")), (reverse("api_token"), _("API token"))]
-    return section
+    return sections
 
 
 # --- coordinators -----------------------------------------------------------------------------------------
@@ -404,7 +429,7 @@ def dashboard_sections(*, user) -> list[Section]:
     if people_selectors.user_sees_all_agencies(user=user) or Role.COORDINATOR in roles:
         sections.append(_approvals_section(user))
     if roles & {Role.TRAINER, Role.COORDINATOR}:
-        sections.append(_sessions_section(user, today))
+        sections += _sessions_sections(user, today)
     national = _national_section(user, today)
     if national is not None:
         sections.append(national)

@@ -5,7 +5,8 @@ processor, computed once per request); ``breadcrumb_trail`` turns a short descri
 (``"sessions", session, _("Roster")``) into the links of its breadcrumbs.
 
 Role checks use only ``user_roles`` (one query, kept on the user object), so the menu costs no query per
-item. A role's items link only pages that role may open (their views check the same roles).
+item. A role's items link only pages that role may open: where a view asks more than the role (a coordinator
+without an agency has no OJT and no reports), the menu asks the view's own permission function.
 """
 
 from dataclasses import dataclass
@@ -15,8 +16,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from courses.selectors import course_catalogue_url
+from lms.ojt.selectors import ojt_allowed
 from lms.people import selectors as people_selectors
 from lms.people.roles import Role
+from lms.reports.selectors import reports_allowed
 
 LEARNERS = {Role.TRAINEE, Role.TRAINER, Role.COORDINATOR}
 
@@ -31,8 +34,9 @@ class MenuItem:
     current: bool = False
 
 
-def _items_for(roles: set[str]) -> list[MenuItem]:
-    """The menu of someone holding ``roles`` (an account without any role is a learner), in display order."""
+def _items_for(roles: set[str], user) -> list[MenuItem]:
+    """The menu of ``user``, holding ``roles`` (an account without any role is a learner), in display order;
+    sections whose views ask more than the role are left out when the user may not open them."""
     learner = bool(roles & LEARNERS) or not roles
     dashboard = reverse("dashboard")
     items = [MenuItem("dashboard", _("Dashboard"), dashboard, (dashboard,))]
@@ -44,6 +48,8 @@ def _items_for(roles: set[str]) -> list[MenuItem]:
         items.append(MenuItem("tests", _("Tests"), f"{dashboard}#section-tests", (tests,)))
         certificates = reverse("trainers:my_certificates")
         items.append(MenuItem("certificates", _("Certificates"), certificates, (certificates,)))
+        glossary = reverse("courses:glossary")
+        items.append(MenuItem("glossary", _("Glossary"), glossary, (glossary,)))
     if roles & {Role.TRAINER, Role.COORDINATOR}:
         sessions = reverse("cascade:session_list")
         items.append(MenuItem("sessions", _("Sessions"), sessions, (sessions,)))
@@ -56,10 +62,10 @@ def _items_for(roles: set[str]) -> list[MenuItem]:
     if Role.TRAINER in roles:
         grading = reverse("grading:grading_queue")
         items.append(MenuItem("grading", _("Grading"), grading, (grading, reverse("grading:paper_forms"))))
-    if Role.COORDINATOR in roles:
+    if Role.COORDINATOR in roles and ojt_allowed(user=user):
         ojt = reverse("ojt:ojt_dashboard")
         items.append(MenuItem("ojt", _("OJT"), ojt, (ojt,)))
-    if roles & {Role.COORDINATOR, Role.MANAGER}:
+    if roles & {Role.COORDINATOR, Role.MANAGER} and reports_allowed(user=user):
         gain = reverse("reports:knowledge_gain")
         items.append(MenuItem("reports", _("Reports"), gain, (gain,)))
     if Role.MANAGER in roles:
@@ -85,7 +91,7 @@ def menu_items(*, user, path: str) -> list[MenuItem]:
     """The header menu of ``user`` on the page at ``path``, the current section marked."""
     if not user.is_authenticated:
         return []
-    items = _items_for(people_selectors.user_roles(user=user))
+    items = _items_for(people_selectors.user_roles(user=user), user=user)
     # the longest matching section wins (the dashboard's tests anchor, /trainers/ inside /trainers/cohorts/)
     matches = [item for item in items if _is_current(item, path)]
     current = max(matches, key=lambda item: max(len(s) for s in (item.url, *item.sections)), default=None)

@@ -2,8 +2,8 @@
 
 Sessions are scheduled, submitted, approved, delivered, reported or cancelled through the same services
 as on the web, by the demo trainers and their agencies' coordinators, so every page and figure of the
-demo comes from the rules themselves. A session is found again by its title and lead trainer: a second
-run adds nothing. Audit events are dated around the session's days so the history reads as it happened.
+demo comes from the rules themselves. Titles are in the session's language. A session is found again by its
+title (or its former English title, then renamed) and lead trainer: a second run adds nothing. Audit events are dated around the session's days so the history reads as it happened.
 """
 
 import json
@@ -57,6 +57,11 @@ def sessions_seed(*, course_key, pre=None, post=None, today=None) -> int:
     for row in data["sessions"]:
         lead = User.objects.get(username=row["lead"])
         if CascadeSession.objects.filter(title=row["title"], lead_trainer=lead).exists():
+            continue
+        # a demo database seeded before the titles were in the session's language: rename, add nothing
+        if row.get("title_en") and CascadeSession.objects.filter(title=row["title_en"], lead_trainer=lead).update(
+            title=row["title"]
+        ):
             continue
         agency = lead.profile.agency
         coordinator = _coordinator(agency.code)

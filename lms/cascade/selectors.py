@@ -222,10 +222,10 @@ def next_action(*, session, user, today) -> str:
     return ""
 
 
-def trainer_session_list(*, user, today=None, limit: int = 6) -> tuple[list, int]:
+def trainer_session_list(*, user, today=None, limit: int | None = 6) -> tuple[list, int]:
     """The sessions ``user`` leads or co-leads (``trained_by``) that are not cancelled and are upcoming,
     still being prepared, or ended within ``RECENT_DAYS`` — each with ``next_action`` — and how many
-    there are: two queries, the first ``limit`` by start.
+    there are: two queries, the first ``limit`` by start (all with ``limit=None``).
 
     The sessions with something to do come first, then by start."""
     today = today or timezone.localdate()

@@ -1,6 +1,7 @@
 """Load reference data and demo people from the readable files in ``data/``; safe to re-run."""
 
 import json
+from functools import cache
 from pathlib import Path
 
 from django.contrib.auth.models import Group, User
@@ -41,6 +42,17 @@ def reference_data_load() -> None:
         )
 
 
+@cache
+def _positions() -> dict:
+    return _read("positions.json")["positions"]
+
+
+def _position(english: str, language: str) -> str:
+    """A demo position in the person's own language (``data/positions.json``); English, or one without a
+    translation, as written."""
+    return _positions().get(english, {}).get(language, english) if english else ""
+
+
 def _person_save(row: dict, *, password: str | None) -> User:
     user, _created = User.objects.get_or_create(username=row["username"])
     user.first_name = row["first_name"]
@@ -60,7 +72,7 @@ def _person_save(row: dict, *, password: str | None) -> User:
             "agency": agency,
             "unit": TrainingUnit.objects.filter(agency=agency, code=row.get("unit")).first(),
             "region": Region.objects.filter(code=row.get("region")).first(),
-            "position": row.get("position", ""),
+            "position": _position(row.get("position", ""), row.get("language", "tk")),
             "gender": row.get("gender", ""),
             "language": row.get("language", "tk"),
         },

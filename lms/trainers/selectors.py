@@ -298,9 +298,28 @@ def may_manage(*, user) -> bool:
 
 
 def may_evaluate(*, user, certification: Certification) -> bool:
-    if user.is_superuser:
+    """Master trainers of the candidate's cohort record their evaluations; a programme manager records one
+    on a master trainer's behalf (naming them) or as the observer."""
+    if user.is_superuser or may_manage(user=user):
         return True
     return bool(certification.cohort_id) and certification.cohort.master_trainers.filter(pk=user.pk).exists()
+
+
+def evaluator_list(*, actor, certification: Certification) -> list:
+    """Whom the actor may name as the evaluator: a manager the cohort's master trainers and themself,
+    anyone else only themself (an empty list when they may not evaluate)."""
+    if not may_evaluate(user=actor, certification=certification):
+        return []
+    if not (actor.is_superuser or may_manage(user=actor)):
+        return [actor]
+    masters = []
+    if certification.cohort_id:
+        masters = list(
+            certification.cohort.master_trainers.select_related("profile", "profile__agency").order_by(
+                "last_name", "first_name", "username"
+            )
+        )
+    return masters + ([actor] if actor not in masters else [])
 
 
 def active_certification(*, user, on: date | None = None) -> Certification | None:

@@ -137,10 +137,12 @@ def candidate_nominate(*, actor, cohort: ToTCohort, user, today: date | None = N
 
 @transaction.atomic
 def evaluation_record(
-    *, actor, certification: Certification, taught_on: date, topic: str, scores: dict, feedback: str
+    *, actor, certification: Certification, taught_on: date, topic: str, scores: dict, feedback: str, evaluator=None
 ) -> PracticeTeachingEvaluation:
-    """Record a master trainer's rubric of a candidate's practice teaching (each criterion 1–5)."""
-    if not selectors.may_evaluate(user=actor, certification=certification):
+    """Record a master trainer's rubric of a candidate's practice teaching (each criterion 1–5). A programme
+    manager may record it for a master trainer of the cohort (``evaluator``) or as the observer."""
+    evaluator = evaluator or actor
+    if evaluator not in selectors.evaluator_list(actor=actor, certification=certification):
         raise errors.InvalidEvaluation(errors.NOT_A_MASTER_TRAINER)
     if certification.status != Status.CANDIDATE:
         raise errors.InvalidEvaluation(errors.NOT_A_CANDIDATE)
@@ -157,7 +159,7 @@ def evaluation_record(
     if not feedback:
         raise errors.InvalidEvaluation(errors.FEEDBACK_REQUIRED)
     evaluation = PracticeTeachingEvaluation.objects.create(
-        certification=certification, evaluator=actor, taught_on=taught_on, topic=topic.strip(), feedback=feedback, **values
+        certification=certification, evaluator=evaluator, taught_on=taught_on, topic=topic.strip(), feedback=feedback, **values
     )
     passed = selectors.evaluation_passed(evaluation=evaluation, programme=certification.programme)
     _event(
@@ -165,7 +167,7 @@ def evaluation_record(
         action=Action.EVALUATED,
         actor=actor,
         from_status=certification.status,
-        details={"evaluation": evaluation.pk, "mean": str(evaluation.mean), "passed": passed},
+        details={"evaluation": evaluation.pk, "evaluator": evaluator.pk, "mean": str(evaluation.mean), "passed": passed},
     )
     return evaluation
 

@@ -5,7 +5,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_forms import ProgrammeAdminForm
+from .admin_forms import CohortAdminForm, ProgrammeAdminForm
 from .models import CertificationProgramme, ToTCohort
 
 
@@ -45,7 +45,7 @@ class CohortViewSet(SnippetViewSet):
     list_display = ["title", "code", "starts_on", "ends_on", "language"]
     list_filter = ["language", "programme"]
     search_fields = ["title", "code", "venue"]
-    panels = [
+    edit_handler = ObjectList([
         FieldPanel("title"),
         FieldPanel("code"),
         FieldPanel("programme"),
@@ -53,7 +53,7 @@ class CohortViewSet(SnippetViewSet):
         FieldRowPanel([FieldPanel("venue"), FieldPanel("region"), FieldPanel("language")]),
         FieldPanel("master_trainers"),
         FieldRowPanel([FieldPanel("pre_test"), FieldPanel("post_test")]),
-    ]
+    ], base_form_class=CohortAdminForm)
 
 
 class TrainersGroup(SnippetViewSetGroup):

@@ -331,7 +331,7 @@ def pages() -> list[tuple[str, str]]:
             ("reach, CSV", f"{reach}?download=csv"),
             ("/api/v1/reports/reach/", reverse("api:reach")),
             ("dashboard", reverse("dashboard")),
-            ("OJT dashboard", reverse("cascade:ojt_dashboard")),
+            ("OJT dashboard", reverse("ojt:ojt_dashboard")),
         ]
 
 

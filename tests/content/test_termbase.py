@@ -230,3 +230,36 @@ def test_a_glossary_block_in_a_lesson_links_to_the_glossary():
         html = render_to_string("blocks/glossary_term.html", {"value": {"term": "Pida", "definition": "…"}})
         assert f'href="{reverse("courses:glossary")}"' in html
         assert reverse("courses:glossary").startswith("/tk/")
+
+
+def test_the_check_finds_a_deprecated_term_planted_in_an_h5p_activity_text(termbase):
+    import io
+
+    from content.h5p.services import h5p_package_create, h5p_package_delete
+    from tests.content.h5p_builders import package_bytes
+
+    content = {"intro": "Hereket, serişde we maksat", "questions": [{"text": "Haýsy täsir ediş serişdesi?"}]}
+    package = h5p_package_create(
+        upload=io.BytesIO(package_bytes(title="Üç element", content=content)), locale=Locale.objects.get(language_code="tk"),
+    )
+    try:
+        out = StringIO()
+        with pytest.raises(CommandError) as raised:
+            call_command("check_terms", "--only", "h5p", stdout=out)
+        assert raised.value.returncode == 1
+        findings = terminology_findings(kinds=["h5p"])
+        assert [(f.location, f.language, f.variant, f.preferred) for f in findings] == [
+            ("Üç element (content.json)", "tk", "serişde", "täsir ediş serişdesi")
+        ]
+        assert "h5p [tk] Üç element (content.json): «serişde» → «täsir ediş serişdesi»" in out.getvalue()
+    finally:
+        h5p_package_delete(package=package)
+
+
+def test_the_russian_curriculum_names_the_training_film_one_way():
+    """«Жертвы, а не преступники» only: the English title is a deprecated variant in Russian text."""
+    film = {entry["concept"]: entry for entry in loader.termbase()}["training-film"]
+    assert film["ru"]["deprecated"] == ["Victims not Villains"]
+    modules = loader.curriculum()["modules"]
+    russian = "\n".join(str({key: value for key, value in module["ru"].items() if key != "editor_note"}) for module in modules)
+    assert "Жертвы, а не преступники" in russian and "Victims not Villains" not in russian

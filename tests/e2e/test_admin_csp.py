@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from courses.models import LessonPage
+from tests.e2e.conftest import AXE_SOURCE
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -83,3 +84,43 @@ def test_dialogs_and_the_image_uploader_work_under_the_admin_policy(admin_server
     page.set_input_files("#fileupload", files=[{"name": "dot.png", "mimeType": "image/png", "buffer": png}])
     page.locator("#upload-list li.upload-success, #upload-list li.upload-failure").first.wait_for()
     screenshot("42-admin-image-upload")
+
+
+def test_the_lesson_editor_shows_each_languages_translation_state(admin_server, page, screenshot):
+    lesson = LessonPage.objects.get(slug="definitions-two", locale__language_code="en")
+    log_in(page, admin_server, "editor")
+    try:
+        for width in (1366, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{admin_server.url}/admin/pages/{lesson.pk}/edit/")
+            table = page.locator("[data-translation-state]")
+            table.scroll_into_view_if_needed()
+            rows = table.locator("tbody tr").evaluate_all("(rows) => rows.map((r) => r.dataset.language + ':' + r.dataset.state)")
+            assert sorted(rows) == ["en:source", "ru:up_to_date", "tk:up_to_date"], rows
+            # axe-core on the panel (Wagtail's own StreamField inputs of the editor have findings of their own)
+            if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+                page.evaluate(AXE_SOURCE.read_text())
+            found = page.evaluate("""async () => (await axe.run("[data-translation-state]", {resultTypes: ["violations"]}))
+                .violations.map((v) => ({id: v.id, impact: v.impact}))""")
+            assert not [v for v in found if v["impact"] in ("critical", "serious")], found
+            screenshot(f"80-admin-translation-state-{width}")
+            table.screenshot(path=str(screenshot(f"80-admin-translation-state-{width}")).replace(".png", "-panel.png"))
+    finally:
+        leave_the_admin(page, admin_server)
+
+
+def test_the_question_bank_lists_one_row_per_question_with_its_languages(admin_server, page, screenshot, axe_check):
+    from tests.assessments.bank import bank_load
+
+    bank_load()
+    log_in(page, admin_server, "editor")
+    try:
+        for width in (1366, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{admin_server.url}/admin/snippets/assessments/question/")
+            text = page.locator("main").inner_text()
+            assert "m1-single (en)" in text and "m1-single (ru)" not in text and "Türkmençe:" in text
+            axe_check(page, f"the question list at {width} px")
+            screenshot(f"80-admin-question-list-{width}")
+    finally:
+        leave_the_admin(page, admin_server)

@@ -44,12 +44,8 @@ def candidate_server(live_server):
         assessment=post, user=trainee, state=Attempt.State.SUBMITTED, language="tk", submitted_at=timezone.now(),
         score=Decimal(9), max_score=Decimal(10), passed=True,
     )
-    services.evaluation_record(
-        actor=master, certification=candidate, taught_on=today, topic="Module 3",
-        scores={"content_accuracy": 4, "victim_centred_language": 5, "facilitation": 4, "time_management": 4, "use_of_manual": 4},
-        feedback="Clear and victim-centred.",
-    )
     live_server.candidate = candidate
+    live_server.master = master
     return live_server
 
 
@@ -61,18 +57,48 @@ def _login(page, server, username, language):
         page.locator("main button[type=submit]").click()
 
 
-def test_a_manager_certifies_and_the_trainer_downloads_the_certificate(candidate_server, browser, screenshot, page):
+def test_a_manager_certifies_and_the_trainer_downloads_the_certificate(candidate_server, browser, screenshot, page, axe_check):
     candidate = candidate_server.candidate
     # the programme manager, in Russian
     _login(page, candidate_server, "manager", "ru")
     page.goto(f"{candidate_server.url}/ru/trainers/certifications/{candidate.pk}/")
+    # the practice teaching is not evaluated yet: "Certify" is disabled, the missing requirement beside it
+    assert page.locator("#requirements [data-met=no]").count() == 1
+    assert page.locator("#decision button[value=grant]").is_disabled()
+    assert "Ещё не выполнено" in page.locator("#unmet-requirements").inner_text()
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        axe_check(page, f"certification page at {width} px")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        screenshot(f"40-certify-blocked-ru-{width}")
+    # the manager records the master trainer's evaluation, naming them from a list of names
+    page.locator("a[href$='/evaluate/']").click()
+    page.wait_for_load_state()
+    master = candidate_server.master
+    options = page.locator("#id_evaluator option").all_inner_texts()
+    assert any(option.startswith(master.get_full_name()) for option in options), options
+    page.select_option("#id_evaluator", str(master.pk))
+    for name, score in {"content_accuracy": 4, "victim_centred_language": 5, "facilitation": 4, "time_management": 4, "use_of_manual": 4}.items():
+        page.check(f"input[name={name}][value='{score}']")
+    page.fill("#id_topic", "Модуль 3")
+    page.fill("#id_feedback", "Чётко, с ориентацией на потерпевших.")
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        axe_check(page, f"evaluation form at {width} px")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        screenshot(f"40-evaluate-ru-{width}")
+    with page.expect_navigation():
+        page.locator("#evaluation button[type=submit]").click()
+    assert candidate.evaluations.get().evaluator == master
     assert page.locator("#requirements [data-met=no]").count() == 0
     with page.expect_navigation():
         page.locator("#decision button[value=grant]").click()
     assert page.locator("[data-status]").get_attribute("data-status") == "certified"
-    screenshot("40-certified-ru")
     certification = Certification.objects.get(pk=candidate.pk)
     assert certification.number and certification.valid_until > timezone.localdate()
+    message = page.locator(".messages, [role=status]").first.inner_text()
+    assert f"Сертифицирован: {certification.number}, действителен до" in message, message
+    screenshot("40-certified-ru")
 
     # the new trainer, in Turkmen, in a browser of their own
     context = browser.new_context(locale="tk-TM", accept_downloads=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from assessments.models import Assessment, Attempt
 from courses.models import CourseCompletion, CoursePage, Enrolment
 from lms.cascade import services
-from lms.cascade.models import SessionDay
+from lms.cascade.models import CascadeSession, SessionDay
 from lms.cascade.services import Day
 from lms.trainers.models import Certification, CertificationProgramme
 
@@ -37,6 +37,9 @@ def dashboard_server(live_server):
         certified_on=today - timedelta(days=700), valid_until=today + timedelta(days=40),
     )
 
+    def now_minus(**delta):
+        return timezone.now() - timedelta(**delta)
+
     def session(title, days_ahead, *, approve=True):
         made = services.session_schedule(
             actor=trainer, title=title, course_key=tot.translation_key, modules=[1],
@@ -53,6 +56,11 @@ def dashboard_server(live_server):
     services.participant_add(actor=trainer, session=running, user=trainee)
     upcoming = session("Pidalar bilen gepleşik geçirmek", 12)
     services.participant_add(actor=trainer, session=upcoming, user=trainee)
+    ended = session("Pidalary jezalandyrmazlyk ýörelgesi", 2)
+    SessionDay.objects.filter(session=ended).update(date=today - timedelta(days=6))
+    CascadeSession.objects.filter(pk=ended.pk).update(
+        state=CascadeSession.State.DELIVERED, starts_at=now_minus(days=6, hours=8), ends_at=now_minus(days=6, hours=4),
+    )
     session("Kanunçylyk: Palermo teswirnamasy", 20, approve=False)
     services.session_submit(actor=trainer, session=session("Halkara hyzmatdaşlyk", 30, approve=False))
     now = timezone.now()
@@ -102,6 +110,11 @@ def test_each_role_sees_what_to_do_next_on_a_phone_and_a_desktop(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     axe_check(page, f"the {username}'s dashboard at 390 px")
     page.screenshot(path=str(SCREENSHOTS / f"70-dashboard-{username}-390.png"), full_page=True)
+    if username == "trainer":
+        sections = page.locator("[data-section]").evaluate_all("(nodes) => nodes.map((n) => n.dataset.section)")
+        assert sections[:2] == ["sessions", "recent_sessions"]
+        assert "Pidalary jezalandyrmazlyk" in page.locator("#section-recent_sessions").inner_text()
+        assert "Pidalary jezalandyrmazlyk" not in page.locator("#section-sessions").inner_text()
     if username == "coordinator":
         with page.expect_navigation():
             page.locator("#section-approvals button[value=approve]").first.click()

@@ -87,3 +87,25 @@ def test_on_a_desktop_the_menu_is_a_bar(seeded_server, browser):
         _shot(page, "nav-1366-reach")
     finally:
         context.close()
+
+
+def test_a_learner_reaches_the_glossary_from_the_menu(seeded_server, browser, axe_check):
+    for width, height in ((1366, 900), (390, 844)):
+        context, page = _page(browser, width, height)
+        try:
+            _log_in(page, seeded_server, "trainee")
+            if width < 600:
+                page.locator("details.site-menu summary").click()
+                nav = page.locator("details.site-menu .site-nav")
+            else:
+                nav = page.locator(".site-bar")
+            nav.get_by_role("link", name="Glossary").click()
+            page.wait_for_url("**/en/learn/glossary/")
+            assert page.evaluate(NO_SIDEWAYS_SCROLL)
+            if width < 600:
+                page.locator("details.site-menu summary").click()
+            assert page.locator('a[data-menu="glossary"][aria-current="page"]:visible').count() == 1
+            axe_check(page, f"the glossary at {width} px")
+            _shot(page, f"nav-{width}-glossary")
+        finally:
+            context.close()

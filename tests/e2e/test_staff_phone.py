@@ -58,7 +58,49 @@ def staff_server(live_server):
         services.participant_add(actor=trainer, session=session, user=User.objects.get(username=username))
         for username in ENROLLED
     ]
+    live_server.extra_pages = _grading_paper_and_report(trainer, session, places, programme, today)
     return live_server, session, certification, places
+
+
+def _grading_paper_and_report(trainer, session, places, programme, today):
+    """An open answer of the session's participant to grade, a paper form to enter, and a delivered
+    session whose report the trainer writes: the pages of those three jobs."""
+    from assessments import services as assessment_services
+    from assessments.models import Answer, Assessment, AssessmentItem, Question
+    from lms.cascade.models import CascadeSession
+    from tests.assessments.bank import bank_load
+
+    bank_load()
+    essay = Assessment.objects.create(slug="phone-essay", title_en="Written task", purpose="exam", published=True)
+    rubric = Question.objects.get(key="m2-rubric", locale__language_code="en")
+    AssessmentItem.objects.create(assessment=essay, question_key=rubric.translation_key)
+    learner = places[0].user
+    attempt = assessment_services.attempt_start(user=learner, assessment=essay, language="en")
+    assessment_services.answer_save(
+        user=learner, attempt_id=attempt.pk, position=1,
+        response="The request names the central authority, the facts of the case and the assistance sought.",
+    )
+    assessment_services.attempt_submit(attempt_id=attempt.pk, user=learner)
+    answer = Answer.objects.get(attempt=attempt)
+    paper_test = Assessment.objects.create(slug="phone-paper", title_en="Pre-test on paper", purpose="pre", published=True)
+    for position, key in enumerate(["m1-single", "m1-multiple", "m1-truefalse", "m1-short"], start=1):
+        question = Question.objects.get(key=key, locale__language_code="en")
+        AssessmentItem.objects.create(assessment=paper_test, question_key=question.translation_key, position=position)
+    form = assessment_services.paper_form_create(assessment=paper_test, language="en", user=trainer)
+    delivered = services.session_schedule(
+        actor=trainer, title=TITLE + " — delivered", course_key=programme.course_key, modules=[3],
+        days=[Day(today + timedelta(days=2), time(9), time(17))], venue=VENUE, capacity=12, language="tk",
+    )
+    CascadeSession.objects.filter(pk=delivered.pk).update(
+        state=CascadeSession.State.DELIVERED, starts_at=timezone.now() - timedelta(days=2, hours=8),
+        ends_at=timezone.now() - timedelta(days=2),
+    )
+    with translation.override("en"):
+        return {
+            "grade-answer": reverse("grading:grade_answer", args=[answer.pk]),
+            "paper-enter": reverse("grading:paper_enter", args=[form.code]),
+            "report-write": reverse("cascade:session_report", args=[delivered.pk]),
+        }
 
 
 def _login(context, server, username):
@@ -128,13 +170,14 @@ def test_no_staff_page_scrolls_sideways_on_a_phone_or_a_desktop(staff_server, br
     context = browser.new_context(locale="en-GB", viewport=PHONE)
     try:
         page = _login(context, server, username)
-        pages = _pages(session, certification)
+        pages = {**_pages(session, certification), **server.extra_pages}
         assert _overflows(page, server, pages, PHONE, axe_check) == []
         assert _overflows(page, server, pages, DESKTOP) == []
         if username == "trainer":
             SCREENSHOTS.mkdir(exist_ok=True)
             page.set_viewport_size(PHONE)
-            for name in ("session-detail", "calendar-month", "calendar-week", "roster", "sessions"):
+            for name in ("session-detail", "calendar-month", "calendar-week", "roster", "sessions", "grade-answer",
+                         "paper-enter", "report-write"):
                 page.goto(server.url + pages[name])
                 page.screenshot(path=str(SCREENSHOTS / f"70-phone-{name}.png"), full_page=True)
         if username == "manager":

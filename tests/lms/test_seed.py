@@ -35,9 +35,22 @@ def test_seed_twice_gives_the_same_counts(django_capture_on_commit_callbacks):
     assert mail.outbox == []
     assert "notices that the demo's events would have e-mailed were not sent" in output.getvalue()
     assert "Subject:" not in output.getvalue()
+    # session titles are in the session's language; a database seeded with the English titles is renamed
+    import json
+
+    from lms.cascade.seed import DATA_FILE
+
+    rows = json.loads(DATA_FILE.read_text(encoding="utf-8"))["sessions"]
+    titles = dict(CascadeSession.objects.values_list("title", "language"))
+    assert all(titles.get(row["title"]) == row["language"] for row in rows)
+    assert not any(row["title_en"] in titles for row in rows)
+    older = rows[0]
+    CascadeSession.objects.filter(title=older["title"]).update(title=older["title_en"])
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", verbosity=0)
     assert counts() == first
+    assert CascadeSession.objects.filter(title=older["title"]).count() == 1
+    assert not CascadeSession.objects.filter(title=older["title_en"]).exists()
     assert first["Agency"] == 12
     assert first["Region"] == 6
     assert first["Locale"] == 3

@@ -133,3 +133,76 @@ def test_the_cohort_page_costs_the_same_queries_for_more_candidates(client, coho
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_a_manager_records_an_evaluation_naming_the_master_trainer_by_name(client, cohort, candidate_a, manager):
+    master = cohort.master_trainers.get()
+    master.first_name, master.last_name = "Maral", "Annaýewa"
+    master.save()
+    client.force_login(manager)
+    url = reverse("trainers:evaluation_create", args=[candidate_a.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    labels = [label for _value, label in page.context["form"].fields["evaluator"].choices]
+    assert labels[0].startswith("Maral Annaýewa") and not any(label.startswith("master") for label in labels)
+    # someone who is not a master trainer of the cohort cannot be named
+    outsider = person(username="outsider", roles=[Role.TRAINER], agency=None)
+    data = {**GOOD, "taught_on": "2026-11-20", "topic": "Module 3", "feedback": "Good use of the case."}
+    assert client.post(url, {**data, "evaluator": outsider.pk}).status_code == 400
+    assert not candidate_a.evaluations.exists()
+    assert client.post(url, {**data, "evaluator": master.pk}).status_code == 302
+    evaluation = candidate_a.evaluations.get()
+    assert evaluation.evaluator == master
+    assert candidate_a.events.get(action="evaluated").actor == manager
+
+
+def test_certify_is_disabled_with_the_missing_requirements_and_success_names_number_and_validity(
+    client, cohort, candidate_a, manager
+):
+    client.force_login(manager)
+    url = reverse("trainers:certification_detail", args=[candidate_a.pk])
+    html = client.get(url).content.decode()
+    button = html[html.index('value="grant"'):]
+    assert button.split(">", 1)[0].endswith("disabled") or " disabled" in button.split(">", 1)[0]
+    missing = html[html.index('id="unmet-requirements"'):]
+    missing = missing[: missing.index("</div>")]
+    assert "ToT course completed" in missing and "Not evaluated yet" in missing
+    CourseCompletion.objects.create(user=candidate_a.user, course_key=cohort.programme.course_key)
+    from tests.trainers.test_services import _attempt
+
+    _attempt(candidate_a.user, cohort.post_test, score=8, passed=True)
+    services.evaluation_record(
+        actor=cohort.master_trainers.get(), certification=candidate_a, taught_on=timezone.localdate(),
+        topic="M1", scores={k: int(v) for k, v in GOOD.items()}, feedback="Good.",
+    )
+    html = client.get(url).content.decode()
+    assert 'id="unmet-requirements"' not in html and " disabled" not in html[html.index('value="grant"'):].split(">", 1)[0]
+    response = client.post(url, {"decision": "grant"}, follow=True)
+    candidate_a.refresh_from_db()
+    from django.utils.formats import date_format
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [f"Certified: {candidate_a.number}, valid until {date_format(candidate_a.valid_until, 'DATE_FORMAT')}"]
+
+
+def test_the_evaluation_date_is_offered_in_the_form_a_date_input_reads(client, cohort, candidate_a, manager):
+    client.force_login(manager)
+    html = client.get("/ru" + reverse("trainers:evaluation_create", args=[candidate_a.pk])[3:]).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html
+
+
+def test_the_cohort_admin_names_master_trainers_by_name_among_trainers_only(client, cohort, manager, agency_a):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    trainer = person(username="tr.name", roles=[Role.TRAINER], agency=agency_a, first_name="Aýna", last_name="Orazowa")
+    trainee = person(username="just.a.trainee", roles=[Role.TRAINEE], agency=agency_a)
+    client.force_login(admin)
+    response = client.get(reverse("wagtailsnippets_trainers_totcohort:edit", args=[cohort.pk]))
+    assert response.status_code == 200
+    labels = [label for _value, label in response.context["form"].fields["master_trainers"].choices]
+    assert any(label.startswith("Aýna Orazowa — ") for label in labels)
+    from lms.trainers.forms import person_label
+
+    assert person_label(cohort.master_trainers.get()) in labels  # the cohort's master trainer stays listed
+    assert person_label(trainee) not in labels and len(labels) == 3  # the trainer, the master, the manager

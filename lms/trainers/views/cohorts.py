@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -86,6 +87,16 @@ def _certification(request, pk) -> Certification:
         raise Http404 from None
 
 
+def _decision_message(certification: Certification, action) -> str:
+    """Say what the decision did: the number and validity of a (re)certification, else the new status."""
+    if action in (Action.CERTIFIED, Action.RECERTIFIED):
+        facts = {"number": certification.number, "date": date_format(certification.valid_until, "DATE_FORMAT")}
+        if action == Action.RECERTIFIED:
+            return _("Recertified: %(number)s, valid until %(date)s") % facts
+        return _("Certified: %(number)s, valid until %(date)s") % facts
+    return _("The certification is now “%(status)s”.") % {"status": certification.get_status_display()}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def certification_detail(request, pk):
@@ -96,17 +107,17 @@ def certification_detail(request, pk):
         decision = DECISIONS.get(request.POST.get("decision", ""))
         if decision is None or not is_manager:
             raise Http404
-        _action, service, needs_reason, _label = decision
+        action, service, needs_reason, _label = decision
         if form.is_valid():
             try:
                 if needs_reason:
-                    service(actor=request.user, certification=certification, reason=form.cleaned_data["reason"])
+                    done = service(actor=request.user, certification=certification, reason=form.cleaned_data["reason"])
                 else:
-                    service(actor=request.user, certification=certification)
+                    done = service(actor=request.user, certification=certification)
             except TrainersError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("The certification is updated."))
+                messages.success(request, _decision_message(done, action))
                 return redirect("trainers:certification_detail", pk=certification.pk)
         certification = _certification(request, pk)
     candidate = certification.status == Certification.Status.CANDIDATE
@@ -116,11 +127,14 @@ def certification_detail(request, pk):
     if is_manager:
         for value, (action, _service, needs_reason, label) in DECISIONS.items():
             if status in services.TRANSITIONS[action][0]:
-                actions.append({"value": value, "label": label, "needs_reason": needs_reason})
+                # certifying waits for every requirement: the button is disabled with the missing ones beside it
+                blocked = value in ("grant", "recertify") and not selectors.requirements_met(requirements)
+                actions.append({"value": value, "label": label, "needs_reason": needs_reason, "blocked": blocked})
     context = {
         "certification": certification,
         "requirements": requirements,
         "all_met": selectors.requirements_met(requirements),
+        "unmet": [requirement for requirement in requirements if not requirement.met],
         "evaluations": certification.evaluations.select_related("evaluator"),
         "events": selectors.event_list(certification=certification),
         "actions": actions,
@@ -135,9 +149,10 @@ def certification_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def evaluation_create(request, pk):
     certification = _certification(request, pk)
-    if not selectors.may_evaluate(user=request.user, certification=certification):
+    evaluators = selectors.evaluator_list(actor=request.user, certification=certification)
+    if not evaluators:
         raise Http404
-    form = EvaluationForm(request.POST or None)
+    form = EvaluationForm(request.POST or None, evaluators=evaluators)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -148,6 +163,7 @@ def evaluation_create(request, pk):
                 topic=data["topic"],
                 scores={name: data[name] for name in EvaluationForm.CRITERIA},
                 feedback=data["feedback"],
+                evaluator=data.get("evaluator"),
             )
         except TrainersError as error:
             form.add_error(None, error.message)
