@@ -13,7 +13,7 @@ from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from content.translation_state import translation_states
+from content.translation_state import translation_states, translation_states_many
 
 from .admin_forms import QuestionAdminForm, QuestionDataPanel
 from .models import Assessment, Blueprint, Question
@@ -28,13 +28,23 @@ def _regrade_url(question) -> str:
 
 def _languages(question) -> str:
     """The question's languages and their state, e.g. "Türkmençe: up to date · Русский: missing"."""
-    states = translation_states(question)
+    states = getattr(question, "_translation_states", None)
+    if states is None:
+        states = translation_states(question)
     return " · ".join(f"{entry.name}: {entry.label}" for entry in states if entry.state != "source")
 
 
 class QuestionIndexView(IndexView):
     """One row per question: the source-language version, with its translations' state in a column (a
     language chosen in the locale filter lists that language's versions instead)."""
+
+    def get_table(self, object_list):
+        # the Translations column's states for the whole page at once (a few queries, not a few per row)
+        rows = list(object_list)
+        states = translation_states_many(rows)
+        for question in rows:
+            question._translation_states = states.get(question.pk, [])
+        return super().get_table(rows)
 
     def get_base_queryset(self):
         queryset = super().get_base_queryset()

@@ -68,25 +68,52 @@ def _translate_url(source) -> str:
 def translation_states(instance) -> list[LanguageState]:
     """One entry per language of the site, in ``settings.LANGUAGES`` order: the source, then each
     translation's state with the link to its editor (or, when missing, to start it)."""
-    from wagtail_localize.models import Translation, TranslationSource
-
     if instance.pk is None:
         return []
+    return translation_states_many([instance])[instance.pk]
+
+
+def translation_states_many(instances) -> dict[int, list[LanguageState]]:
+    """``translation_states`` of many pages or snippets of one model at once (a listing's rows), by primary
+    key, in a fixed number of queries whatever their number."""
+    from wagtail_localize.models import Translation, TranslationSource
+
+    instances = [instance for instance in instances if instance.pk is not None]
+    if not instances:
+        return {}
+    model = type(instances[0])
     names = dict(settings.LANGUAGES)
     locales = {locale.language_code: locale for locale in Locale.objects.all()}
-    source = TranslationSource.objects.filter(object_id=instance.translation_key).select_related("locale").order_by(
-        "-last_updated_at"
-    ).first()
-    source_language = source.locale.language_code if source else Locale.get_default().language_code
-    source_instance = instance.get_translation_or_none(locales[source_language]) if source_language in locales else None
+    keys = {instance.translation_key for instance in instances}
+    sources = {}
+    for source in TranslationSource.objects.filter(object_id__in=keys).select_related("locale").order_by(
+        "last_updated_at"
+    ):
+        sources[source.object_id] = source  # the latest wins
+    siblings = model.objects.filter(translation_key__in=keys)
+    if any(field.name == "latest_revision" for field in model._meta.get_fields()):
+        siblings = siblings.select_related("latest_revision")
+    versions = {(sibling.translation_key, sibling.locale_id): sibling for sibling in siblings}
+    syncs = {
+        (translation.source_id, translation.target_locale_id): translation
+        for translation in Translation.objects.filter(source__in=list(sources.values()))
+    }
+    default_language = Locale.get_default().language_code
+    return {
+        instance.pk: _states(instance, sources.get(instance.translation_key), locales, versions, syncs, names,
+                             default_language)
+        for instance in instances
+    }
+
+
+def _states(instance, source, locales, versions, syncs, names, default_language) -> list[LanguageState]:
+    key = instance.translation_key
+    source_language = source.locale.language_code if source else default_language
+    source_instance = None
+    if source_language in locales:
+        source_instance = versions.get((key, locales[source_language].pk))
     source_instance = source_instance or instance
     changed = _changed_at(source_instance)
-    syncs = {}
-    if source is not None:
-        syncs = {
-            translation.target_locale_id: translation
-            for translation in Translation.objects.filter(source=source)
-        }
     states = []
     for code, _name in settings.LANGUAGES:
         locale = locales.get(code)
@@ -96,13 +123,13 @@ def translation_states(instance) -> list[LanguageState]:
         if code == source_language:
             states.append(LanguageState(code, name, SOURCE, _edit_url(source_instance), changed))
             continue
-        translated = instance.get_translation_or_none(locale)
+        translated = versions.get((key, locale.pk))
         if translated is None:
             states.append(LanguageState(code, name, MISSING, _translate_url(source_instance)))
             continue
         state = UP_TO_DATE
         if source is not None:
-            applied = getattr(syncs.get(locale.pk), "destination_last_updated_at", None)
+            applied = getattr(syncs.get((source.pk, locale.pk)), "destination_last_updated_at", None)
             if (changed is not None and changed > source.last_updated_at) or (
                 applied is not None and applied < source.last_updated_at
             ):
