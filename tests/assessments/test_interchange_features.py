@@ -138,15 +138,19 @@ def moodle_features():
     return questions_from_moodle_xml((FILES / "moodle_features.xml").read_bytes())
 
 
-def test_moodle_features_file_refuses_cloze_and_numerical_per_question(moodle_features):
-    assert codes(moodle_features.errors) == [(3, "unsupported_type"), (4, "cloze"), (5, "unsupported_type")]
+def test_moodle_features_file_refuses_cloze_per_question_and_imports_numerical(moodle_features):
+    assert codes(moodle_features.errors) == [(3, "unsupported_type"), (4, "cloze")]
     assert "embedded answers (Cloze) questions are not supported yet" in str(moodle_features.errors[1])
-    assert "“numerical” is not supported" in str(moodle_features.errors[2])
-    assert [q["name"] for q in moodle_features.questions] == ["Room in a photograph", "Old image", "Old image without data"]
+    assert [q["name"] for q in moodle_features.questions] == [
+        "Room in a photograph", "Old image", "Year of the Protocol", "Old image without data",
+    ]
+    assert moodle_features.questions[2]["kind"] == "numerical"
 
 
 def test_moodle_categories_become_tags_until_the_next_category(moodle_features):
-    assert [q["tags"] for q in moodle_features.questions] == [["m4-indicators", "photo"], ["m4-indicators"], []]
+    assert [q["tags"] for q in moodle_features.questions] == [
+        ["m4-indicators", "photo"], ["m4-indicators"], ["m4-indicators"], [],
+    ]
 
 
 def test_moodle_idnumber_is_the_id(moodle_features):
