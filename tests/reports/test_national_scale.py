@@ -160,3 +160,43 @@ def test_the_learners_csv_reads_no_answer(client, cascade, manager):  # noqa: F8
     assert response.streaming
     body = response.getvalue()
     assert body.decode("utf-8-sig").count("\n") == 1 + 4  # the header and four learners' pairs
+
+
+def _count(client, url, query=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, query or {})
+        response.getvalue()  # a streamed body is read too
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_query_counts_of_the_downloads_and_the_registry_do_not_grow(client, cascade, manager, agency_b):  # noqa: F811
+    from datetime import timedelta
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from tests.trainers.test_registry import certify
+
+    cohort, session = cascade
+    lead = User.objects.get(username="lead.b")
+    certify(lead, cohort.programme, cohort=cohort)
+    CascadeSession.objects.filter(pk=session.pk).update(state=CascadeSession.State.REPORTED)
+    client.force_login(manager)
+    gain = reverse("reports:knowledge_gain")
+    pages = [(gain, {"download": "csv"}), (gain, {"download": "xlsx"}), (reverse("trainers:registry"), {}),
+             (reverse("trainers:registry_export"), {})]
+    for url, query in pages:
+        _count(client, url, query)  # warm
+    before = [_count(client, url, query) for url, query in pages]
+    # a second reported session of the same trainer, with four more participants and their tests
+    other = CascadeSession.objects.get(pk=session.pk)
+    other.pk, other.title = None, "Second"
+    other.starts_at, other.ends_at = timezone.now() - timedelta(days=8), timezone.now() - timedelta(days=7)
+    other.save()
+    for number in range(4):
+        learner = person(username=f"more{number}", roles=[Role.TRAINEE], agency=agency_b)
+        take(learner, cohort.pre_test, right=0, days_ago=9)
+        take(learner, cohort.post_test, right=2, days_ago=6)
+        SessionParticipant.objects.create(session=other, user=learner)
+    assert [_count(client, url, query) for url, query in pages] == before
