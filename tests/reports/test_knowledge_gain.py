@@ -13,7 +13,7 @@ from assessments import services
 from assessments.models import Assessment, AssessmentItem, Attempt, Question
 from lms.people.roles import Role
 from tests.assessments.bank import bank_load
-from tests.factories import person
+from tests.factories import CascadeSessionFactory, person
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def cascade(results, agency_a, agency_b):
     of MIA with the same tests, b2's pre-test too early for the session's window."""
     from django.contrib.auth.models import User
 
-    from lms.cascade.models import CascadeSession, SessionParticipant
+    from lms.cascade.models import SessionParticipant
     from lms.trainers.models import Certification, CertificationProgramme, ToTCohort
 
     pre, post = results
@@ -152,9 +152,9 @@ def cascade(results, agency_a, agency_b):
     for name in ("a1", "a2"):
         Certification.objects.create(user=User.objects.get(username=name), programme=programme, cohort=cohort)
     lead = person(username="lead.b", roles=[Role.TRAINER], agency=agency_b)
-    session = CascadeSession.objects.create(
-        title="Victim identification", course_key=programme.course_key, modules=[1], lead_trainer=lead,
-        agency=agency_b, language="en", venue="Ashgabat", capacity=10, state="delivered",
+    session = CascadeSessionFactory(
+        title="Victim identification", course_key=programme.course_key, lead_trainer=lead, agency=agency_b,
+        language="en", capacity=10, state="delivered", make_days=False,
         starts_at=timezone.now() - timedelta(days=5), ends_at=timezone.now() - timedelta(days=4),
         pre_test=pre, post_test=post,
     )

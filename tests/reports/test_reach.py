@@ -20,14 +20,14 @@ from django.utils import timezone, translation
 
 from assessments.models import Assessment, Attempt
 from lms.cascade import delivery
-from lms.cascade.models import CascadeSession, SessionDay, SessionParticipant
+from lms.cascade.models import CascadeSession
 from lms.people.models import Profile
 from lms.people.roles import Role
 from lms.reports import lineage
 from lms.reports.exceptions import PERIOD_ORDER, ReachNotAllowed
 from lms.reports.reach import ReachFilters, reach_frames, reach_summary, reach_tables
 from lms.trainers.models import Certification, CertificationProgramme, ToTCohort
-from tests.factories import RegionFactory, person
+from tests.factories import CascadeSessionFactory, RegionFactory, person
 
 COURSE = uuid.UUID("00000000-0000-0000-0000-0000000000c1")
 TODAY = date(2026, 6, 1)
@@ -60,17 +60,12 @@ def certify(user, programme, cohort, *, status="certified", valid_until=date(202
 
 def session(lead, agency, region, days, people, *, state="delivered", tests=(None, None), title=None):
     days = [(day, time(9), time(hours)) for day, hours in days]
-    created = CascadeSession.objects.create(
-        title=title or f"Session of {lead.username}", course_key=COURSE, modules=[1], lead_trainer=lead,
-        agency=agency, region=region, language="tk", venue="Centre", capacity=20, state=state,
+    return CascadeSessionFactory(
+        title=title or f"Session of {lead.username}", course_key=COURSE, lead_trainer=lead, agency=agency,
+        region=region, language="tk", venue="Centre", state=state, schedule=days,
         starts_at=at(days[0][0], 9), ends_at=at(days[-1][0], days[-1][2].hour),
-        pre_test=tests[0], post_test=tests[1],
+        pre_test=tests[0], post_test=tests[1], participants=people,
     )
-    for day, starts, ends in days:
-        SessionDay.objects.create(session=created, date=day, starts=starts, ends=ends)
-    for user in people:
-        SessionParticipant.objects.create(session=created, user=user)
-    return created
 
 
 def attempt(user, test, percent, when):
