@@ -12,7 +12,7 @@ from content.h5p.xapi import VERB_ANSWERED, VERB_COMPLETED, learner_mbox
 from content.models import H5PStatement, H5PUsage, H5PUserState
 from courses.models import LessonPage, LessonProgress
 from lms.people.roles import Role
-from tests.courses.test_pages import lesson_in
+from tests.courses.helpers import lesson_in
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db

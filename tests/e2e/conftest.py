@@ -1,9 +1,17 @@
 """Real-browser tests: Debian's Chromium driven by Playwright's Python API (no downloaded browser)."""
 
 import os
+import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from courses.models import CoursePage
+from lms.trainers.models import Certification, CertificationProgramme
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -182,3 +190,23 @@ def axe_check():
         return violations
 
     return check
+
+
+# --- live servers with demo data ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def trainer_server(live_server):
+    call_command("seed_demo", "--without-curriculum", verbosity=0)
+    today = timezone.localdate()
+    tot = CoursePage.objects.get(locale__language_code="en", slug="tot")
+    programme = CertificationProgramme.objects.create(
+        code="tot-cjs", name_en="Certified trainer: anti-trafficking", course_key=tot.translation_key,
+        modules=[1, 2, 3, 4],
+    )
+    Certification.objects.create(
+        user=get_user_model().objects.get(username="trainer"), programme=programme, status="certified",
+        number="TOT-E2E-1", code=uuid.uuid4().hex, certified_on=today - timedelta(days=30),
+        valid_until=today + timedelta(days=700),
+    )
+    return live_server
