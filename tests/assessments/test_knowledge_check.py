@@ -12,6 +12,7 @@ from assessments.models import Answer, Attempt, KnowledgeCheckResult
 from courses.models import LessonPage, LessonProgress
 from lms.people.roles import Role
 from tests.assessments.bank import SECRET, bank_load
+from tests.assessments.helpers import set_check
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -22,23 +23,6 @@ ALL_KINDS = ["m1-single", "m1-multiple", "m1-truefalse", "m1-short", "m2-matchin
 def lesson_in(language, slug="definitions-one"):
     lesson = LessonPage.objects.get(slug=slug, locale__language_code="en")
     return lesson if language == "en" else lesson.get_translation(lesson.locale.__class__.objects.get(language_code=language))
-
-
-def set_check(lesson, **settings):
-    """Give the lesson's knowledge check these settings and publish it; return (lesson, block id)."""
-    raw = list(lesson.body.raw_data)
-    for item in raw:
-        if item["type"] == "knowledge_check":
-            value = dict(item["value"])
-            value.update(settings)
-            if "questions" in settings:
-                value["questions"] = [{"type": "item", "value": key, "id": f"q-{index}"} for index, key in enumerate(settings["questions"])]
-            item["value"] = value
-            block_id = item["id"]
-    lesson.body = raw
-    lesson.save_revision().publish()
-    lesson.refresh_from_db()
-    return lesson, block_id
 
 
 @pytest.fixture

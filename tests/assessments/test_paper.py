@@ -12,29 +12,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from assessments import paper, services
-from assessments.models import Answer, Assessment, AssessmentItem, Attempt, PaperForm, Question
+from assessments.models import Answer, Attempt, PaperForm
 from lms.grading.selectors import gradable_learners
 from lms.people.roles import Role
 from tests.assessments.bank import bank_load
+from tests.assessments.helpers import PAPER_KEYS, TURKMEN_TITLE, paper_test
 from tests.factories import person
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
-PAPER_KEYS = ["m1-single", "m1-multiple", "m1-truefalse", "m1-short", "m2-matching", "m2-ordering"]
-TURKMEN_TITLE = "Öňünden synag: adam söwdasyna garşy göreş, žurnal, çäre, ýüz"
 FULL_MARKS = ["B", "AC", "F", "KEYONLYpalermo", "AB", "ABC"]
-
-
-def _test(slug, keys):
-    test = Assessment.objects.create(
-        slug=slug, title_en="Pre-test", title_tk=TURKMEN_TITLE, title_ru="Предварительный тест",
-        purpose=Assessment.Purpose.PRE, published=False, shuffle_items=False, max_attempts=1,
-    )
-    for position, key in enumerate(keys, start=1):
-        question = Question.objects.get(key=key, locale__language_code="en")
-        AssessmentItem.objects.create(assessment=test, question_key=question.translation_key, position=position)
-    return test
 
 
 @pytest.fixture
@@ -44,7 +32,7 @@ def bank(site_home):
 
 @pytest.fixture
 def form(bank):
-    return services.paper_form_create(assessment=_test("pre", PAPER_KEYS), language="tk", user=None)
+    return services.paper_form_create(assessment=paper_test("pre", PAPER_KEYS), language="tk", user=None)
 
 
 @pytest.fixture
@@ -58,7 +46,7 @@ def _row(number, username, cells):
 
 
 def test_a_form_has_a_short_code_and_leaves_out_what_paper_cannot_hold(bank):
-    test = _test("mixed", [*PAPER_KEYS, "m2-case", "m2-rubric"])
+    test = paper_test("mixed", [*PAPER_KEYS, "m2-case", "m2-rubric"])
     form = services.paper_form_create(assessment=test, language="ru", user=None)
     assert re.fullmatch(r"PRE-[A-HJ-NP-Z2-9]{6}", form.code)
     assert len(form.keys) == 6 and len(form.skipped) == 2

@@ -1,12 +1,12 @@
 """Editors import questions from Moodle XML or GIFT in the admin; a file with errors imports nothing."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.models import Locale
 
 from assessments.models import Question
 from lms.people.roles import Role
+from tests.assessments.helpers import upload
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -22,17 +22,6 @@ BROKEN = GOOD + "\n\n::Broken::What is missing here? {=one ~two\n"
 @pytest.fixture
 def editor(site_home):
     return person(username="ed", roles=[Role.EDITOR])
-
-
-def upload(client, text, **extra):
-    data = {
-        "file": SimpleUploadedFile("bank.gift.txt", text.encode(), content_type="text/plain"),
-        "format": "gift",
-        "locale": Locale.objects.get(language_code="ru").pk,
-        "module": 1,
-        **extra,
-    }
-    return client.post(reverse("assessments_question_import"), data)
 
 
 def test_a_gift_file_is_imported_in_the_chosen_language(client, editor):

@@ -15,7 +15,7 @@ from assessments.models import Question
 from content.models import LegalProvision
 from content.sanitize import normalise_richtext, sanitize_stored_richtext
 from lms.people.roles import Role
-from tests.assessments.test_question_import import upload
+from tests.assessments.helpers import upload
 from tests.factories import person
 
 FEATURES = ["bold", "italic", "ol", "ul", "link"]

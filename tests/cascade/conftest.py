@@ -1,10 +1,11 @@
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone, translation
 
 from lms.people.roles import Role
-from lms.trainers.models import Certification
+from lms.trainers.models import Certification, CertificationProgramme
 from tests.factories import person
 
 TODAY = timezone.localdate()
@@ -16,6 +17,12 @@ def _english():
     """Messages are asserted in English: a request of an earlier test may have left Turkmen active."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def programme(db):
+    """The certification programme (modules that need a course of the curriculum define their own)."""
+    return CertificationProgramme.objects.create(code="tot", name_en="Certified trainer", course_key=uuid.uuid4(), modules=[1, 2, 3, 4])
 
 
 def certified(user, programme, *, valid_until=None, number=None):

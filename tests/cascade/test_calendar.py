@@ -11,7 +11,7 @@ from lms.cascade.models import CalendarFeed
 from lms.cascade.services import Day
 from lms.people.roles import Role
 from tests.cascade.conftest import SOON, certified
-from tests.cascade.test_services import programme, schedule  # noqa: F401 (programme is a fixture)
+from tests.cascade.helpers import schedule_session
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -25,12 +25,12 @@ def _events(client, url):
 
 def test_a_trainers_feed_lists_each_day_of_their_sessions(client, trainer, programme, coordinator_a, agency_a):
     days = [Day(SOON, time(9), time(13)), Day(SOON + timedelta(days=1), time(9, 30), time(12))]
-    session = schedule(trainer, programme, days=days)
-    draft = schedule(trainer, programme, title="Still a draft", days=[Day(SOON + timedelta(days=5), time(9), time(10))])
+    session = schedule_session(trainer, programme, days=days)
+    draft = schedule_session(trainer, programme, title="Still a draft", days=[Day(SOON + timedelta(days=5), time(9), time(10))])
     services.session_submit(actor=trainer, session=session)
     other = person(username="other", roles=[Role.TRAINER], agency=agency_a)
     certified(other, programme, number="TOT-OTHER")
-    schedule(other, programme, title="Someone else's", days=[Day(SOON, time(9), time(10))])
+    schedule_session(other, programme, title="Someone else's", days=[Day(SOON, time(9), time(10))])
 
     client.force_login(trainer)
     page = client.get(reverse("cascade:calendar_feeds"))
@@ -58,7 +58,7 @@ def test_a_reset_kills_the_old_address(client, trainer, programme):
 
 
 def test_a_coordinator_gets_the_agency_feed_and_a_trainee_none(client, trainer, programme, coordinator_a, agency_a):
-    session = schedule(trainer, programme)
+    session = schedule_session(trainer, programme)
     services.session_submit(actor=trainer, session=session)
     services.session_approve(actor=coordinator_a, session=session)
     client.force_login(coordinator_a)

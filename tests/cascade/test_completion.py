@@ -2,22 +2,21 @@
 window, online or on paper), its constant query count, and the session certificates: issued once, by the
 right people, downloadable by the participant and verifiable like course certificates."""
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.models import Assessment, Attempt
 from lms.cascade import completion, services
 from lms.cascade import exceptions as errors
 from lms.cascade.delivery import POST_WINDOW
-from lms.cascade.models import Attendance, CascadeSession, SessionDay, SessionParticipant
+from lms.cascade.models import Attendance, CascadeSession, SessionParticipant
 from lms.cascade.services import Day
 from lms.trainers.models import CertificationProgramme, CompletionCertificate
 from tests.cascade.conftest import SOON, TODAY
-from tests.factories import person
+from tests.factories import CascadeSessionFactory, person
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +39,11 @@ def post_test():
 def make_session(trainer, *, post=None, state="delivered", min_attendance=80, co_trainers=()):
     """A five-day session of the trainer's agency, held from ``FIRST`` (set up directly: scheduling is
     tested elsewhere)."""
-    session = CascadeSession.objects.create(
-        title="Identifying victims", course_key=CertificationProgramme.objects.get().course_key, modules=[1],
-        lead_trainer=trainer, agency=trainer.profile.agency, language="ru", venue="Mary", capacity=30,
-        post_test=post, state=state, min_attendance=min_attendance,
-        starts_at=timezone.make_aware(datetime.combine(FIRST, time(9))),
-        ends_at=timezone.make_aware(datetime.combine(FIRST + timedelta(days=DAYS - 1), time(17))),
+    return CascadeSessionFactory(
+        title="Identifying victims", course_key=CertificationProgramme.objects.get().course_key, lead_trainer=trainer,
+        venue="Mary", capacity=30, post_test=post, state=state, min_attendance=min_attendance,
+        first=FIRST, length=DAYS, co_trainers=co_trainers,
     )
-    session.co_trainers.set(co_trainers)
-    for number in range(DAYS):
-        SessionDay.objects.create(session=session, date=FIRST + timedelta(days=number), starts=time(9), ends=time(17))
-    return session
 
 
 def participant(session, username, marks: str, *, status="enrolled"):

@@ -1,22 +1,21 @@
 """The session report's figures on a known dataset: participants by group, attendance and the completion
 rule, pre/post results (expected values computed by hand), and the selector's constant query count."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from datetime import timezone as tz
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.models import Assessment, Attempt
 from lms.cascade import figures
-from lms.cascade.models import Attendance, CascadeSession, SessionDay, SessionParticipant
+from lms.cascade.models import Attendance, CascadeSession, SessionParticipant
 from lms.people.models import Profile
 from lms.people.roles import Role
 from lms.trainers.models import CertificationProgramme
 from tests.cascade.conftest import TODAY
-from tests.factories import RegionFactory, TrainingUnitFactory, person
+from tests.factories import CascadeSessionFactory, RegionFactory, TrainingUnitFactory, person
 
 # --- the known dataset (no database) -------------------------------------------------------------------
 
@@ -145,16 +144,11 @@ def programme(curriculum):
 
 
 def _session(agency, trainer, *, first: date, days=2, min_attendance=50, pre=None, post=None):
-    session = CascadeSession.objects.create(
-        title="Case qualification", course_key=CertificationProgramme.objects.get().course_key, modules=[1],
-        lead_trainer=trainer, agency=agency, language="ru", venue="Ashgabat", capacity=30,
-        min_attendance=min_attendance, pre_test=pre, post_test=post, state=CascadeSession.State.DELIVERED,
-        starts_at=timezone.make_aware(datetime.combine(first, time(9))),
-        ends_at=timezone.make_aware(datetime.combine(first + timedelta(days=days - 1), time(17))),
+    return CascadeSessionFactory(
+        title="Case qualification", course_key=CertificationProgramme.objects.get().course_key, lead_trainer=trainer,
+        agency=agency, capacity=30, min_attendance=min_attendance, pre_test=pre, post_test=post,
+        state=CascadeSession.State.DELIVERED, first=first, length=days,
     )
-    for number in range(days):
-        SessionDay.objects.create(session=session, date=first + timedelta(days=number), starts=time(9), ends=time(17))
-    return session
 
 
 def _finished(test, user, score, when, *, source="online"):

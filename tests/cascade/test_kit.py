@@ -17,7 +17,7 @@ from lms.cascade.services import Day
 from lms.people.roles import Role
 from lms.trainers.models import CertificationProgramme
 from tests.assessments.bank import bank_load
-from tests.assessments.test_paper import PAPER_KEYS, _test
+from tests.assessments.helpers import PAPER_KEYS, paper_test
 from tests.cascade.conftest import SOON, certified
 from tests.factories import person
 from tests.pdf import pdf_text
@@ -103,7 +103,7 @@ def test_paper_mode_appends_the_forms_and_says_where_to_make_them(trainer, progr
     text, without = pdf_text(kit.session_kit_pdf(session=_visible(session), base_url="http://testserver"))
     assert "no paper form is attached" in text
     assert f"http://testserver/en/training/sessions/{session.pk}/tests/" in text  # where to make one
-    form = assessment_services.paper_form_create(assessment=_test("pre", PAPER_KEYS), language="en", user=trainer)
+    form = assessment_services.paper_form_create(assessment=paper_test("pre", PAPER_KEYS), language="en", user=trainer)
     session.paper_forms.add(form)
     text, pages = pdf_text(kit.session_kit_pdf(session=_visible(session), base_url="http://testserver"))
     assert pages >= without + 2  # the form's items and its answer sheet

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from lms.cascade import calendar, services
 from lms.cascade.services import Day
 from tests.cascade.conftest import SOON
-from tests.cascade.test_services import programme, schedule  # noqa: F401 (programme is a fixture)
+from tests.cascade.helpers import schedule_session
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def _tzids_used(parsed: Calendar) -> set:
 
 def _submitted(trainer, programme):
     days = [Day(SOON, time(9), time(13)), Day(SOON + timedelta(days=1), time(9, 30), time(12))]
-    session = schedule(trainer, programme, days=days)
+    session = schedule_session(trainer, programme, days=days)
     services.session_submit(actor=trainer, session=session)
     return session
 

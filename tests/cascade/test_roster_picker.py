@@ -13,7 +13,7 @@ from lms.cascade.views.sessions import CANDIDATES_SHOWN, CHOOSE_PERSON
 from lms.people.models import Region
 from lms.people.roles import Role
 from lms.trainers.models import CertificationProgramme
-from tests.cascade.test_views import schedule
+from tests.cascade.helpers import schedule_one_day
 from tests.factories import TrainingUnitFactory, person
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def roster_url(session):
 
 
 def test_the_search_finds_by_name_position_unit_and_region_within_the_agency(trainer, programme, people):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     assert found(session, "atayew") == {"d.atayew", "d.atayew2"}  # never the MIA's Döwlet Atayew
     assert found(session, "Döwlet Atayew") == {"d.atayew", "d.atayew2"}
     assert found(session, "DÖWLET") == {"d.atayew", "d.atayew2"}
@@ -89,7 +89,7 @@ def test_the_search_finds_by_name_position_unit_and_region_within_the_agency(tra
 
 
 def test_namesakes_show_their_username(client, trainer, programme, people):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     client.force_login(trainer)
     data = client.get(candidates_url(session), {"q": "atayew"}).json()
     assert data["count"] == 2
@@ -113,7 +113,7 @@ def test_namesakes_show_their_username(client, trainer, programme, people):
 def test_the_json_endpoint_needs_the_roster_permission(
     client, trainer, programme, people, agency_a, agency_b, coordinator_a
 ):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     assert client.get(candidates_url(session), {"q": "atayew"}).status_code == 302  # to the login page
     # whoever may not open the roster page gets the same answer here
     for user in (
@@ -135,7 +135,7 @@ def test_the_json_endpoint_needs_the_roster_permission(
               "a b c d e f g h i j k l m n o p", "\u202e\ufeffatayew", "🙂"],
 )
 def test_hostile_queries_are_bounded_and_never_fail(client, trainer, programme, people, query):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     client.force_login(trainer)
     response = client.get(candidates_url(session), {"q": query})
     assert response.status_code == 200
@@ -146,7 +146,7 @@ def test_hostile_queries_are_bounded_and_never_fail(client, trainer, programme, 
 
 
 def test_at_most_twenty_results_with_the_count_of_all(client, trainer, programme, agency_a):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     for number in range(CANDIDATES_SHOWN + 5):
         person(username=f"many{number}", agency=agency_a)
     client.force_login(trainer)
@@ -159,7 +159,7 @@ def test_at_most_twenty_results_with_the_count_of_all(client, trainer, programme
 
 
 def test_several_people_are_added_at_once_then_the_waiting_list(client, trainer, programme, people):
-    session = schedule(trainer, programme, capacity=3)
+    session = schedule_one_day(trainer, programme, capacity=3)
     client.force_login(trainer)
     chosen = [people[key].pk for key in ("atayew1", "atayew2", "ivanova", "lebap")]
     response = client.post(roster_url(session), {"action": "add", "user": chosen, "q": "a"}, follow=True)
@@ -171,7 +171,7 @@ def test_several_people_are_added_at_once_then_the_waiting_list(client, trainer,
 
 
 def test_people_not_offered_are_left_out_and_a_refusal_adds_no_one(client, trainer, programme, people):
-    session = schedule(trainer, programme, capacity=5)
+    session = schedule_one_day(trainer, programme, capacity=5)
     client.force_login(trainer)
     SessionParticipant.objects.create(session=session, user=people["lebap"], status="enrolled")
     chosen = [people["atayew1"].pk, people["outsider"].pk, people["lebap"].pk, "junk", "9" * 30]
@@ -192,7 +192,7 @@ def test_people_not_offered_are_left_out_and_a_refusal_adds_no_one(client, train
 def test_adding_several_is_all_or_none(client, trainer, programme, people, monkeypatch):
     from lms.cascade import exceptions, services
 
-    session = schedule(trainer, programme, capacity=5)
+    session = schedule_one_day(trainer, programme, capacity=5)
     client.force_login(trainer)
     original = services.participant_add
 

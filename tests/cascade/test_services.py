@@ -1,7 +1,6 @@
 """Scheduling rules, the state machine, roster and attendance, and what reaches the trainers app."""
 
 import threading
-import uuid
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -17,28 +16,15 @@ from lms.cascade.services import Day
 from lms.people.models import TrainingUnit
 from lms.people.roles import Role
 from lms.trainers import delivery
-from lms.trainers.models import CertificationProgramme
 from tests.cascade.conftest import SOON, TODAY, certified
+from tests.cascade.helpers import schedule_session
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db
 
-@pytest.fixture
-def programme(db):
-    return CertificationProgramme.objects.create(code="tot", name_en="Certified trainer", course_key=uuid.uuid4(), modules=[1, 2, 3, 4])
-
-def schedule(trainer, programme, *, days=None, **overrides):
-    values = {
-        "title": "Victim-sensitive interviewing", "course_key": programme.course_key, "modules": [3],
-        "days": [Day(SOON, time(9), time(13))] if days is None else days, "venue": "Daşoguz regional prosecutor's office",
-        "capacity": 2, "language": "tk",
-    }
-    values.update(overrides)
-    return services.session_schedule(actor=trainer, **values)
-
 
 def test_a_certified_trainer_schedules_inside_their_agency(trainer, co_trainer, programme):
-    session = schedule(trainer, programme, co_trainers=[co_trainer], days=[Day(SOON, time(9), time(13)), Day(SOON + timedelta(days=1), time(9), time(12, 30))])
+    session = schedule_session(trainer, programme, co_trainers=[co_trainer], days=[Day(SOON, time(9), time(13)), Day(SOON + timedelta(days=1), time(9), time(12, 30))])
     assert (session.state, session.agency, session.modules) == ("draft", trainer.profile.agency, [3])
     assert session.days.count() == 2
     # four hours and three and a half, in quarter hours, for two trainers
@@ -57,42 +43,44 @@ def test_a_certified_trainer_schedules_inside_their_agency(trainer, co_trainer, 
         ({"days": []}, "at least one day"),
     ],
 )
+
+
 def test_bad_sessions_are_refused_with_a_reason_and_leave_nothing(trainer, programme, overrides, message):
     with pytest.raises(exceptions.SessionRefused, match=message):
-        schedule(trainer, programme, **overrides)
+        schedule_session(trainer, programme, **overrides)
     assert not CascadeSession.objects.exists() and not TrainerSlot.objects.exists()
 
 
 def test_uncertified_expired_or_foreign_trainers_are_refused(agency_a, agency_b, programme, trainer):
     newcomer = person(username="new", roles=[Role.TRAINER], agency=agency_a)
     with pytest.raises(exceptions.SessionRefused, match="no trainer certification"):
-        schedule(newcomer, programme)
+        schedule_session(newcomer, programme)
     lapsing = person(username="lapsing", roles=[Role.TRAINER], agency=agency_a)
     certified(lapsing, programme, valid_until=SOON - timedelta(days=1))
     with pytest.raises(exceptions.SessionRefused, match="no trainer certification"):
-        schedule(lapsing, programme)
+        schedule_session(lapsing, programme)
     with pytest.raises(exceptions.SessionRefused, match="Co-trainer"):
-        schedule(trainer, programme, co_trainers=[newcomer])
+        schedule_session(trainer, programme, co_trainers=[newcomer])
     with pytest.raises(exceptions.SessionRefused, match="own agency"):
-        schedule(trainer, programme, agency=agency_b)
+        schedule_session(trainer, programme, agency=agency_b)
     unit_b = TrainingUnit.objects.create(agency=agency_b, code="lebap", name_en="Lebap")
     with pytest.raises(exceptions.SessionRefused, match="another agency"):
-        schedule(trainer, programme, unit=unit_b)
+        schedule_session(trainer, programme, unit=unit_b)
     assert not CascadeSession.objects.exists()
 
 
 def test_a_trainer_cannot_be_booked_twice_at_overlapping_times(trainer, co_trainer, programme):
-    first = schedule(trainer, programme)
+    first = schedule_session(trainer, programme)
     with pytest.raises(exceptions.SessionRefused, match="already booked"):
-        schedule(trainer, programme, days=[Day(SOON, time(12, 45), time(15))])
+        schedule_session(trainer, programme, days=[Day(SOON, time(12, 45), time(15))])
     # the co-trainer of another session counts too
     with pytest.raises(exceptions.SessionRefused, match="Aýgül|aygul|already booked"):
-        schedule(co_trainer, programme, co_trainers=[trainer], days=[Day(SOON, time(8), time(9, 15))])
+        schedule_session(co_trainer, programme, co_trainers=[trainer], days=[Day(SOON, time(8), time(9, 15))])
     # back to back is fine
-    schedule(trainer, programme, days=[Day(SOON, time(13), time(15))])
+    schedule_session(trainer, programme, days=[Day(SOON, time(13), time(15))])
     # a cancelled session frees its times
     services.session_cancel(actor=trainer, session=first, reason="Venue unavailable")
-    schedule(co_trainer, programme, co_trainers=[trainer], days=[Day(SOON, time(9), time(11))])
+    schedule_session(co_trainer, programme, co_trainers=[trainer], days=[Day(SOON, time(9), time(11))])
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -105,7 +93,7 @@ def test_two_bookings_of_one_trainer_at_once_one_wins(trainer, programme):
         from django.db import connections
 
         try:
-            schedule(trainer, programme, title=title)
+            schedule_session(trainer, programme, title=title)
             results.append("ok")
         except exceptions.SessionRefused:
             results.append("refused")
@@ -124,7 +112,7 @@ def test_two_bookings_of_one_trainer_at_once_one_wins(trainer, programme):
 def test_the_states_run_from_draft_to_reported_with_an_audit_and_mail(trainer, programme, coordinator_a, manager):
     coordinator_a.email = "coord@example.org"
     coordinator_a.save()
-    session = schedule(trainer, programme, days=[Day(TODAY, time(9), time(13))])
+    session = schedule_session(trainer, programme, days=[Day(TODAY, time(9), time(13))])
     services.session_submit(actor=trainer, session=session)
     assert [m.to for m in mail.outbox] == [["coord@example.org"]]
     with pytest.raises(exceptions.SessionRefused, match="comment"):
@@ -156,7 +144,7 @@ def test_the_states_run_from_draft_to_reported_with_an_audit_and_mail(trainer, p
 
 
 def test_delivery_before_the_first_day_is_refused(trainer, programme, coordinator_a):
-    session = schedule(trainer, programme)
+    session = schedule_session(trainer, programme)
     services.session_submit(actor=trainer, session=session)
     services.session_approve(actor=coordinator_a, session=session)
     with pytest.raises(exceptions.SessionRefused, match="started"):
@@ -164,7 +152,7 @@ def test_delivery_before_the_first_day_is_refused(trainer, programme, coordinato
 
 
 def test_the_coordinator_of_another_agency_decides_nothing(trainer, programme, coordinator_b):
-    session = schedule(trainer, programme)
+    session = schedule_session(trainer, programme)
     services.session_submit(actor=trainer, session=session)
     with pytest.raises(exceptions.NotPermitted):
         services.session_approve(actor=coordinator_b, session=session)
@@ -173,7 +161,7 @@ def test_the_coordinator_of_another_agency_decides_nothing(trainer, programme, c
 
 
 def test_a_full_roster_fills_the_waiting_list_which_moves_up(trainer, programme, agency_a, agency_b):
-    session = schedule(trainer, programme)
+    session = schedule_session(trainer, programme)
     people = [person(username=f"p{n}", agency=agency_a) for n in range(3)]
     places = [services.participant_add(actor=trainer, session=session, user=p) for p in people]
     assert [p.status for p in places] == ["enrolled", "enrolled", "waitlisted"]
@@ -184,7 +172,7 @@ def test_a_full_roster_fills_the_waiting_list_which_moves_up(trainer, programme,
 
 
 def test_attendance_is_taken_by_the_trainers_for_enrolled_people_from_the_day_on(trainer, programme, coordinator_a, agency_a):
-    session = schedule(trainer, programme, days=[Day(TODAY, time(9), time(12)), Day(TODAY + timedelta(days=1), time(9), time(12))])
+    session = schedule_session(trainer, programme, days=[Day(TODAY, time(9), time(12)), Day(TODAY + timedelta(days=1), time(9), time(12))])
     place = services.participant_add(actor=trainer, session=session, user=person(username="amy", agency=agency_a))
     today, tomorrow = session.days.all()
     with pytest.raises(exceptions.SessionRefused, match="approved"):
@@ -212,7 +200,7 @@ def _attempt(user, test, when, score):
 def test_reported_sessions_reach_the_trainers_app_with_their_gain(trainer, co_trainer, programme, coordinator_a, agency_a):
     pre = Assessment.objects.create(slug="pre", title_en="Pre", purpose="pre")
     post = Assessment.objects.create(slug="post", title_en="Post", purpose="post")
-    session = schedule(trainer, programme, co_trainers=[co_trainer], days=[Day(TODAY, time(9), time(13))], pre_test=pre, post_test=post)
+    session = schedule_session(trainer, programme, co_trainers=[co_trainer], days=[Day(TODAY, time(9), time(13))], pre_test=pre, post_test=post)
     amy, bob = person(username="amy", agency=agency_a), person(username="bob", agency=agency_a)
     for learner in (amy, bob):
         services.participant_add(actor=trainer, session=session, user=learner)

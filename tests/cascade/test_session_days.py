@@ -12,7 +12,7 @@ from lms.cascade.forms import DAY_INCOMPLETE, MAX_DAYS, TOO_MANY_DAYS
 from lms.cascade.models import CascadeSession
 from lms.trainers.models import CertificationProgramme
 from tests.cascade.conftest import SOON
-from tests.cascade.test_views import form_data, schedule
+from tests.cascade.helpers import form_data, schedule_one_day
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_a_new_session_starts_with_one_row_and_takes_four_days(client, trainer, 
 
 
 def test_the_lead_trainer_edits_four_days_and_removes_one(client, trainer, programme):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     client.force_login(trainer)
     edit = reverse("cascade:session_edit", args=[session.pk])
     response = client.post(edit, post_data(programme, FOUR_DAYS, initial=1))
@@ -68,7 +68,7 @@ def test_the_lead_trainer_edits_four_days_and_removes_one(client, trainer, progr
 
 
 def test_removing_every_day_is_refused_with_the_services_message(client, trainer, programme):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     client.force_login(trainer)
     data = post_data(programme, FOUR_DAYS[:1], initial=1, **{"days-0-DELETE": "on"})
     response = client.post(reverse("cascade:session_edit", args=[session.pk]), data)

@@ -1,21 +1,20 @@
 """The session's tests page: who took the pre- and post-test (online or on paper) within the session's
 windows, the knowledge gain, who sees what, a constant query count, and paper forms made for the session."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentItem, Attempt, PaperForm, Question
 from lms.cascade import exceptions, services
-from lms.cascade.models import CascadeSession, SessionDay, SessionParticipant
+from lms.cascade.models import SessionParticipant
 from lms.people.roles import Role
 from lms.trainers.models import CertificationProgramme
 from tests.assessments.bank import bank_load
 from tests.cascade.conftest import TODAY
-from tests.factories import person
+from tests.factories import CascadeSessionFactory, person
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +39,11 @@ def tests_pair():
 def make_session(trainer, *, pre=None, post=None, mode="online", co_trainers=(), state="approved", first=None):
     """A two-day session of agency A that started yesterday (set up directly: scheduling is tested elsewhere)."""
     first = first or TODAY - timedelta(days=1)
-    session = CascadeSession.objects.create(
-        title="Identifying victims", course_key=CertificationProgramme.objects.get().course_key, modules=[1],
-        lead_trainer=trainer, agency=trainer.profile.agency, language="ru", venue="Mary", capacity=30,
-        test_mode=mode, pre_test=pre, post_test=post, state=state,
-        starts_at=timezone.make_aware(datetime.combine(first, time(9))),
-        ends_at=timezone.make_aware(datetime.combine(first + timedelta(days=1), time(17))),
+    return CascadeSessionFactory(
+        title="Identifying victims", course_key=CertificationProgramme.objects.get().course_key, lead_trainer=trainer,
+        venue="Mary", capacity=30, test_mode=mode, pre_test=pre, post_test=post, state=state,
+        first=first, length=2, co_trainers=co_trainers,
     )
-    session.co_trainers.set(co_trainers)
-    for number in range(2):
-        SessionDay.objects.create(session=session, date=first + timedelta(days=number), starts=time(9), ends=time(17))
-    return session
 
 
 def enrol(session, *usernames, status="enrolled"):

@@ -11,13 +11,14 @@ from django.urls import reverse
 from lms.cascade import exceptions, services
 from lms.cascade.forms import DAY_INCOMPLETE
 from lms.cascade.models import Attendance, CascadeSession, SessionDay, SessionParticipant
-from lms.cascade.services import Day
 from lms.cascade.views.sessions import CHOOSE_PERSON, NOT_CERTIFIED_PAGE
 from lms.trainers.models import Certification, CertificationProgramme
 from tests.cascade.conftest import SOON, TODAY
+from tests.cascade.helpers import form_data, schedule_one_day
 from tests.factories import TrainingUnitFactory, person
 
 pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def programme(curriculum):
@@ -25,31 +26,10 @@ def programme(curriculum):
         code="tot", name_en="Certified trainer", course_key=curriculum["tot"].translation_key, modules=[1, 2, 3, 4]
     )
 
+
 @pytest.fixture
 def trainees(agency_a):
     return [person(username=f"trainee{number}", agency=agency_a) for number in range(3)]
-
-
-def schedule(trainer, programme, *, day=SOON, **overrides):
-    values = {
-        "title": "Victim-sensitive interviewing", "course_key": programme.course_key, "modules": [1],
-        "days": [Day(day, time(9), time(13))], "venue": "Daşoguz", "capacity": 2, "language": "tk",
-    }
-    values.update(overrides)
-    return services.session_schedule(actor=trainer, **values)
-
-
-def form_data(programme, *, days=((SOON, "09:00", "13:00"),), **overrides):
-    data = {
-        "title": "Identifying victims", "course": str(programme.course_key), "modules": ["1", "2"],
-        "venue": "Balkan training centre", "unit": "", "language": "tk", "capacity": "12", "test_mode": "online",
-        "pre_test": "", "post_test": "",
-        "days-TOTAL_FORMS": "3", "days-INITIAL_FORMS": "0", "days-MIN_NUM_FORMS": "0", "days-MAX_NUM_FORMS": "1000",
-    }
-    for index, (date, starts, ends) in enumerate(days):
-        data.update({f"days-{index}-date": str(date), f"days-{index}-starts": starts, f"days-{index}-ends": ends})
-    data.update(overrides)
-    return data
 
 
 def url(name, *args):
@@ -105,6 +85,8 @@ def test_a_certified_trainer_schedules_a_session(client, trainer, co_trainer, pr
         ({"days": [(SOON, "09:10", "13:00")]}, exceptions.QUARTER_HOURS),
     ],
 )
+
+
 def test_each_refusal_of_the_service_is_shown_and_nothing_is_created(client, trainer, programme, overrides, message):
     client.force_login(trainer)
     response = client.post(url("session_create"), form_data(programme, **overrides))
@@ -114,7 +96,7 @@ def test_each_refusal_of_the_service_is_shown_and_nothing_is_created(client, tra
 
 
 def test_double_booking_and_an_uncertified_co_trainer_are_refused(client, trainer, co_trainer, programme):
-    existing = schedule(trainer, programme, title="Already booked")
+    existing = schedule_one_day(trainer, programme, title="Already booked")
     client.force_login(trainer)
     response = client.post(url("session_create"), form_data(programme, days=[(SOON, "12:00", "15:00")]))
     assert response.status_code == 400
@@ -160,7 +142,7 @@ def test_only_a_trainer_with_a_valid_certification_opens_the_form(client, traine
 
 
 def test_the_lead_trainer_changes_a_draft_but_not_an_approved_session(client, trainer, programme, coordinator_a):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     client.force_login(coordinator_a)
     assert client.get(url("session_edit", session.pk)).status_code == 403
     client.force_login(trainer)
@@ -185,7 +167,7 @@ def test_the_lead_trainer_changes_a_draft_but_not_an_approved_session(client, tr
 
 
 def test_another_agency_sees_nothing_of_a_session(client, trainer, programme, coordinator_a, coordinator_b, trainees):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     day = session.days.get()
     services.session_submit(actor=trainer, session=session)
     client.force_login(coordinator_b)
@@ -213,8 +195,8 @@ def test_another_agency_sees_nothing_of_a_session(client, trainer, programme, co
 
 
 def test_the_list_filters_by_state(client, trainer, programme):
-    draft = schedule(trainer, programme, title="Draft one")
-    submitted = schedule(trainer, programme, title="Submitted one", day=SOON + timedelta(days=3))
+    draft = schedule_one_day(trainer, programme, title="Draft one")
+    submitted = schedule_one_day(trainer, programme, title="Submitted one", day=SOON + timedelta(days=3))
     services.session_submit(actor=trainer, session=submitted)
     client.force_login(trainer)
     assert list(client.get(url("session_list")).context["sessions"]) == [submitted, draft]
@@ -230,7 +212,7 @@ def act(client, session, action, **data):
 
 
 def test_the_buttons_move_a_session_from_draft_to_an_accepted_report(client, trainer, programme, coordinator_a):
-    session = schedule(trainer, programme, day=TODAY)
+    session = schedule_one_day(trainer, programme, day=TODAY)
     client.force_login(trainer)
     response = act(client, session, "submit")
     assert response.status_code == 302 and CascadeSession.objects.get().state == "submitted"
@@ -280,7 +262,7 @@ def test_the_buttons_move_a_session_from_draft_to_an_accepted_report(client, tra
 
 
 def test_a_refused_move_is_shown_on_the_page(client, trainer, programme, coordinator_a):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     services.session_submit(actor=trainer, session=session)
     services.session_approve(actor=coordinator_a, session=session)
     client.force_login(trainer)
@@ -294,7 +276,7 @@ def test_a_refused_move_is_shown_on_the_page(client, trainer, programme, coordin
 
 @pytest.mark.parametrize("who", ["lead", "coordinator"])
 def test_the_lead_or_the_coordinator_cancels_with_a_reason(client, trainer, programme, coordinator_a, who):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     services.session_submit(actor=trainer, session=session)
     client.force_login(trainer if who == "lead" else coordinator_a)
     assert act(client, session, "cancel").status_code == 400
@@ -308,7 +290,7 @@ def test_the_lead_or_the_coordinator_cancels_with_a_reason(client, trainer, prog
 
 
 def test_the_roster_fills_then_waitlists_and_moves_up(client, trainer, programme, trainees, agency_b):
-    session = schedule(trainer, programme, capacity=1)
+    session = schedule_one_day(trainer, programme, capacity=1)
     outsider = person(username="outsider", agency=agency_b)
     client.force_login(trainer)
     page = client.get(url("session_roster", session.pk))
@@ -334,14 +316,14 @@ def test_the_roster_fills_then_waitlists_and_moves_up(client, trainer, programme
 
 
 def test_the_coordinator_runs_the_roster_of_their_agency(client, trainer, programme, trainees, coordinator_a):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     client.force_login(coordinator_a)
     assert client.post(url("session_roster", session.pk), {"action": "add", "user": trainees[0].pk}).status_code == 302
     assert session.participants.get().user == trainees[0]
 
 
 def test_attendance_of_a_day_is_saved_and_shown(client, trainer, programme, trainees, coordinator_a):
-    session = schedule(trainer, programme, day=TODAY, capacity=2)
+    session = schedule_one_day(trainer, programme, day=TODAY, capacity=2)
     for user in trainees:
         services.participant_add(actor=trainer, session=session, user=user)
     day = session.days.get()
@@ -371,7 +353,7 @@ def test_attendance_of_a_day_is_saved_and_shown(client, trainer, programme, trai
 
 
 def test_attendance_waits_for_its_day(client, trainer, programme, trainees, coordinator_a):
-    session = schedule(trainer, programme)
+    session = schedule_one_day(trainer, programme)
     place = services.participant_add(actor=trainer, session=session, user=trainees[0])
     services.session_submit(actor=trainer, session=session)
     services.session_approve(actor=coordinator_a, session=session)
@@ -383,7 +365,7 @@ def test_attendance_waits_for_its_day(client, trainer, programme, trainees, coor
 
 
 def test_the_report_shows_attendance_and_needs_methods(client, trainer, programme, trainees, coordinator_a):
-    session = schedule(trainer, programme, day=TODAY)
+    session = schedule_one_day(trainer, programme, day=TODAY)
     places = [services.participant_add(actor=trainer, session=session, user=user) for user in trainees[:2]]
     services.session_submit(actor=trainer, session=session)
     services.session_approve(actor=coordinator_a, session=session)
@@ -420,7 +402,7 @@ def test_the_list_takes_as_many_queries_for_six_sessions_as_for_two(
     client, trainer, co_trainer, programme, trainees, coordinator_a
 ):
     def add(number):
-        session = schedule(trainer, programme, title=f"Session {number}", day=SOON + timedelta(days=number),
+        session = schedule_one_day(trainer, programme, title=f"Session {number}", day=SOON + timedelta(days=number),
                            co_trainers=[co_trainer])
         for user in trainees:
             services.participant_add(actor=trainer, session=session, user=user)

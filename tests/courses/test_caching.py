@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
 from lms.people.roles import Role
-from tests.courses.test_pages import lesson_in
+from tests.courses.helpers import lesson_in
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from courses.models import CourseIndexPage, CoursePage, HomePage, LessonPage, ModulePage
 from lms.people.roles import Role
+from tests.courses.helpers import lesson_in
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +21,6 @@ class PageTreeTests(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(LessonPage, set())
         self.assertAllowedParentPageTypes(LessonPage, {ModulePage})
         self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
-
-
-def lesson_in(curriculum, language, slug="definitions-one"):
-    lesson = LessonPage.objects.get(slug=slug, locale__language_code="en")
-    return lesson.get_translation(curriculum["locales"][language])
 
 
 @pytest.fixture

@@ -1,9 +1,19 @@
 """Real-browser tests: Debian's Chromium driven by Playwright's Python API (no downloaded browser)."""
 
 import os
+import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from assessments.models import Assessment, AssessmentItem, Question
+from courses.models import CoursePage
+from lms.trainers.models import Certification, CertificationProgramme
+from tests.assessments.bank import bank_load
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -182,3 +192,44 @@ def axe_check():
         return violations
 
     return check
+
+
+# --- live servers with demo data ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def trainer_server(live_server):
+    call_command("seed_demo", "--without-curriculum", verbosity=0)
+    today = timezone.localdate()
+    tot = CoursePage.objects.get(locale__language_code="en", slug="tot")
+    programme = CertificationProgramme.objects.create(
+        code="tot-cjs", name_en="Certified trainer: anti-trafficking", course_key=tot.translation_key,
+        modules=[1, 2, 3, 4],
+    )
+    Certification.objects.create(
+        user=get_user_model().objects.get(username="trainer"), programme=programme, status="certified",
+        number="TOT-E2E-1", code=uuid.uuid4().hex, certified_on=today - timedelta(days=30),
+        valid_until=today + timedelta(days=700),
+    )
+    return live_server
+
+
+@pytest.fixture
+def pre_test_keys():
+    """The questions of the pre-test ``live_server_with_pre_test`` publishes (a module may override them)."""
+    return ["m1-single", "m1-truefalse", "m1-short", "m1-multiple", "m2-matching"]
+
+
+@pytest.fixture
+def live_server_with_pre_test(live_server, pre_test_keys):
+    """The live server with the demo accounts and a published, unshuffled 30-minute pre-test."""
+    call_command("seed_demo", "--without-curriculum", verbosity=0)
+    bank_load()
+    test = Assessment.objects.create(
+        slug="pre", title_en="Pre-test", title_tk="Giriş synagy", purpose=Assessment.Purpose.PRE,
+        published=True, shuffle_items=False, shuffle_options=False, time_limit_minutes=30,
+    )
+    for position, key in enumerate(pre_test_keys):
+        question = Question.objects.get(key=key, locale__language_code="en")
+        AssessmentItem.objects.create(assessment=test, question_key=question.translation_key, position=position)
+    return live_server

@@ -2,48 +2,18 @@
 coordinator approves it from the approval queue (in Russian); the trainer enrols a participant and takes
 the day's attendance."""
 
-import uuid
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.utils import timezone
 
-from courses.models import CoursePage
 from lms.cascade.models import Attendance, CascadeSession, SessionParticipant
-from lms.trainers.models import Certification, CertificationProgramme
 from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.helpers import login
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-PASSWORD = "tot-demo-2026"
 TITLE = "Adam söwdasynyň pidalaryny ýüze çykarmak"
-
-
-@pytest.fixture
-def trainer_server(live_server):
-    call_command("seed_demo", "--without-curriculum", verbosity=0)
-    today = timezone.localdate()
-    tot = CoursePage.objects.get(locale__language_code="en", slug="tot")
-    programme = CertificationProgramme.objects.create(
-        code="tot-cjs", name_en="Certified trainer: anti-trafficking", course_key=tot.translation_key,
-        modules=[1, 2, 3, 4],
-    )
-    Certification.objects.create(
-        user=get_user_model().objects.get(username="trainer"), programme=programme, status="certified",
-        number="TOT-E2E-1", code=uuid.uuid4().hex, certified_on=today - timedelta(days=30),
-        valid_until=today + timedelta(days=700),
-    )
-    return live_server
-
-
-def _login(page, server, username, language):
-    page.goto(f"{server.url}/{language}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main button[type=submit]").click()
 
 
 def test_a_session_is_scheduled_approved_and_its_attendance_taken(trainer_server, browser, page, screenshot):
@@ -52,7 +22,7 @@ def test_a_session_is_scheduled_approved_and_its_attendance_taken(trainer_server
     User = get_user_model()
 
     # the trainer, in Turkmen, schedules a one-day session for today
-    _login(page, server, "trainer", "tk")
+    login(page, server, "trainer", "tk")
     page.goto(f"{server.url}/tk/training/sessions/")
     with page.expect_navigation():
         page.locator("#schedule-session").click()
@@ -81,7 +51,7 @@ def test_a_session_is_scheduled_approved_and_its_attendance_taken(trainer_server
     coordinator = context.new_page()
     coordinator.set_default_timeout(15_000)
     try:
-        _login(coordinator, server, "coordinator", "ru")
+        login(coordinator, server, "coordinator", "ru")
         coordinator.goto(f"{server.url}/ru/training/approvals/")
         coordinator.screenshot(path=str(SCREENSHOTS / "52-approval-queue-ru.png"), full_page=True)
         with coordinator.expect_navigation():

@@ -2,28 +2,10 @@
 goes back, answers the rest and submits: on a phone (390 px) and on a laptop, without sideways scrolling."""
 
 import pytest
-from django.core.management import call_command
 
-from assessments.models import Answer, Assessment, AssessmentItem, Attempt, Question
-from tests.assessments.bank import bank_load
+from assessments.models import Answer, Assessment, Attempt
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-KEYS = ["m1-single", "m1-truefalse", "m1-short", "m1-multiple", "m2-matching"]
-
-
-@pytest.fixture
-def test_server(live_server):
-    call_command("seed_demo", "--without-curriculum", verbosity=0)
-    bank_load()
-    test = Assessment.objects.create(
-        slug="pre", title_en="Pre-test", title_tk="Giriş synagy", purpose=Assessment.Purpose.PRE,
-        published=True, shuffle_items=False, shuffle_options=False, time_limit_minutes=30,
-    )
-    for position, key in enumerate(KEYS):
-        question = Question.objects.get(key=key, locale__language_code="en")
-        AssessmentItem.objects.create(assessment=test, question_key=question.translation_key, position=position)
-    return live_server
 
 
 def no_overflow(page):
@@ -31,11 +13,11 @@ def no_overflow(page):
 
 
 @pytest.mark.parametrize("width,height", [(390, 844), (1366, 900)])
-def test_trainee_checks_the_summary_goes_back_and_submits(test_server, page, screenshot, width, height, axe_check):
+def test_trainee_checks_the_summary_goes_back_and_submits(live_server_with_pre_test, page, screenshot, width, height, axe_check):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(test_server.url + "/tk/accounts/login/")
+    page.goto(live_server_with_pre_test.url + "/tk/accounts/login/")
     page.fill("#id_username", "trainee")
     page.fill("#id_password", "tot-demo-2026")
     page.locator("main button[type=submit]").click()
@@ -100,7 +82,7 @@ def test_trainee_checks_the_summary_goes_back_and_submits(test_server, page, scr
     assert not Answer.objects.filter(response__isnull=True).exists()
 
     # the only attempt is used: the test page says so and offers no start
-    page.goto(test_server.url + "/tk/dashboard/")
+    page.goto(live_server_with_pre_test.url + "/tk/dashboard/")
     page.locator("[data-test=pre] a").first.click()
     assert page.locator("[data-start-refused]").is_visible()
     assert page.locator("[data-action=start]").count() == 0
@@ -110,13 +92,13 @@ def test_trainee_checks_the_summary_goes_back_and_submits(test_server, page, scr
     assert errors == []
 
 
-def test_one_question_per_page_on_a_phone(test_server, page, screenshot):
+def test_one_question_per_page_on_a_phone(live_server_with_pre_test, page, screenshot):
     Assessment.objects.filter(slug="pre").update(layout=Assessment.Layout.ONE)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_viewport_size({"width": 390, "height": 844})
     page.clock.install()  # the countdown's clock, to reach the announcements without waiting 25 minutes
-    page.goto(test_server.url + "/tk/accounts/login/")
+    page.goto(live_server_with_pre_test.url + "/tk/accounts/login/")
     page.fill("#id_username", "trainee")
     page.fill("#id_password", "tot-demo-2026")
     page.locator("main button[type=submit]").click()

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from courses.models import LessonPage, LessonProgress
 from tests.assessments.bank import bank_load
-from tests.assessments.test_knowledge_check import set_check
+from tests.assessments.helpers import set_check
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

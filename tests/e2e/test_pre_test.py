@@ -1,37 +1,25 @@
 """A trainee takes a pre-test, loses the connection mid-way, comes back, and submits: nothing is lost."""
 
 import pytest
-from django.core.management import call_command
 
-from assessments.models import Answer, Assessment, AssessmentItem, Attempt, Question
-from tests.assessments.bank import bank_load
+from assessments.models import Answer, Attempt
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def test_server(live_server):
-    call_command("seed_demo", "--without-curriculum", verbosity=0)
-    bank_load()
-    test = Assessment.objects.create(
-        slug="pre", title_en="Pre-test", title_tk="Giriş synagy", purpose=Assessment.Purpose.PRE,
-        published=True, shuffle_items=False, shuffle_options=False, time_limit_minutes=30,
-    )
-    keys = ["m1-single", "m1-truefalse", "m1-short", "m2-matching"]
-    for position, key in enumerate(keys):
-        question = Question.objects.get(key=key, locale__language_code="en")
-        AssessmentItem.objects.create(assessment=test, question_key=question.translation_key, position=position)
-    return live_server
+def pre_test_keys():
+    return ["m1-single", "m1-truefalse", "m1-short", "m2-matching"]
 
 
 def saved_responses():
     return {answer.question.key: answer.response for answer in Answer.objects.select_related("question")}
 
 
-def test_trainee_resumes_after_losing_the_connection(test_server, page, screenshot):
+def test_trainee_resumes_after_losing_the_connection(live_server_with_pre_test, page, screenshot):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(test_server.url + "/tk/accounts/login/")
+    page.goto(live_server_with_pre_test.url + "/tk/accounts/login/")
     page.fill("#id_username", "trainee")
     page.fill("#id_password", "tot-demo-2026")
     page.locator("main button[type=submit]").click()
@@ -58,7 +46,7 @@ def test_trainee_resumes_after_losing_the_connection(test_server, page, screensh
     # the learner closes the page and opens the test again later, online
     page.goto("about:blank")
     page.context.set_offline(False)
-    page.goto(test_server.url + "/tk/dashboard/")
+    page.goto(live_server_with_pre_test.url + "/tk/dashboard/")
     page.locator("[data-test=pre] a").first.click()
     page.locator("[data-action=start]").click()  # "continue the test"
     page.wait_for_url("**/tests/attempt/*/")

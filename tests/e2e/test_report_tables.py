@@ -4,8 +4,7 @@ laptop (1366 px) or a phone (390 px): wide tables scroll inside their own box.""
 
 import pytest
 
-from tests.reports.test_knowledge_gain import pair, results  # noqa: F401 (fixtures)
-from tests.reports.test_reach import world  # noqa: F401 (fixture)
+from tests.reports.fixtures import pair, results, world  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

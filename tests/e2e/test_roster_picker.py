@@ -13,7 +13,7 @@ from lms.cascade.models import CascadeSession, SessionParticipant
 from lms.people.models import Agency, Profile, Region
 from lms.trainers.models import CertificationProgramme
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.test_cascade_session import _login, trainer_server  # noqa: F401 (a fixture)
+from tests.e2e.helpers import login
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -48,7 +48,7 @@ def phone(browser):
     context.close()
 
 
-def test_a_trainer_picks_two_namesakes_on_a_phone(trainer_server, phone, axe_check):  # noqa: F811
+def test_a_trainer_picks_two_namesakes_on_a_phone(trainer_server, phone, axe_check):
     server, page = trainer_server, phone
     trainer = get_user_model().objects.get(username="trainer")
     gpo, balkan = Agency.objects.get(code="GPO"), Region.objects.get(code="TM-B")
@@ -61,7 +61,7 @@ def test_a_trainer_picks_two_namesakes_on_a_phone(trainer_server, phone, axe_che
         modules=[1], days=[services.Day(soon, time(9), time(13))], venue="Balkan", capacity=1, language="tk",
     )
 
-    _login(page, server, "trainer", "tk")
+    login(page, server, "trainer", "tk")
     page.goto(f"{server.url}/tk/training/sessions/{session.pk}/roster/")
     page.locator("#roster-q").press_sequentially("atay", delay=40)
     results = page.locator("#roster-results li")

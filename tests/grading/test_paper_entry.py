@@ -22,7 +22,8 @@ KEYS = ["m1-single", "m1-multiple", "m1-truefalse", "m1-short", "m2-matching", "
 
 
 @pytest.fixture
-def test(site_home):
+def pre_test(site_home):
+    """A published pre-test of the questions of KEYS, in that order."""
     bank_load()
     test = Assessment.objects.create(slug="pre", title_en="Pre-test", purpose="pre", published=True, shuffle_items=False)
     for position, key in enumerate(KEYS, start=1):
@@ -45,9 +46,9 @@ def amy(agency_a, trainer_a):
 
 
 @pytest.fixture
-def form(client, test, trainer_a):
+def form(client, pre_test, trainer_a):
     client.force_login(trainer_a)
-    response = client.post(reverse("grading:paper_forms"), {"assessment": test.pk, "language": "ru"})
+    response = client.post(reverse("grading:paper_forms"), {"assessment": pre_test.pk, "language": "ru"})
     assert response.status_code == 302
     return PaperForm.objects.get()
 
@@ -94,14 +95,14 @@ def test_a_trainee_gets_403(client, form, agency_a):
     assert client.post(reverse("grading:paper_enter", args=[form.code]), {"username-1": "t"}).status_code == 403
 
 
-def test_a_trainer_of_agency_b_cannot_enter_a_learner_of_agency_a(client, form, test, amy, agency_b):
+def test_a_trainer_of_agency_b_cannot_enter_a_learner_of_agency_a(client, form, pre_test, amy, agency_b):
     client.force_login(person(username="trainer.b", roles=[Role.TRAINER], agency=agency_b))
     # agency A's form is not theirs to print or fill in
     assert client.get(reverse("grading:paper_form_pdf", args=[form.code])).status_code == 404
     assert client.post(reverse("grading:paper_enter", args=[form.code]), {"username-1": "amy"}).status_code == 404
     assert form.code not in client.get(reverse("grading:paper_forms")).content.decode()
     # nor can they enter agency A's learner on a form of their own
-    client.post(reverse("grading:paper_forms"), {"assessment": test.pk, "language": "en"})
+    client.post(reverse("grading:paper_forms"), {"assessment": pre_test.pk, "language": "en"})
     own = PaperForm.objects.exclude(pk=form.pk).get()
     url = reverse("grading:paper_enter", args=[own.code])
     assert "amy" not in [learner.username for learner in client.get(url).context["learners"]]

@@ -120,22 +120,20 @@ def test_staff_pages_have_breadcrumbs(client, seeded, username, path, trail):
 
 
 def test_session_pages_lead_back_through_the_session(client, seeded):
-    from datetime import datetime, time, timedelta
+    from datetime import timedelta
 
     from django.utils import timezone
 
-    from lms.cascade.models import CascadeSession, SessionDay
+    from tests.factories import CascadeSessionFactory
 
     coordinator = User.objects.get(username="coordinator")
     first = timezone.localdate() - timedelta(days=3)
-    session = CascadeSession.objects.create(
-        title="Identifying victims", course_key="00000000-0000-0000-0000-000000000001", modules=[1],
-        lead_trainer=User.objects.get(username="trainer"), agency=coordinator.profile.agency, language="ru",
-        venue="Mary", capacity=30, state="delivered",
-        starts_at=timezone.make_aware(datetime.combine(first, time(9))),
-        ends_at=timezone.make_aware(datetime.combine(first, time(17))),
+    session = CascadeSessionFactory(
+        title="Identifying victims", course_key="00000000-0000-0000-0000-000000000001",
+        lead_trainer=User.objects.get(username="trainer"), agency=coordinator.profile.agency,
+        venue="Mary", capacity=30, state="delivered", first=first,
     )
-    day = SessionDay.objects.create(session=session, date=first, starts=time(9), ends=time(17))
+    day = session.days.get()
     client.force_login(coordinator)
     for suffix, last in [
         ("", session.title), ("roster/", "Roster"), ("report/", "Report"), (f"attendance/{day.pk}/", "Attendance"),

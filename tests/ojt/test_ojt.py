@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from lms.cascade.models import Attendance, CascadeSession, SessionDay, SessionParticipant
+from lms.cascade.models import Attendance, SessionParticipant
 from lms.ojt import exceptions as errors
 from lms.ojt import progress, selectors, services
 from lms.ojt.models import OJTRecord, TrainingPlan
 from lms.ojt.progress import AttendedRow, OJTRow, SessionDayRow, Targets
 from lms.people.roles import Role
 from tests.ojt.conftest import TODAY
-from tests.factories import TrainingUnitFactory, person
+from tests.factories import CascadeSessionFactory, TrainingUnitFactory, person
 
 pytestmark = pytest.mark.django_db
 
@@ -271,14 +271,11 @@ def test_progress_compute_on_plain_rows():
 
 
 def _session(lead, agency, *, state, days, modules=(1,), unit=None):
-    first, last = days[0], days[-1]
-    session = CascadeSession.objects.create(
-        title=f"Session {uuid.uuid4().hex[:6]}", course_key=uuid.uuid4(), modules=list(modules), lead_trainer=lead,
-        agency=agency, unit=unit, language="tk", venue="Daşoguz", capacity=20, state=state,
-        starts_at=timezone.make_aware(datetime.combine(first[0], first[1])),
-        ends_at=timezone.make_aware(datetime.combine(last[0], last[2])),
+    session = CascadeSessionFactory(
+        title=f"Session {uuid.uuid4().hex[:6]}", modules=list(modules), lead_trainer=lead, agency=agency, unit=unit,
+        language="tk", venue="Daşoguz", state=state, schedule=days,
     )
-    return session, [SessionDay.objects.create(session=session, date=d, starts=s, ends=e) for d, s, e in days]
+    return session, list(session.days.order_by("date"))
 
 
 def _attend(session, day, user, status="present", place_status="enrolled"):

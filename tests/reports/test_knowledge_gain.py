@@ -1,59 +1,18 @@
 """The knowledge-gain dashboard: figures from real attempts, scoped by agency, downloadable."""
 
 import io
-import uuid
-from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
-from assessments import services
-from assessments.models import Assessment, AssessmentItem, Attempt, Question
+from assessments.models import Attempt
 from lms.people.roles import Role
-from tests.assessments.bank import bank_load
 from tests.factories import person
+from tests.reports.helpers import take
 
 pytestmark = pytest.mark.django_db
-
-KEYS = ["m1-single", "m1-truefalse"]  # 1 point each: a test of 2 points
-
-
-@pytest.fixture
-def pair(site_home):
-    bank_load()
-    tests = []
-    for slug, purpose in (("pre", Assessment.Purpose.PRE), ("post", Assessment.Purpose.POST)):
-        test = Assessment.objects.create(slug=slug, title_en=slug, purpose=purpose, published=True, shuffle_items=False)
-        for position, key in enumerate(KEYS):
-            question = Question.objects.get(key=key, locale__language_code="en")
-            AssessmentItem.objects.create(assessment=test, question_key=question.translation_key, position=position)
-        tests.append(test)
-    return tests
-
-
-def take(user, test, *, right: int, days_ago: int):
-    """Answer ``right`` of the two items right (single: b, true/false: False)."""
-    when = timezone.now() - timedelta(days=days_ago)
-    attempt = services.attempt_start(user=user, assessment=test, language="en", now=when)
-    for answer in attempt.answers.select_related("question"):
-        good = {"m1-single": "b", "m1-truefalse": False}[answer.question.key]
-        bad = {"m1-single": "a", "m1-truefalse": True}[answer.question.key]
-        response = good if answer.position <= right else bad
-        services.answer_save(user=user, attempt_id=attempt.pk, position=answer.position, response=response, now=when)
-    services.attempt_submit(attempt_id=attempt.pk, user=user, now=when + timedelta(minutes=10))
-
-
-@pytest.fixture
-def results(pair, agency_a, agency_b):
-    pre, post = pair
-    # agency A: 0/2 → 2/2 and 1/2 → 2/2; agency B: 1/2 → 1/2
-    for name, agency, before, after in (("a1", agency_a, 0, 2), ("a2", agency_a, 1, 2), ("b1", agency_b, 1, 1)):
-        learner = person(username=name, roles=[Role.TRAINEE], agency=agency)
-        take(learner, pre, right=before, days_ago=10)
-        take(learner, post, right=after, days_ago=2)
-    return pair
 
 
 def test_a_coordinator_sees_the_gain_of_their_agency_only(client, results, coordinator_a):
@@ -131,39 +90,6 @@ def test_attempts_awaiting_a_grade_count_once_graded(client, results, coordinato
 
 
 # --- the groups of the cascade: ToT cohort and cascade session --------------------------------------------
-
-
-@pytest.fixture
-def cascade(results, agency_a, agency_b):
-    """a1 and a2 are candidates of a ToT cohort whose tests are the pair; b1 and b2 sat a cascade session
-    of MIA with the same tests, b2's pre-test too early for the session's window."""
-    from django.contrib.auth.models import User
-
-    from lms.cascade.models import CascadeSession, SessionParticipant
-    from lms.trainers.models import Certification, CertificationProgramme, ToTCohort
-
-    pre, post = results
-    programme = CertificationProgramme.objects.create(code="kg-tot", name_en="Certified trainer", course_key=uuid.uuid4())
-    today = timezone.localdate()
-    cohort = ToTCohort.objects.create(
-        code="tot-kg", title="ToT for prosecutors", programme=programme, starts_on=today - timedelta(days=11),
-        ends_on=today - timedelta(days=1), language="en", pre_test=pre, post_test=post,
-    )
-    for name in ("a1", "a2"):
-        Certification.objects.create(user=User.objects.get(username=name), programme=programme, cohort=cohort)
-    lead = person(username="lead.b", roles=[Role.TRAINER], agency=agency_b)
-    session = CascadeSession.objects.create(
-        title="Victim identification", course_key=programme.course_key, modules=[1], lead_trainer=lead,
-        agency=agency_b, language="en", venue="Ashgabat", capacity=10, state="delivered",
-        starts_at=timezone.now() - timedelta(days=5), ends_at=timezone.now() - timedelta(days=4),
-        pre_test=pre, post_test=post,
-    )
-    b2 = person(username="b2", roles=[Role.TRAINEE], agency=agency_b)
-    take(b2, pre, right=0, days_ago=30)
-    take(b2, post, right=2, days_ago=2)
-    for name in ("b1", "b2"):
-        SessionParticipant.objects.create(session=session, user=User.objects.get(username=name))
-    return cohort, session
 
 
 def test_cohort_and_session_are_groups_of_the_dashboard(client, cascade, manager):

@@ -21,7 +21,7 @@ from lms.cascade.models import CascadeSession, SessionParticipant
 from lms.people.roles import Role
 from lms.reports import selectors
 from tests.factories import person
-from tests.reports.test_knowledge_gain import cascade, pair, results, take  # noqa: F401 (fixtures)
+from tests.reports.helpers import take
 
 pytestmark = pytest.mark.django_db
 

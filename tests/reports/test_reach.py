@@ -7,8 +7,7 @@ counted) and p3, who sat two sessions and is reached once.
 
 import csv
 import io
-import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import openpyxl
 import pandas as pd
@@ -16,124 +15,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
-from assessments.models import Assessment, Attempt
 from lms.cascade import delivery
-from lms.cascade.models import CascadeSession, SessionDay, SessionParticipant
-from lms.people.models import Profile
+from lms.cascade.models import CascadeSession
 from lms.people.roles import Role
 from lms.reports import lineage
 from lms.reports.exceptions import PERIOD_ORDER, ReachNotAllowed
 from lms.reports.reach import ReachFilters, reach_frames, reach_summary, reach_tables
-from lms.trainers.models import Certification, CertificationProgramme, ToTCohort
-from tests.factories import RegionFactory, person
-
-COURSE = uuid.UUID("00000000-0000-0000-0000-0000000000c1")
-TODAY = date(2026, 6, 1)
-
-
-def at(day: date, hour: int = 9) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour)))
-
-
-# --- dataset --------------------------------------------------------------------------------------------
-
-
-def assessment_of(slug, purpose):
-    return Assessment.objects.create(slug=slug, title_en=slug, purpose=purpose, published=True)
-
-
-def who(username, agency, *, gender="female", region=None, roles=(Role.TRAINEE,)):
-    user = person(username=username, roles=list(roles), agency=agency, first_name=username.upper(), last_name="")
-    Profile.objects.filter(user=user).update(gender=gender, region=region)
-    return user
-
-
-def certify(user, programme, cohort, *, status="certified", valid_until=date(2027, 12, 31)):
-    values = {}
-    if status != "candidate":
-        values = {"number": f"TOT-{user.pk}", "code": f"code-{user.pk}", "certified_on": cohort.ends_on,
-                  "valid_until": valid_until}
-    return Certification.objects.create(user=user, programme=programme, cohort=cohort, status=status, **values)
-
-
-def session(lead, agency, region, days, people, *, state="delivered", tests=(None, None), title=None):
-    days = [(day, time(9), time(hours)) for day, hours in days]
-    created = CascadeSession.objects.create(
-        title=title or f"Session of {lead.username}", course_key=COURSE, modules=[1], lead_trainer=lead,
-        agency=agency, region=region, language="tk", venue="Centre", capacity=20, state=state,
-        starts_at=at(days[0][0], 9), ends_at=at(days[-1][0], days[-1][2].hour),
-        pre_test=tests[0], post_test=tests[1],
-    )
-    for day, starts, ends in days:
-        SessionDay.objects.create(session=created, date=day, starts=starts, ends=ends)
-    for user in people:
-        SessionParticipant.objects.create(session=created, user=user)
-    return created
-
-
-def attempt(user, test, percent, when):
-    number = Attempt.objects.filter(user=user, assessment=test).count() + 1
-    return Attempt.objects.create(
-        assessment=test, user=user, number=number, state=Attempt.State.GRADED, language="tk",
-        score=percent, max_score=100, submitted_at=when,
-    )
-
-
-@pytest.fixture
-def world(db, agency_a, agency_b):
-    balkan = RegionFactory(code="TM-B", name_en="Balkan region")
-    dashoguz = RegionFactory(
-        code="TM-D", name_en="Dashoguz region", name_ru="Дашогузский велаят", name_tk="Daşoguz welaýaty"
-    )
-    programme = CertificationProgramme.objects.create(code="tot-reach", name_en="Certified trainer", course_key=COURSE)
-    c1_pre, c1_post = assessment_of("c1-pre", "pre"), assessment_of("c1-post", "post")
-    c1 = ToTCohort.objects.create(code="tot-2025", title="ToT 2025", programme=programme, starts_on=date(2025, 10, 6),
-                                  ends_on=date(2025, 10, 10), language="ru", pre_test=c1_pre, post_test=c1_post)
-    c2 = ToTCohort.objects.create(code="tot-2026", title="ToT 2026", programme=programme, starts_on=date(2026, 1, 5),
-                                  ends_on=date(2026, 1, 9), language="tk")
-    t1 = who("t1", agency_a, roles=[Role.TRAINER])
-    t2 = who("t2", agency_a, gender="male", roles=[Role.TRAINER])
-    t3 = who("t3", agency_b, roles=[Role.TRAINER])
-    t4 = who("t4", agency_a, roles=[Role.TRAINER])
-    certify(t1, programme, c1)
-    certify(t2, programme, c2, status="expired", valid_until=date(2026, 3, 1))
-    certify(t3, programme, c1)
-    certify(t4, programme, c2, status="candidate")
-    p1 = who("p1", agency_a, region=balkan)
-    p2 = who("p2", agency_a, gender="male", region=balkan)
-    p3 = who("p3", agency_a, region=dashoguz)
-    p4 = who("p4", agency_a, gender="male", region=None)  # no region: the session's counts
-    p5 = who("p5", agency_a)
-    q1 = who("q1", agency_b, region=balkan)
-    q2 = who("q2", agency_b, gender="male", region=balkan)
-    s_pre, s_post = assessment_of("s-pre", "pre"), assessment_of("s-post", "post")
-    s1 = session(t1, agency_a, balkan, [(date(2026, 1, 12), 13), (date(2026, 1, 13), 13)], [p1, p2, p3],
-                 tests=(s_pre, s_post), title="S1")
-    s2 = session(t2, agency_a, dashoguz, [(date(2026, 2, 10), 15)], [p3, p4], state="reported", title="S2")
-    s3 = session(t3, agency_b, balkan, [(date(2026, 4, 5), 13)], [q1, q2], tests=(s_pre, s_post), title="S3")
-    s4 = session(t1, agency_a, balkan, [(date(2026, 3, 2), 13)], [p5], state="cancelled", title="S4")
-    # participants' tests: p1 40 → 80 (g 2/3), p2 50 → 100 (g 1); q1 20 → 60 (g 0.5); p3 only a pre-test;
-    # p1's post-test of S3's window is outside S1's (and p1 is not on S3's roster)
-    attempt(p1, s_pre, 40, at(date(2026, 1, 10)))
-    attempt(p1, s_post, 80, at(date(2026, 1, 20)))
-    attempt(p2, s_pre, 50, at(date(2026, 1, 12), 8))
-    attempt(p2, s_post, 100, at(date(2026, 1, 13), 14))
-    attempt(p3, s_pre, 10, at(date(2026, 1, 11)))
-    attempt(q1, s_pre, 20, at(date(2026, 4, 1)))
-    attempt(q1, s_post, 60, at(date(2026, 4, 6)))
-    attempt(q2, s_post, 90, at(date(2026, 6, 1)))  # too late for S3's window: no pair
-    # the cohort's own tests: t1 50 → 75 (g 0.5), t3 0 → 50 (g 0.5)
-    attempt(t1, c1_pre, 50, at(date(2025, 10, 6)))
-    attempt(t1, c1_post, 75, at(date(2025, 10, 10)))
-    attempt(t3, c1_pre, 0, at(date(2025, 10, 6)))
-    attempt(t3, c1_post, 50, at(date(2025, 10, 10)))
-    return {
-        "cohorts": (c1, c2), "trainers": (t1, t2, t3, t4), "sessions": (s1, s2, s3, s4),
-        "people": {u.username: u for u in (p1, p2, p3, p4, p5, q1, q2)}, "programme": programme,
-        "regions": (balkan, dashoguz),
-    }
+from lms.trainers.models import ToTCohort
+from tests.factories import person
+from tests.reports.helpers import TODAY, session, who
 
 
 def tables_for(user, **filters):

@@ -10,8 +10,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from lms.reports import presentation
-from tests.reports.test_knowledge_gain import pair, results  # noqa: F401 (fixtures)
-from tests.reports.test_reach import world  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +81,8 @@ def test_flags_say_what_to_do(client, results, manager):  # noqa: F811
         (float("nan"), "en", "—"),
     ],
 )
+
+
 def test_p_values_read_as_people_write_them(value, language, text):
     with translation.override(language):
         assert presentation.p_value(value) == text

@@ -11,7 +11,6 @@ from django.urls import reverse
 from content.urls import EMBEDDED_BASE_URL
 from lms.trainers import certificates, services
 from lms.trainers.models import CompletionCertificate
-from tests.trainers.test_certificates import certified, programme, trainer  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

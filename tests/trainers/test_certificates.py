@@ -8,65 +8,19 @@ from uuid import uuid4
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from courses.models import CourseCompletion
 from lms.people.roles import Role
 from lms.trainers import certificates
 from lms.trainers.exceptions import COURSE_NOT_COMPLETED
-from lms.trainers.models import Certification, CertificationProgramme, CompletionCertificate
+from lms.trainers.models import Certification, CompletionCertificate
 from content import ratelimit
 from tests.factories import person
 from tests.pdf import pdf_text
+from tests.trainers.helpers import TODAY, TURKMEN_PROGRAMME, make_certification
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
-TURKMEN_PROGRAMME = "Adam söwdasyna garşy göreş boýunça tälimçileri taýýarlamak"
-LONG_RUSSIAN_PROGRAMME = (
-    "Подготовка национальных тренеров по противодействию торговле людьми для сотрудников "
-    "правоохранительных органов, прокуратуры, судов, миграционной и пограничной служб"
-)
-
-
-@pytest.fixture
-def programme(db):
-    return CertificationProgramme.objects.create(
-        code="tot",
-        name_en="Training of trainers on combating trafficking in persons",
-        name_ru=LONG_RUSSIAN_PROGRAMME,
-        name_tk=TURKMEN_PROGRAMME,
-        course_key=uuid4(),
-    )
-
-
-@pytest.fixture
-def trainer(agency_a):
-    return person(
-        username="aysirin", roles=[Role.TRAINER], agency=agency_a, first_name="Aýşirin", last_name="Goňşyýewa",
-        email="aysirin@example.org",
-    )
-
-
-def _certification(user, programme, *, status="certified", number="TOT-2025-0001", code="Tk-code_0001", **dates):
-    if status == "candidate":
-        return Certification.objects.create(user=user, programme=programme, agency=user.profile.agency)
-    return Certification.objects.create(
-        user=user,
-        programme=programme,
-        agency=user.profile.agency,
-        status=status,
-        number=number,
-        code=code,
-        certified_on=dates.get("certified_on", TODAY - timedelta(days=100)),
-        valid_until=dates.get("valid_until", TODAY + timedelta(days=600)),
-    )
-
-
-@pytest.fixture
-def certified(trainer, programme):
-    return _certification(trainer, programme)
-
 
 @pytest.fixture
 def fake_pdf(monkeypatch):
@@ -98,7 +52,7 @@ def test_a_seventy_letter_name_and_a_long_programme_fit_on_one_page(agency_a, pr
         username="long", roles=[Role.TRAINER], agency=agency_a, first_name=name_first, last_name=name_last
     )
     assert len(long_name.get_full_name()) == 70
-    certification = _certification(long_name, programme, number="TOT-2025-0002", code="Ru-code_0002")
+    certification = make_certification(long_name, programme, number="TOT-2025-0002", code="Ru-code_0002")
     assert certificates.fitted_size(long_name.get_full_name(), largest=30, smallest=13, line_mm=235) < 30
     data = certificates.certification_pdf(
         certification=certification, language="ru", base_url="https://lms.example.tm/"
@@ -143,14 +97,14 @@ def test_anonymous_people_are_sent_to_log_in(client, certified):
 
 @pytest.mark.parametrize("status", ["candidate", "revoked"])
 def test_candidates_and_revoked_trainers_have_no_certificate(client, trainer, programme, status, fake_pdf):
-    certification = _certification(trainer, programme, status=status)
+    certification = make_certification(trainer, programme, status=status)
     client.force_login(trainer)
     assert client.get(reverse("trainers:certification_pdf", args=[certification.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("status", ["expired", "suspended"])
 def test_expired_and_suspended_trainers_still_have_theirs(client, trainer, programme, status, fake_pdf):
-    certification = _certification(trainer, programme, status=status)
+    certification = make_certification(trainer, programme, status=status)
     client.force_login(trainer)
     assert client.get(reverse("trainers:certification_pdf", args=[certification.pk])).status_code == 200
 

@@ -1,7 +1,7 @@
 """Cohort and certification pages: who sees what, nominating, evaluating, and a manager's decisions."""
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +15,7 @@ from lms.people.roles import Role
 from lms.trainers import services
 from lms.trainers.models import Certification, CertificationProgramme, ToTCohort
 from tests.factories import person
+from tests.trainers.helpers import submitted_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +102,8 @@ def test_a_manager_certifies_from_the_page_and_then_suspends_with_a_reason(clien
     refused = client.post(url, {"decision": "grant"})
     assert refused.status_code == 400 and "ToT course completed" in refused.content.decode()
     CourseCompletion.objects.create(user=candidate_a.user, course_key=cohort.programme.course_key)
-    from tests.trainers.test_services import _attempt
-
-    _attempt(candidate_a.user, cohort.post_test, score=8, passed=True)
+    # the day before the day test_services dates its checks against, as the helper shared with it did
+    submitted_attempt(candidate_a.user, cohort.post_test, score=8, passed=True, on=date(2026, 11, 22))
     services.evaluation_record(
         actor=cohort.master_trainers.get(), certification=candidate_a, taught_on=timezone.localdate(),
         topic="M1", scores={k: int(v) for k, v in GOOD.items()}, feedback="Good.",

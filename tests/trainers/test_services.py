@@ -1,8 +1,7 @@
 """Requirements computed from records, every lifecycle move (legal and illegal), expiry run twice, reminders."""
 
 import uuid
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -21,6 +20,7 @@ from lms.trainers.models import (
     ToTCohort,
 )
 from tests.factories import person
+from tests.trainers.helpers import submitted_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -63,12 +63,7 @@ def candidate(cohort, coordinator_a, agency_a):
 
 def _attempt(user, test, *, score, passed, days_ago=1):
     # dated against TODAY, not the clock, so the periods the checks use do not move with the run
-    when = timezone.make_aware(datetime.combine(TODAY - timedelta(days=days_ago), time(12)))
-    return Attempt.objects.create(
-        assessment=test, user=user, number=Attempt.objects.filter(user=user, assessment=test).count() + 1,
-        state=Attempt.State.SUBMITTED, language="tk", started_at=when, submitted_at=when,
-        score=Decimal(score), max_score=Decimal(10), passed=passed,
-    )
+    return submitted_attempt(user, test, score=score, passed=passed, on=TODAY - timedelta(days=days_ago))
 
 
 def _meet_everything(candidate, master, post_test):
