@@ -15,7 +15,7 @@ from content.scorm.tokens import scorm_token
 from courses.models import LessonProgress
 from lms.people.roles import Role
 from tests.content.scorm_builders import scorm_zip, seed_zip
-from tests.courses.test_pages import lesson_in
+from tests.courses.helpers import lesson_in
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db

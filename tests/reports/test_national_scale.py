@@ -176,7 +176,7 @@ def test_query_counts_of_the_downloads_and_the_registry_do_not_grow(client, casc
     from django.contrib.auth.models import User
     from django.utils import timezone
 
-    from tests.trainers.test_registry import certify
+    from tests.trainers.helpers import certify
 
     cohort, session = cascade
     lead = User.objects.get(username="lead.b")

@@ -1,7 +1,8 @@
 """Shared helpers of the trainer tests (certifications and the programme's names)."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from uuid import uuid4
 
 from django.utils import timezone
 
@@ -39,4 +40,26 @@ def submitted_attempt(user, test, *, score, passed, on):
         assessment=test, user=user, number=Attempt.objects.filter(user=user, assessment=test).count() + 1,
         state=Attempt.State.SUBMITTED, language="tk", started_at=when, submitted_at=when,
         score=Decimal(score), max_score=Decimal(10), passed=passed,
+    )
+
+
+_numbers = iter(range(1, 10_000))
+
+
+def certify(user, programme, *, status=Certification.Status.CERTIFIED, valid_until=None, cohort=None, **fields):
+    """A certification straight in the table (the services that grant it are tested elsewhere)."""
+    if status == Certification.Status.CANDIDATE:
+        return Certification.objects.create(user=user, programme=programme, cohort=cohort, **fields)
+    number = next(_numbers)
+    return Certification.objects.create(
+        user=user,
+        programme=programme,
+        cohort=cohort,
+        agency=user.profile.agency,
+        status=status,
+        number=f"TOT-{number:04d}",
+        code=f"verify-{number}-{uuid4().hex[:20]}",
+        certified_on=date.today() - timedelta(days=100),
+        valid_until=valid_until or date.today() + timedelta(days=600),
+        **fields,
     )

@@ -168,9 +168,7 @@ def test_certify_is_disabled_with_the_missing_requirements_and_success_names_num
     missing = missing[: missing.index("</div>")]
     assert "ToT course completed" in missing and "Not evaluated yet" in missing
     CourseCompletion.objects.create(user=candidate_a.user, course_key=cohort.programme.course_key)
-    from tests.trainers.test_services import _attempt
-
-    _attempt(candidate_a.user, cohort.post_test, score=8, passed=True)
+    submitted_attempt(candidate_a.user, cohort.post_test, score=8, passed=True, on=timezone.localdate() - timedelta(days=1))
     services.evaluation_record(
         actor=cohort.master_trainers.get(), certification=candidate_a, taught_on=timezone.localdate(),
         topic="M1", scores={k: int(v) for k, v in GOOD.items()}, feedback="Good.",

@@ -15,6 +15,7 @@ from lms.people.roles import Role
 from lms.trainers import delivery, registry
 from lms.trainers.models import Certification, CertificationEvent, CertificationProgramme, ToTCohort
 from tests.factories import RegionFactory, person
+from tests.trainers.helpers import certify
 
 pytestmark = pytest.mark.django_db
 
@@ -40,26 +41,6 @@ def programme_b(db):
     )
 
 
-_numbers = iter(range(1, 10_000))
-
-
-def certify(user, programme, *, status=Certification.Status.CERTIFIED, valid_until=None, cohort=None, **fields):
-    """A certification straight in the table (the services that grant it are tested elsewhere)."""
-    if status == Certification.Status.CANDIDATE:
-        return Certification.objects.create(user=user, programme=programme, cohort=cohort, **fields)
-    number = next(_numbers)
-    return Certification.objects.create(
-        user=user,
-        programme=programme,
-        cohort=cohort,
-        agency=user.profile.agency,
-        status=status,
-        number=f"TOT-{number:04d}",
-        code=f"verify-{number}-{uuid4().hex[:20]}",
-        certified_on=TODAY - timedelta(days=100),
-        valid_until=valid_until or TODAY + timedelta(days=600),
-        **fields,
-    )
 
 
 def trainer(username, agency, **fields):
