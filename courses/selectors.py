@@ -13,6 +13,8 @@ from django.utils import translation
 from wagtail.models import Page
 
 from content.blocks import knowledge_check_required
+from content.h5p.services import h5p_package_ids_in
+from content.h5p.tokens import player_token
 from content.models import H5PPackage
 
 from .models import (
@@ -367,8 +369,6 @@ def _h5p_players(*, lesson: LessonPage, user) -> dict | None:
     activities an editor allowed the microphone (one query, on lessons with H5P only)."""
     from django.urls import reverse
 
-    from content.h5p.services import h5p_package_ids_in
-    from content.h5p.tokens import player_token
     package_ids = h5p_package_ids_in(lesson.body)
     if not package_ids or not user.is_authenticated:
         return None

@@ -7,8 +7,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
+from content.h5p.services import h5p_state_save, h5p_statement_store
+from content.h5p.xapi import learner_mbox, statement_parse
+from content.models import H5PStatement, H5PUsage
+
 from .exceptions import ActivityNotAllowed, CompletedByCheck, EnrolmentClosed, NotEnrolled
 from .models import CourseCompletion, CoursePage, Enrolment, HomePage, LastVisit, LessonPage, LessonProgress
+from .routing import view_restrictions_for
 from .selectors import LAST_VISIT_TIMEOUT, course_nav, last_visit_cache_key, lesson_completed_by_check
 
 SOURCE_LANGUAGE = "en"
@@ -143,10 +148,6 @@ def h5p_statement_record(*, user, lesson_id: int, package_id: int, statement) ->
     Costs a fixed number of queries whatever the size of the course: the lesson and the package are
     checked with one lookup in the usage table, and restrictions come from the cached table.
     """
-    from content.h5p.services import h5p_statement_store
-    from content.h5p.xapi import learner_mbox, statement_parse
-    from content.models import H5PStatement
-
     usage = _activity_usage(user=user, lesson_id=lesson_id, package_id=package_id)
     parsed = statement_parse(statement, expected_mbox=learner_mbox(user.pk))
     lesson = usage.page
@@ -170,17 +171,11 @@ def h5p_statement_record(*, user, lesson_id: int, package_id: int, statement) ->
 
 def h5p_state_record(*, user, lesson_id: int, package_id: int, data: str) -> None:
     """Keep where the learner left an activity of a lesson they may see."""
-    from content.h5p.services import h5p_state_save
-
     _activity_usage(user=user, lesson_id=lesson_id, package_id=package_id)
     h5p_state_save(user=user, package_id=package_id, data=data)
 
 
 def _activity_usage(*, user, lesson_id, package_id):
-    from content.models import H5PUsage
-
-    from .routing import view_restrictions_for
-
     usage = (
         H5PUsage.objects.select_related("page")
         .filter(package_id=package_id, page_id=lesson_id, page__live=True)

@@ -24,6 +24,7 @@ from urllib.parse import unquote
 from django.utils.translation import gettext_lazy as _
 
 from assessments.interchange.common import FILE_TOO_LARGE, QuestionReport, shorten
+from content.virusscan import UploadRefused, upload_scan
 
 PLUGINFILE = "@@PLUGINFILE@@/"
 PLUGINFILE_REFERENCE = re.compile(r"@@PLUGINFILE@@/([^\"'\s>)?#]+)")
@@ -70,8 +71,6 @@ def embedded_file(report: QuestionReport, name: str, content: bytes) -> dict | N
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.template.defaultfilters import filesizeformat
-
-    from content.virusscan import UploadRefused, upload_scan
 
     shown = shorten(name, 60)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
