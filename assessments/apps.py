@@ -9,6 +9,7 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        # in ready(), not at the top: these import models, which need the app registry (not a cycle)
         from .models import Assessment, Question
         from .selectors import autosave_forget
 

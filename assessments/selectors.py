@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from . import exceptions as errors
 from . import kinds
+from .interchange.files import PLUGINFILE
 from .models import Answer, Assessment, Attempt, Question
 
 SOURCE_LANGUAGE = "en"
@@ -270,8 +271,6 @@ def question_files_for_export(*texts: str) -> tuple[list[str], list[dict]]:
     from bs4 import BeautifulSoup
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-
-    from .interchange.files import PLUGINFILE
 
     files: list[dict] = []
     names: dict[tuple[str, str], str] = {}

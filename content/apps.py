@@ -10,6 +10,7 @@ class ContentConfig(AppConfig):
         from django.core import checks
         from django.urls import register_converter
 
+        # in ready(), not at the top: these import models, which need the app registry (not a cycle)
         from .bounds import IdConverter
         from .h5p.services import media_hosts_check
         from .storage import packages_root_check

@@ -2,7 +2,8 @@
 
 from wagtail.models import ReferenceIndex
 
-from .models import LegalProvision
+from .i18n import sort_key_for
+from .models import LegalProvision, Term
 
 
 def provisions_superseded() -> list[LegalProvision]:
@@ -39,9 +40,6 @@ def provision_review_list() -> list[dict]:
 
 def glossary(language: str) -> list:
     """The terms of the termbase in one language, in that language's alphabetical order."""
-    from .i18n import sort_key_for
-    from .models import Term
-
     key = sort_key_for(language)
     terms = Term.objects.filter(locale__language_code=language)
     return sorted(terms, key=lambda term: key(term.preferred.strip("«»“”\"' ")))

@@ -4,6 +4,7 @@ from django.db import transaction
 from wagtail.models import Locale
 
 from .models import Term
+from .seed import loader
 
 SOURCE_LANGUAGE = "en"
 
@@ -25,8 +26,6 @@ def termbase_seed(*, locales: dict[str, Locale], data: list | None = None) -> in
     The English term is the source; the ru and tk terms are its translations (same ``translation_key``).
     A term whose text already matches is left alone, so a second run saves nothing.
     """
-    from .seed import loader
-
     entries = data if data is not None else loader.termbase()
     for entry in entries:
         source = None

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .h5p.services import h5p_file_path
 from .models import H5PPackage, LegalProvision, Term
+from .storage import package_storage
 
 TAG = re.compile(r"<[^>]+>")
 CATALOGUE_LANGUAGES = ("ru", "tk")
@@ -127,9 +129,6 @@ def provision_texts() -> Iterator[Text]:
 
 def h5p_texts() -> Iterator[Text]:
     """The texts of every H5P package's content.json (read from the package storage)."""
-    from .h5p.services import h5p_file_path
-    from .storage import package_storage
-
     storage = package_storage()
     for package in H5PPackage.objects.select_related("locale").order_by("title", "locale__language_code"):
         name = h5p_file_path(package=package, path="content/content.json")

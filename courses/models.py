@@ -237,6 +237,7 @@ class LessonPage(CachedRestrictionsMixin, Page):
         context.update(lesson_context(lesson=self, request=request))
         nav = context.get("nav")
         if nav is not None and request.user.is_authenticated and not getattr(request, "is_preview", False):
+            # not at the top: a real cycle, services import these models (and selectors, which import them)
             from .services import last_visit_record
 
             last_visit_record(user=request.user, course_key=nav.key, lesson_key=self.translation_key)

@@ -23,9 +23,11 @@ from wagtail_localize.models import StringSegment, StringTranslation, Translatio
 from wagtail_localize.segments import StringSegmentValue
 from wagtail_localize.segments.extract import extract_segments
 
+from content.h5p.services import h5p_files_move_private, h5p_package_create
 from content.models import H5PPackage, LegalProvision
 from content.sanitize import sanitize_stored_richtext
 from content.seed import loader
+from content.seed.h5p.package import activity_slugs, package_build, package_title
 
 from .models import CourseIndexPage, CoursePage, HomePage, LessonPage, ModuleLessonLink, ModulePage
 
@@ -258,10 +260,7 @@ def h5p_packages_seed(*, locales: dict[str, Locale]) -> dict[str, H5PPackage]:
     only when its language has none with that title yet, so the seed can run again; files of a
     database seeded before packages had a private storage are moved there first.
     """
-    from content.h5p.services import h5p_files_move_private, h5p_package_create
-
     h5p_files_move_private()
-    from content.seed.h5p.package import activity_slugs, package_build, package_title
 
     result = {}
     for slug in activity_slugs():

@@ -9,11 +9,16 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page
 
 from content.blocks import knowledge_check_required
-from content.models import H5PPackage
+from content.h5p.services import h5p_package_ids_in
+from content.h5p.tokens import player_token
+from content.models import H5PPackage, ScormAttempt, ScormPackage
+from content.scorm.services import scorm_package_ids_in
+from content.scorm.tokens import scorm_token
 
 from .models import (
     CourseCompletion,
@@ -368,8 +373,6 @@ def _h5p_players(*, lesson: LessonPage, user) -> dict | None:
     activities an editor allowed the microphone (one query, on lessons with H5P only)."""
     from django.urls import reverse
 
-    from content.h5p.services import h5p_package_ids_in
-    from content.h5p.tokens import player_token
     package_ids = h5p_package_ids_in(lesson.body)
     if not package_ids or not user.is_authenticated:
         return None
@@ -405,8 +408,6 @@ def _sco_state(attempt) -> str:
 
 def scorm_sco_states(*, user, packages) -> dict[int, list[str]]:
     """The state of every SCO of these packages for the learner, by package, in one query."""
-    from content.models import ScormAttempt
-
     latest = {}
     attempts = ScormAttempt.objects.filter(user=user, package__in=[package.pk for package in packages]).only(
         "package_id", "sco", "number", "lesson_status", "completion_status", "success_status"
@@ -432,12 +433,6 @@ def scorm_sco_states(*, user, packages) -> dict[int, list[str]]:
 def scorm_players(*, lesson: LessonPage, user) -> dict | None:
     """The SCOs of the lesson's SCORM packages, each with its address (a token for this user) and the
     learner's state of it, in two queries."""
-    from django.urls import reverse
-
-    from content.models import ScormPackage
-    from content.scorm.services import scorm_package_ids_in
-    from content.scorm.tokens import scorm_token
-
     package_ids = scorm_package_ids_in(lesson.body)
     if not package_ids or not user.is_authenticated:
         return None

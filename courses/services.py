@@ -7,8 +7,15 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
+from content.h5p.services import h5p_state_save, h5p_statement_store
+from content.h5p.xapi import learner_mbox, statement_parse
+from content.models import H5PStatement, H5PUsage, ScormPackage, ScormUsage
+from content.scorm.cmi import commit_parse, commit_sequence
+from content.scorm.services import scorm_attempt_current, scorm_attempt_save, scorm_scos_done
+
 from .exceptions import ActivityNotAllowed, AttemptOutdated, CompletedByCheck, EnrolmentClosed, NotEnrolled
 from .models import CourseCompletion, CoursePage, Enrolment, HomePage, LastVisit, LessonPage, LessonProgress
+from .routing import view_restrictions_for
 from .selectors import LAST_VISIT_TIMEOUT, course_nav, last_visit_cache_key, lesson_completed_by_check
 
 SOURCE_LANGUAGE = "en"
@@ -144,10 +151,6 @@ def h5p_statement_record(*, user, lesson_id: int, package_id: int, statement) ->
     Costs a fixed number of queries whatever the size of the course: the lesson and the package are
     checked with one lookup in the usage table, and restrictions come from the cached table.
     """
-    from content.h5p.services import h5p_statement_store
-    from content.h5p.xapi import learner_mbox, statement_parse
-    from content.models import H5PStatement
-
     usage = _activity_usage(user=user, lesson_id=lesson_id, package_id=package_id)
     parsed = statement_parse(statement, expected_mbox=learner_mbox(user.pk))
     lesson = usage.page
@@ -171,8 +174,6 @@ def h5p_statement_record(*, user, lesson_id: int, package_id: int, statement) ->
 
 def h5p_state_record(*, user, lesson_id: int, package_id: int, data: str) -> None:
     """Keep where the learner left an activity of a lesson they may see."""
-    from content.h5p.services import h5p_state_save
-
     _activity_usage(user=user, lesson_id=lesson_id, package_id=package_id)
     h5p_state_save(user=user, package_id=package_id, data=data)
 
@@ -186,12 +187,6 @@ def scorm_commit_record(
     ``number`` is the attempt the SCO was launched with: the current one, or the next when the last
     is finished; any other is refused, so an old page cannot overwrite a newer attempt.
     """
-    from content.models import ScormPackage, ScormUsage
-    from content.scorm.cmi import commit_parse, commit_sequence
-    from content.scorm.services import scorm_attempt_current, scorm_attempt_save, scorm_scos_done
-
-    from .routing import view_restrictions_for
-
     usage = (
         ScormUsage.objects.select_related("page", "package")
         .filter(package_id=package_id, page_id=lesson_id, page__live=True)
@@ -225,10 +220,6 @@ def scorm_commit_record(
 
 
 def _activity_usage(*, user, lesson_id, package_id):
-    from content.models import H5PUsage
-
-    from .routing import view_restrictions_for
-
     usage = (
         H5PUsage.objects.select_related("page")
         .filter(package_id=package_id, page_id=lesson_id, page__live=True)
@@ -241,7 +232,6 @@ def _activity_usage(*, user, lesson_id, package_id):
 
 def may_view_page(*, page, user) -> bool:
     """Whether the user may see a live page under its view restrictions (cached table)."""
-    from .routing import view_restrictions_for
 
     return _may_view(page=page, user=user, restrictions=view_restrictions_for(page))
 

@@ -7,6 +7,11 @@ them starts a new version.
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from content.h5p.services import h5p_package_ids_in, h5p_usage_sync
+from content.models import H5PPackage, LegalProvision, ScormPackage
+from content.scorm.services import scorm_package_ids_in, scorm_usage_sync
+
+from . import models
 from .selectors import nav_invalidate
 
 COURSE_PAGE_MODELS = ("CoursePage", "ModulePage", "LessonPage", "CourseIndexPage", "HomePage")
@@ -17,17 +22,11 @@ def _on_content_change(sender, **kwargs):
 
 
 def _on_lesson_published(sender, instance, **kwargs):
-    from content.h5p.services import h5p_package_ids_in, h5p_usage_sync
-    from content.scorm.services import scorm_package_ids_in, scorm_usage_sync
-
     h5p_usage_sync(page=instance, package_ids=h5p_package_ids_in(instance.body))
     scorm_usage_sync(page=instance, package_ids=scorm_package_ids_in(instance.body))
 
 
 def _on_lesson_unpublished(sender, instance, **kwargs):
-    from content.h5p.services import h5p_usage_sync
-    from content.scorm.services import scorm_usage_sync
-
     h5p_usage_sync(page=instance, package_ids=[])
     scorm_usage_sync(page=instance, package_ids=[])
 
@@ -36,10 +35,6 @@ def register_signal_handlers():
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
     from wagtail.models import PageViewRestriction, Site
-
-    from content.models import H5PPackage, LegalProvision, ScormPackage
-
-    from . import models
 
     for name in COURSE_PAGE_MODELS:
         model = getattr(models, name)

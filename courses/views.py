@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -15,13 +16,18 @@ from wagtail.models import Locale, Page
 
 from content.h5p.xapi import MAX_DEPTH, MAX_STATE_BYTES, MAX_STATE_DEPTH, MAX_STATEMENT_BYTES, StatementError
 from content.jsonbody import JSONBodyError, bounded_id, parse_json_body
+from content.models import ScormPackage, ScormUsage
 from content.ratelimit import minute_budget_spent
+from content.scorm.cmi import MAX_COMMIT_BYTES, SESSION, CommitError
+from content.scorm.cmi import MAX_DEPTH as SCORM_MAX_DEPTH
+from content.scorm.tokens import scorm_grant
 from content.search import search_terms
 from content.selectors import glossary as glossary_terms
 
 from . import services
 from .exceptions import AttemptOutdated, CourseError
 from .models import CoursePage, LessonPage, ModulePage
+from .selectors import completed_lesson_keys, scorm_sco_states
 
 SEARCH_PAGE_SIZE = 20
 
@@ -173,11 +179,6 @@ def _scorm_error(message, status: int):
 @require_http_methods(["POST", "OPTIONS"])
 def scorm_commit(request, token: str, sco: int, attempt: int):
     """Keep the CMI data that the SCORM runtime commits for the learner named by the token."""
-    from django.contrib.auth import get_user_model
-
-    from content.scorm.cmi import MAX_COMMIT_BYTES, MAX_DEPTH, SESSION, CommitError
-    from content.scorm.tokens import scorm_grant
-
     grant = scorm_grant(token)
     if request.method == "OPTIONS":
         return _scorm_cors(HttpResponse(status=204 if grant else 404))
@@ -199,7 +200,7 @@ def scorm_commit(request, token: str, sco: int, attempt: int):
     if session and not SESSION.fullmatch(session):
         return _scorm_error(_("The report is not valid."), 400)
     try:
-        data = parse_json_body(request.body, max_depth=MAX_DEPTH, max_bytes=MAX_COMMIT_BYTES)
+        data = parse_json_body(request.body, max_depth=SCORM_MAX_DEPTH, max_bytes=MAX_COMMIT_BYTES)
         result = services.scorm_commit_record(
             user=user, lesson_id=grant.lesson_id, package_id=grant.package_id, sco_index=sco, number=attempt,
             data=data, session=session,
@@ -215,10 +216,6 @@ def scorm_commit(request, token: str, sco: int, attempt: int):
 @require_GET
 def scorm_status(request):
     """The learner's state of each SCO of a lesson's package, and whether the lesson is done."""
-    from content.models import ScormPackage, ScormUsage
-
-    from .selectors import completed_lesson_keys, scorm_sco_states
-
     try:
         lesson_id, package_id = bounded_id(request.GET.get("lesson")), bounded_id(request.GET.get("package"))
     except JSONBodyError as exc:

@@ -354,8 +354,8 @@ def _ojt_line(user, today) -> str:
 
 
 def _agency_section(user, today, roles) -> Section:
-    agencies = people_selectors.managed_agency_list(actor=user)
-    sees_all = people_selectors.user_sees_all_agencies(user=user)
+    scope = people_selectors.agency_scope(user=user)
+    agencies, sees_all = scope.agencies(), scope.all
     section = Section(key="agency", title=_("Agencies") if sees_all else _("My agency"))
     if not sees_all:
         section.lines = [agency.name for agency in agencies[:3]]
@@ -426,7 +426,7 @@ def dashboard_sections(*, user) -> list[Section]:
     roles = people_selectors.user_roles(user=user)
     today = timezone.localdate()
     sections = []
-    if people_selectors.user_sees_all_agencies(user=user) or Role.COORDINATOR in roles:
+    if people_selectors.agency_scope(user=user).all or Role.COORDINATOR in roles:
         sections.append(_approvals_section(user))
     if roles & {Role.TRAINER, Role.COORDINATOR}:
         sections += _sessions_sections(user, today)

@@ -24,6 +24,7 @@ from urllib.parse import unquote
 from django.utils.translation import gettext_lazy as _
 
 from assessments.interchange.common import FILE_TOO_LARGE, QuestionReport, shorten
+from content import virusscan  # looked up at call time: tests replace virusscan.upload_scan
 
 PLUGINFILE = "@@PLUGINFILE@@/"
 PLUGINFILE_REFERENCE = re.compile(r"@@PLUGINFILE@@/([^\"'\s>)?#]+)")
@@ -71,8 +72,6 @@ def embedded_file(report: QuestionReport, name: str, content: bytes) -> dict | N
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.template.defaultfilters import filesizeformat
 
-    from content.virusscan import UploadRefused, upload_scan
-
     shown = shorten(name, 60)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     images = [e.lower() for e in getattr(settings, "WAGTAILIMAGES_EXTENSIONS", ["gif", "jpg", "jpeg", "png", "webp"])]
@@ -88,7 +87,7 @@ def embedded_file(report: QuestionReport, name: str, content: bytes) -> dict | N
         return None
     upload = SimpleUploadedFile(name.rsplit("/", 1)[-1], content)
     try:
-        upload_scan(upload)
+        virusscan.upload_scan(upload)
         if kind == "image":
             from wagtail.images.fields import WagtailImageField
 
@@ -99,7 +98,7 @@ def embedded_file(report: QuestionReport, name: str, content: bytes) -> dict | N
                 raise ValidationError(
                     str(FILE_TOO_LARGE) % {"size": filesizeformat(len(content)), "limit": filesizeformat(limit)}
                 )
-    except UploadRefused as refused:
+    except virusscan.UploadRefused as refused:
         report.warn(FILE_REFUSED, code="file_refused", file=shown, reason=str(refused.message))
         return None
     except ValidationError as invalid:

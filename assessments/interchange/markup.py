@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from content.sanitize import sanitize_stored_richtext
+
 IMG = re.compile(r"<img\b", re.I)
 
 
@@ -28,8 +30,6 @@ def markdown_to_html(text: str) -> str:
 
 def sanitized_html(text: str) -> str:
     """HTML kept only as far as the bank's rich text allows (``content.sanitize``), reshaped for the editor."""
-    from content.sanitize import sanitize_stored_richtext
-
     return sanitize_stored_richtext((text or "").strip()).strip()
 
 

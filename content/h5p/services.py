@@ -21,7 +21,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import H5PLibrary, H5PPackage, H5PUsage
+from ..models import H5PLibrary, H5PPackage, H5PStatement, H5PUsage, H5PUserState
 from ..storage import package_storage
 from ..virusscan import upload_scan
 from . import exceptions as errors
@@ -415,8 +415,6 @@ def h5p_statement_store(*, user, package_id: int, lesson_key, parsed) -> bool:
     """Store a checked statement once; return False when it was already stored (a replay)."""
     from django.db import IntegrityError
 
-    from ..models import H5PStatement
-
     try:
         with transaction.atomic():
             H5PStatement.objects.create(
@@ -437,6 +435,4 @@ def h5p_statement_store(*, user, package_id: int, lesson_key, parsed) -> bool:
 
 def h5p_state_save(*, user, package_id: int, data: str) -> None:
     """Keep where the learner is in an activity (one row per learner and package)."""
-    from ..models import H5PUserState
-
     H5PUserState.objects.update_or_create(user=user, package_id=package_id, defaults={"data": data})

@@ -23,7 +23,7 @@ from ..zipcheck import shown
 from . import exceptions as errors
 from .cmi import CommitValues
 from .exceptions import ScormPackageError
-from .validation import Limits, ValidatedScorm, scorm_validate
+from .validation import Limits, ValidatedScorm, is_ignored, scorm_validate
 
 PACKAGES_ROOT = "scorm/packages"
 
@@ -174,7 +174,6 @@ def scorm_package_ids_in(stream_value) -> list[int]:
 
 def scorm_file_path(*, package: ScormPackage, path: str) -> str | None:
     """Map a path the SCO asks for to a stored file of this package (None when it has none)."""
-    from .validation import is_ignored
 
     segments = path.split("/")
     if not path or any(segment in ("", ".", "..") for segment in segments) or "\\" in path or is_ignored(path):

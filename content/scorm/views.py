@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.views.decorators.http import require_http_methods
 
+from ..h5p.services import content_type_for as h5p_content_type
 from ..models import ScormPackage
 from ..storage import package_storage
 from .cmi import resume_data
@@ -42,8 +43,6 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def content_type_for(path: str) -> str:
-    from content.h5p.services import content_type_for as h5p_content_type
-
     return h5p_content_type(path)
 
 

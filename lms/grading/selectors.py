@@ -46,7 +46,7 @@ def gradable_learners(*, user):
 
 def may_grade(*, user) -> bool:
     """Whether ``user`` has a grading queue and paper forms at all (whose learners: ``gradable_learners``)."""
-    return people_selectors.user_sees_all_agencies(user=user) or bool(
+    return people_selectors.agency_scope(user=user).all or bool(
         people_selectors.user_roles(user=user) & {Role.TRAINER, Role.COORDINATOR}
     )
 

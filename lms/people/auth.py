@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
+from .selectors import user_roles
+
 
 def client_ip(request) -> str | None:
     """Return the client's address, trusting X-Forwarded-For only behind known proxies."""
@@ -103,8 +105,6 @@ def cached_user(request):
     for neither. The session's hash is still checked against the cached user's password, so a password
     change signs out other sessions as before; a miss or a mismatch falls back to Django's own lookup.
     """
-    from lms.people.selectors import user_roles
-
     try:
         user_id = auth._get_user_session_key(request)
         backend_path = request.session[auth.BACKEND_SESSION_KEY]

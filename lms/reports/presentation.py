@@ -20,7 +20,10 @@ from django.conf import settings
 from django.utils import formats
 from django.utils.translation import get_language, gettext, gettext_lazy as _, pgettext_lazy
 
+from assessments.models import Question
 from content.spreadsheets import Sheet
+from courses.models import ModulePage
+from lms.people.models import Agency, Profile, Region
 
 P_FLOOR = 0.001
 
@@ -60,8 +63,6 @@ def flag_text(flag) -> str:
 
 
 def gender_label(value) -> str:
-    from lms.people.models import Profile
-
     if _missing(value) or not value:
         return gettext("not recorded")
     return str(dict(Profile.Gender.choices).get(value, value))
@@ -76,23 +77,17 @@ def language_label(value) -> str:
 
 def agency_names() -> dict:
     """Agency code → its name in the active language."""
-    from lms.people.models import Agency
-
     return {agency.code: agency.name for agency in Agency.objects.all()}
 
 
 def region_names() -> dict:
     """Region code → its name in the active language."""
-    from lms.people.models import Region
-
     return {region.code: region.name for region in Region.objects.all()}
 
 
 def module_labels(numbers) -> dict:
     """Module number → "Module N: <title>" in the active language (the first module page with that number
     in the tree, the ToT course's; "Module N" when no page has it)."""
-    from courses.models import ModulePage
-
     numbers = sorted({int(number) for number in numbers if not _missing(number)})
     language = (get_language() or "en")[:2]
     titles: dict[int, str] = {}
@@ -111,8 +106,6 @@ def module_labels(numbers) -> dict:
 
 def question_titles(keys) -> dict:
     """Question key → its title in the active language's version, else the English (source) one."""
-    from assessments.models import Question
-
     language = (get_language() or "en")[:2]
     rows = Question.objects.filter(key__in=list(keys)).values_list("key", "title", "locale__language_code")
     order = {language: 0, "en": 1}

@@ -113,12 +113,12 @@ class ReachScope:
 
 def reach_scope(*, user) -> ReachScope | None:
     """The national view for programme managers, their agency's for a coordinator, else None."""
-    if people_selectors.user_sees_all_agencies(user=user):
+    agencies = people_selectors.agency_scope(user=user)
+    if agencies.all:
         return ReachScope(national=True)
-    agency = people_selectors.managed_agency_list(actor=user).values_list("pk", "code").first()
-    if agency is None:
+    if agencies.own is None:
         return None
-    return ReachScope(national=False, agency_id=agency[0], agency_code=agency[1])
+    return ReachScope(national=False, agency_id=agencies.own.pk, agency_code=agencies.own.code)
 
 
 def reach_allowed(*, user) -> bool:

@@ -57,7 +57,7 @@ class Filters:
 
 def reports_allowed(*, user) -> bool:
     """Programme managers, and coordinators with an agency."""
-    return people_selectors.user_sees_all_agencies(user=user) or people_selectors.managed_agency_list(actor=user).exists()
+    return not people_selectors.agency_scope(user=user).none
 
 
 def scoped_attempts(*, user, filters: Filters):
@@ -276,7 +276,7 @@ def filter_choices(*, user) -> dict:
     tests of the agencies the user may see."""
     agencies = people_selectors.managed_agency_list(actor=user).order_by("code")
     cohorts = ToTCohort.objects.filter(pre_test__isnull=False, post_test__isnull=False).order_by("-starts_on", "code")
-    if not people_selectors.user_sees_all_agencies(user=user):
+    if not people_selectors.agency_scope(user=user).all:
         cohorts = cohorts.filter(candidates__user__profile__agency__in=agencies).distinct()
     sessions = CascadeSession.objects.filter(
         agency__in=agencies, state__in=SESSION_STATES, pre_test__isnull=False, post_test__isnull=False
@@ -344,7 +344,7 @@ def national_figures(*, user, today=None) -> NationalFigures | None:
 
     from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Min
 
-    if not people_selectors.user_sees_all_agencies(user=user):
+    if not people_selectors.agency_scope(user=user).all:
         return None
     today = today or timezone.localdate()
     start, end = _quarter(today)

@@ -6,6 +6,7 @@ from wagtail.models import Page
 
 from courses.selectors import translation_urls
 from lms.navigation import breadcrumb_trail
+from lms.people.names import display_name as _display_name
 
 register = template.Library()
 
@@ -31,6 +32,12 @@ def language_switcher(context):
 def get_item(mapping, key):
     """``mapping[key]`` in a template, or None."""
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def display_name(user) -> str:
+    """``{{ user|display_name }}``: the name the site shows for a person (``lms.people.names``)."""
+    return _display_name(user) if getattr(user, "is_authenticated", False) else ""
 
 
 @register.inclusion_tag("components/breadcrumbs.html")

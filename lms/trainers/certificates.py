@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.paper import FONT_DIR, FONT_FAMILY, font_faces, qr_svg
 from content.i18n import LANGUAGE_CODES
+from courses.models import CourseCompletion
+from courses.selectors import course_nav
+from lms.people.names import display_name
 
 from .models import Certification, CompletionCertificate
 
@@ -48,10 +51,6 @@ def fitted_size(text: str, *, largest: float, smallest: float, line_mm: float, l
     return round(max(smallest, min(largest, size)), 1)
 
 
-def _full_name(user) -> str:
-    return user.get_full_name() or user.username
-
-
 def _render(template: str, context: dict, *, language: str) -> bytes:
     from weasyprint import HTML
 
@@ -78,7 +77,7 @@ def certification_pdf(*, certification: Certification, language: str, base_url: 
         programme = certification.programme.name
     context = {
         **_common(
-            name=_full_name(certification.user), code=certification.code, language=language, base_url=base_url
+            name=display_name(certification.user), code=certification.code, language=language, base_url=base_url
         ),
         "certification": certification,
         "programme": programme,
@@ -92,7 +91,7 @@ def completion_pdf(*, certificate: CompletionCertificate, language: str, base_ur
     with translation.override(language):
         title = certificate.title
     context = {
-        **_common(name=_full_name(certificate.user), code=certificate.code, language=language, base_url=base_url),
+        **_common(name=display_name(certificate.user), code=certificate.code, language=language, base_url=base_url),
         "certificate": certificate,
         "title": title,
         "title_size": fitted_size(title, largest=20, smallest=11, line_mm=235, lines=2),
@@ -152,7 +151,7 @@ def certificate_verify(*, code: str, today: date | None = None) -> Verification 
     if certification is not None:
         status = verification_status(certification=certification, today=today)
         return Verification(
-            name=_full_name(certification.user),
+            name=display_name(certification.user),
             status=status,
             status_label=_status_label(status),
             number=certification.number,
@@ -164,7 +163,7 @@ def certificate_verify(*, code: str, today: date | None = None) -> Verification 
     if completion is not None:
         status = Status.REVOKED.value if completion.revoked else "valid"
         return Verification(
-            name=_full_name(completion.user),
+            name=display_name(completion.user),
             status=status,
             status_label=_status_label(status),
             number=completion.number,
@@ -185,9 +184,6 @@ def my_certificate_list(*, user, language: str) -> dict:
     A certificate keeps the title it was issued with; a completed course without one is named as in the
     course navigation in ``language``.
     """
-    from courses.models import CourseCompletion
-    from courses.selectors import course_nav
-
     today = timezone.localdate()
     certifications = []
     rows = Certification.objects.filter(user=user).select_related("programme").order_by("programme__code")

@@ -15,7 +15,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
+from content.i18n import localized_value
 from lms.people.models import Agency, LocalizedNameModel, Region
+from lms.people.names import display_name
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -176,7 +178,7 @@ class Certification(models.Model):
         indexes = [models.Index(fields=["status", "valid_until"])]
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name() or self.user.username} — {self.programme}"
+        return f"{display_name(self.user)} — {self.programme}"
 
     def status_on(self, day) -> str:
         """The status as it stands on ``day``: certified past its validity reads as expired already,
@@ -319,6 +321,4 @@ class CompletionCertificate(models.Model):
 
     @property
     def title(self) -> str:
-        from content.i18n import localized_value
-
         return localized_value(self, "title")

@@ -21,6 +21,7 @@ from content.bounds import INT_MAX, IdField, query_values
 from content.spreadsheets import Sheet
 from lms.people import selectors as people_selectors
 from lms.people.models import Agency, Profile, Region
+from lms.people.names import display_name
 from lms.people.roles import Role
 
 from . import delivery
@@ -74,7 +75,7 @@ class RegistryRow:
 
     @property
     def name(self) -> str:
-        return self.user.get_full_name() or self.user.username
+        return display_name(self.user)
 
     @property
     def profile(self) -> Profile | None:
@@ -105,7 +106,7 @@ class RegistryRow:
 
 def registry_allowed(*, user) -> bool:
     """Programme managers and training coordinators may read the registry."""
-    return people_selectors.user_sees_all_agencies(user=user) or people_selectors.user_has_role(
+    return people_selectors.agency_scope(user=user).all or people_selectors.user_has_role(
         user=user, role=Role.COORDINATOR
     )
 
@@ -115,14 +116,7 @@ def _scoped(*, actor) -> QuerySet[Certification]:
     queryset = Certification.objects.select_related(
         "user", "user__profile", "user__profile__agency", "user__profile__region", "programme", "cohort", "agency"
     )
-    if people_selectors.user_sees_all_agencies(user=actor):
-        return queryset
-    if not people_selectors.user_has_role(user=actor, role=Role.COORDINATOR):
-        return queryset.none()
-    agency = people_selectors.user_agency(user=actor)
-    if agency is None:
-        return queryset.none()
-    return queryset.filter(user__profile__agency=agency)
+    return queryset.filter(people_selectors.agency_scope(user=actor).q("user__profile__agency"))
 
 
 def _status_q(status: str, *, on: date) -> Q | None:
@@ -256,7 +250,7 @@ class TrainerProfile:
 
     @property
     def name(self) -> str:
-        return self.user.get_full_name() or self.user.username
+        return display_name(self.user)
 
     @property
     def sessions_delivered(self) -> int:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from assessments.models import Attempt
 from courses.models import CourseCompletion
 from lms.people import selectors as people_selectors
-from lms.people.roles import Role
+from lms.people.names import display_name
 
 from . import delivery
 from .models import Certification, CertificationEvent, PracticeTeachingEvaluation, ToTCohort
@@ -162,7 +162,7 @@ def requirement_table(*, certifications: list[Certification], recertification: b
                     "mean": shown.mean,
                     "needed": programme.evaluation_threshold,
                     "minimum": programme.evaluation_minimum,
-                    "evaluator": shown.evaluator.get_full_name() or shown.evaluator.username,
+                    "evaluator": display_name(shown.evaluator),
                     "date": _date(shown.taught_on),
                 }
             rows.append(Requirement("practice", bool(good), evidence))
@@ -238,15 +238,14 @@ def certification_list(*, actor) -> QuerySet[Certification]:
     """Certifications the actor may see: managers all; coordinators their agency's people; master trainers
     the candidates of their cohorts; everyone their own."""
     queryset = _base()
-    if people_selectors.user_sees_all_agencies(user=actor):
+    agencies = people_selectors.agency_scope(user=actor)
+    if agencies.all:
         return queryset
     if not actor.is_authenticated:
         return queryset.none()
     scope = Q(user=actor) | Q(cohort__master_trainers=actor)
-    if people_selectors.user_has_role(user=actor, role=Role.COORDINATOR):
-        agency = people_selectors.user_agency(user=actor)
-        if agency is not None:
-            scope |= Q(user__profile__agency=agency)
+    if agencies.own is not None:
+        scope |= agencies.q("user__profile__agency")
     return queryset.filter(pk__in=Certification.objects.filter(scope).values("pk"))
 
 
@@ -259,15 +258,14 @@ def cohort_list(*, actor) -> QuerySet[ToTCohort]:
     """Cohorts the actor may see: managers all; master trainers and candidates theirs; coordinators those
     with a candidate of their agency, and every cohort not yet over (to nominate to)."""
     queryset = ToTCohort.objects.select_related("programme", "region")
-    if people_selectors.user_sees_all_agencies(user=actor):
+    agencies = people_selectors.agency_scope(user=actor)
+    if agencies.all:
         return queryset
     if not actor.is_authenticated:
         return queryset.none()
     scope = Q(master_trainers=actor) | Q(candidates__user=actor)
-    if people_selectors.user_has_role(user=actor, role=Role.COORDINATOR):
-        agency = people_selectors.user_agency(user=actor)
-        if agency is not None:
-            scope |= Q(candidates__user__profile__agency=agency) | Q(ends_on__gte=timezone.localdate())
+    if agencies.own is not None:
+        scope |= agencies.q("candidates__user__profile__agency") | Q(ends_on__gte=timezone.localdate())
     return queryset.filter(pk__in=ToTCohort.objects.filter(scope).values("pk"))
 
 
@@ -294,7 +292,7 @@ def event_list(*, certification: Certification) -> QuerySet[CertificationEvent]:
 
 def may_manage(*, user) -> bool:
     """Programme managers decide on certifications."""
-    return people_selectors.user_sees_all_agencies(user=user)
+    return people_selectors.agency_scope(user=user).all
 
 
 def may_evaluate(*, user, certification: Certification) -> bool:

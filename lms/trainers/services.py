@@ -20,9 +20,11 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
 from content.urls import absolute_reverse_lazy
+from courses.models import CourseCompletion
 from lms.people import selectors as people_selectors
 from lms.people.mail import mail_in_language
 from lms.people.models import Profile
+from lms.people.names import display_name
 from lms.people.roles import Role
 
 from . import exceptions as errors
@@ -57,10 +59,6 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 def _require_manager(actor) -> None:
@@ -119,14 +117,14 @@ def candidate_nominate(*, actor, cohort: ToTCohort, user, today: date | None = N
         raise errors.NotPermitted(errors.NOT_PERMITTED)
     profile = Profile.objects.filter(user=user).select_related("agency").first()
     agency = profile.agency if profile else None
-    if not people_selectors.managed_agency_list(actor=actor).filter(pk=getattr(agency, "pk", None)).exists():
-        raise errors.NotPermitted(errors.NOT_OF_YOUR_AGENCY % {"name": _name(user)})
+    if agency is None or not people_selectors.agency_scope(user=actor).covers(agency.pk):
+        raise errors.NotPermitted(errors.NOT_OF_YOUR_AGENCY % {"name": display_name(user)})
     if cohort.ends_on < today:
         raise errors.TransitionRefused(errors.COHORT_CLOSED % {"date": formats.date_format(cohort.ends_on)})
     existing = Certification.objects.filter(user=user, programme=cohort.programme).first()
     if existing is not None:
         raise errors.TransitionRefused(
-            errors.ALREADY_NOMINATED % {"name": _name(user), "status": Status(existing.status).label}
+            errors.ALREADY_NOMINATED % {"name": display_name(user), "status": Status(existing.status).label}
         )
     certification = Certification.objects.create(
         user=user, programme=cohort.programme, cohort=cohort, agency=agency, nominated_by=actor
@@ -353,7 +351,7 @@ def _remind(*, recipient, certification, days_left: int) -> None:
         body_template="trainers/email/expiry_body.txt",
         context={
             "certification": certification,
-            "trainer": _name(certification.user),
+            "trainer": display_name(certification.user),
             "days_left": days_left,
             # reversed when the mail is rendered, so the link carries the recipient's language
             "url": absolute_reverse_lazy("trainers:certification_detail", args=[certification.pk]),
@@ -413,8 +411,6 @@ def course_certificate_issue(*, user, course, today: date | None = None) -> Comp
 
     ``course`` is the course page in any language; the certificate keeps the title in the three.
     """
-    from courses.models import CourseCompletion
-
     today = today or timezone.localdate()
     existing = CompletionCertificate.objects.filter(
         user=user, kind=CompletionCertificate.Kind.COURSE, course_key=course.translation_key

@@ -64,7 +64,7 @@ def _session(request, pk) -> CascadeSession:
 
 
 def _may_approve(user) -> bool:
-    return people_selectors.user_sees_all_agencies(user=user) or people_selectors.user_has_role(
+    return people_selectors.agency_scope(user=user).all or people_selectors.user_has_role(
         user=user, role=Role.COORDINATOR
     )
 

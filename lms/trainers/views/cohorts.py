@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lms.people import selectors as people_selectors
+from lms.people.names import display_name
 from lms.people.roles import Role
 
 from .. import selectors, services
@@ -58,7 +59,7 @@ def cohort_detail(request, code):
             except TrainersError as error:
                 errors.append(error.message)
             else:
-                messages.success(request, _("%(name)s is nominated.") % {"name": person.get_full_name() or person.username})
+                messages.success(request, _("%(name)s is nominated.") % {"name": display_name(person)})
                 return redirect("trainers:cohort_detail", code=cohort.code)
     candidates = list(selectors.cohort_candidates(actor=request.user, cohort=cohort))
     table = selectors.requirement_table(certifications=candidates, recertification=False)
