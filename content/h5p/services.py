@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import H5PLibrary, H5PPackage, H5PStatement, H5PUsage, H5PUserState
+from ..package_usage import package_ids_in, usage_sync
 from ..storage import package_storage
 from ..virusscan import upload_scan
 from . import exceptions as errors
@@ -326,23 +327,12 @@ def h5p_files_move_private() -> int:
 
 def h5p_usage_sync(*, page, package_ids: Iterable[int]) -> None:
     """Record that a live page uses exactly these packages (called on publish and unpublish)."""
-    wanted = set(H5PPackage.objects.filter(pk__in=set(package_ids)).values_list("pk", flat=True))
-    with transaction.atomic():
-        H5PUsage.objects.filter(page_id=page.pk).exclude(package_id__in=wanted).delete()
-        H5PUsage.objects.bulk_create(
-            [H5PUsage(page_id=page.pk, package_id=package_id) for package_id in wanted], ignore_conflicts=True
-        )
+    usage_sync(usage_model=H5PUsage, package_model=H5PPackage, page=page, package_ids=package_ids)
 
 
 def h5p_package_ids_in(stream_value) -> list[int]:
     """The packages that H5P blocks of a stream field point at, from the raw data (no queries)."""
-    ids = []
-    for block in getattr(stream_value, "raw_data", []) or []:
-        if block.get("type") == "h5p":
-            value = block.get("value") or {}
-            if isinstance(value.get("package"), int):
-                ids.append(value["package"])
-    return ids
+    return package_ids_in(stream_value, block_type="h5p")
 
 
 def h5p_file_path(*, package: H5PPackage, path: str) -> str | None:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import ScormAttempt, ScormPackage, ScormUsage
+from ..package_usage import package_ids_in, usage_sync
 from ..storage import package_storage
 from ..virusscan import upload_scan
 from ..zipcheck import shown
@@ -153,23 +154,12 @@ def scorm_package_delete(*, package: ScormPackage) -> None:
 
 def scorm_usage_sync(*, page, package_ids: Iterable[int]) -> None:
     """Record that a live page uses exactly these packages (called on publish and unpublish)."""
-    wanted = set(ScormPackage.objects.filter(pk__in=set(package_ids)).values_list("pk", flat=True))
-    with transaction.atomic():
-        ScormUsage.objects.filter(page_id=page.pk).exclude(package_id__in=wanted).delete()
-        ScormUsage.objects.bulk_create(
-            [ScormUsage(page_id=page.pk, package_id=package_id) for package_id in wanted], ignore_conflicts=True
-        )
+    usage_sync(usage_model=ScormUsage, package_model=ScormPackage, page=page, package_ids=package_ids)
 
 
 def scorm_package_ids_in(stream_value) -> list[int]:
     """The packages that SCORM blocks of a stream field point at, from the raw data (no queries)."""
-    ids = []
-    for block in getattr(stream_value, "raw_data", []) or []:
-        if block.get("type") == "scorm":
-            value = block.get("value") or {}
-            if isinstance(value.get("package"), int):
-                ids.append(value["package"])
-    return ids
+    return package_ids_in(stream_value, block_type="scorm")
 
 
 def scorm_file_path(*, package: ScormPackage, path: str) -> str | None:
