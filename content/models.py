@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import RevisionMixin, TranslatableMixin
+from wagtail.models import DraftStateMixin, RevisionMixin, TranslatableMixin, WorkflowMixin
 from wagtail.search import index
 
 from .sanitize import sanitize_stored_richtext
@@ -398,8 +398,12 @@ def _scorm_translatable_fields():
 ScormPackage.translatable_fields = _scorm_translatable_fields()
 
 
-class Term(TranslatableMixin, RevisionMixin, index.Indexed, models.Model):
+class Term(TranslatableMixin, WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
     """One concept of the course with its preferred term in one language (the termbase).
+
+    Terms go through the editorial workflow like lessons ("Legal and methodology review", set up by
+    ``courses.services.editorial_setup``): an editor's change is a draft until a reviewer publishes it, and
+    the glossary and the terminology check read the published terms only (``live``).
 
     The translations of a concept share its ``translation_key``; ``concept`` is the stable key, equal in every
     language. ``deprecated`` lists the variants that must no longer be used, one per line: the terminology

@@ -41,5 +41,5 @@ def provision_review_list() -> list[dict]:
 def glossary(language: str) -> list:
     """The terms of the termbase in one language, in that language's alphabetical order."""
     key = sort_key_for(language)
-    terms = Term.objects.filter(locale__language_code=language)
+    terms = Term.objects.filter(locale__language_code=language, live=True)  # drafts wait for review
     return sorted(terms, key=lambda term: key(term.preferred.strip("«»“”\"' ")))

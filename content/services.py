@@ -24,7 +24,8 @@ def termbase_seed(*, locales: dict[str, Locale], data: list | None = None) -> in
     """Create or update one term per concept and language (safe to re-run); return the number of concepts.
 
     The English term is the source; the ru and tk terms are its translations (same ``translation_key``).
-    A term whose text already matches is left alone, so a second run saves nothing.
+    A term whose text already matches is left alone, so a second run saves nothing. The seed's terms are
+    published at once (the reviewed termbase of the course); editors' later changes go through review.
     """
     entries = data if data is not None else loader.termbase()
     for entry in entries:
@@ -39,12 +40,12 @@ def termbase_seed(*, locales: dict[str, Locale], data: list | None = None) -> in
                 if source is not None:
                     term.translation_key = source.translation_key
                 term.save()
-                term.save_revision()
+                term.save_revision().publish()
             elif any(getattr(term, name) != value for name, value in fields.items()):
                 for name, value in fields.items():
                     setattr(term, name, value)
                 term.save()
-                term.save_revision()
+                term.save_revision().publish()
             if language == SOURCE_LANGUAGE:
                 source = term
     return len(entries)

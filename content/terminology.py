@@ -99,7 +99,7 @@ class Matcher:
 
 
 def matcher() -> Matcher:
-    return Matcher(Term.objects.select_related("locale").exclude(deprecated=""))
+    return Matcher(Term.objects.select_related("locale").filter(live=True).exclude(deprecated=""))
 
 
 def find_in(texts: Iterable[Text], using: Matcher | None = None) -> list[Finding]:

@@ -9,7 +9,7 @@ from wagtail.models import Locale, Page, Site
 
 from content.h5p.services import h5p_state_save, h5p_statement_store
 from content.h5p.xapi import learner_mbox, statement_parse
-from content.models import H5PStatement, H5PUsage, ScormPackage, ScormUsage
+from content.models import H5PStatement, H5PUsage, ScormPackage, ScormUsage, Term
 from content.scorm.cmi import commit_parse, commit_sequence
 from content.scorm.services import scorm_attempt_current, scorm_attempt_save, scorm_scos_done
 
@@ -270,7 +270,14 @@ def editorial_setup(*, index_pages, editors, reviewers):
     courses, modules and lessons, and translations too.
     """
     from django.contrib.auth.models import Permission
-    from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
+    from wagtail.models import (
+        GroupApprovalTask,
+        GroupPagePermission,
+        Workflow,
+        WorkflowContentType,
+        WorkflowPage,
+        WorkflowTask,
+    )
 
     workflow, _created = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW_NAME, defaults={"active": True})
     task = GroupApprovalTask.objects.filter(name=REVIEW_WORKFLOW_NAME).first()
@@ -278,6 +285,10 @@ def editorial_setup(*, index_pages, editors, reviewers):
         task = GroupApprovalTask.objects.create(name=REVIEW_WORKFLOW_NAME)
     task.groups.set([reviewers])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    # the termbase is reviewed like the lessons (a snippet's workflow is assigned by its content type)
+    WorkflowContentType.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(Term), defaults={"workflow": workflow}
+    )
     for page in index_pages:
         WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
         for group, codenames in ((editors, EDITOR_PAGE_PERMISSIONS), (reviewers, REVIEWER_PAGE_PERMISSIONS)):

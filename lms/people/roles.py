@@ -69,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "content.add_term",
         "content.change_term",
         "content.view_term",
+        "content.publish_term",  # reviewers publish the termbase, like the lessons
         "content.add_scormpackage",
         "content.change_scormpackage",
         "content.delete_scormpackage",

@@ -263,3 +263,37 @@ def test_the_russian_curriculum_names_the_training_film_one_way():
     modules = loader.curriculum()["modules"]
     russian = "\n".join(str({key: value for key, value in module["ru"].items() if key != "editor_note"}) for module in modules)
     assert "Жертвы, а не преступники" in russian and "Victims not Villains" not in russian
+
+
+def test_an_editors_change_to_a_term_waits_for_review_before_the_glossary_and_the_check_use_it(termbase, client):
+    from content.selectors import glossary
+    from content.terminology import deprecated_terms_in
+
+    means = Term.objects.get(concept="means", locale__language_code="en")
+    published = means.preferred
+    means.preferred = "means of control"
+    means.save_revision()  # a draft: the row keeps the published text
+    means.refresh_from_db()
+    assert means.preferred == published and means.has_unpublished_changes
+    new = Term(concept="draft-concept", locale=means.locale, preferred="draftterm", deprecated="draftvariant", live=False)
+    new.save()
+    new.save_revision()
+    assert "draftterm" not in [term.preferred for term in glossary("en")]
+    assert not deprecated_terms_in("A draftvariant here.", "en")
+    new.get_latest_revision().publish()
+    assert "draftterm" in [term.preferred for term in glossary("en")]
+    assert deprecated_terms_in("A draftvariant here.", "en")
+
+
+def test_the_termbase_is_under_the_review_workflow_and_reviewers_publish_it():
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from lms.people.roles import Role
+
+    call_command("seed_demo", "--without-curriculum", verbosity=0)
+    workflow = Term().get_workflow()
+    assert workflow is not None and workflow.name == "Legal and methodology review"
+    managers = Group.objects.get(name=Role.MANAGER).permissions.values_list("codename", flat=True)
+    editors = Group.objects.get(name=Role.EDITOR).permissions.values_list("codename", flat=True)
+    assert "publish_term" in managers and "publish_term" not in editors
