@@ -17,13 +17,18 @@ from content.translation_state import translation_states, translation_states_man
 
 from .admin_forms import QuestionAdminForm, QuestionDataPanel
 from .models import Assessment, Blueprint, Question
-from .views import question_import, question_regrade
+from .views import question_import, question_preview, question_regrade
 
 REGRADE_LABEL = _("Regrade answers")
+PREVIEW_LABEL = _("Preview")
 
 
 def _regrade_url(question) -> str:
     return reverse("wagtailsnippets_assessments_question:regrade", args=[question.pk])
+
+
+def _preview_url(question) -> str:
+    return reverse("wagtailsnippets_assessments_question:preview_languages", args=[question.pk])
 
 
 def _languages(question) -> str:
@@ -54,6 +59,8 @@ class QuestionIndexView(IndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
+        if question_preview.may_preview(self.request.user):
+            buttons.append(ListMenuItem(PREVIEW_LABEL, url=_preview_url(instance), icon_name="view", priority=35))
         if question_regrade.may_regrade(self.request.user):
             buttons.append(ListMenuItem(REGRADE_LABEL, url=_regrade_url(instance), icon_name="rotate", priority=40))
         return buttons
@@ -63,6 +70,8 @@ class QuestionEditView(EditView):
     @cached_property
     def header_more_buttons(self):
         buttons = super().header_more_buttons
+        if question_preview.may_preview(self.request.user):
+            buttons.append(Button(PREVIEW_LABEL, url=_preview_url(self.object), icon_name="view", priority=35))
         if question_regrade.may_regrade(self.request.user):
             buttons.append(Button(REGRADE_LABEL, url=_regrade_url(self.object), icon_name="rotate", priority=40))
         return buttons
@@ -101,6 +110,11 @@ class QuestionViewSet(SnippetViewSet):
         return [
             *super().get_urlpatterns(),
             path(f"regrade/<{self.pk_path_converter}:pk>/", question_regrade.question_regrade, name="regrade"),
+            path(
+                f"preview-languages/<{self.pk_path_converter}:pk>/",
+                question_preview.question_preview,
+                name="preview_languages",
+            ),
         ]
 
 

@@ -124,3 +124,25 @@ def test_the_question_bank_lists_one_row_per_question_with_its_languages(admin_s
             screenshot(f"80-admin-question-list-{width}")
     finally:
         leave_the_admin(page, admin_server)
+
+
+def test_the_question_preview_shows_each_language_as_a_learner_sees_it(admin_server, page, screenshot, axe_check):
+    from assessments.models import Question
+    from tests.assessments.bank import bank_load
+
+    bank_load()
+    question = Question.objects.get(key="m2-case", locale__language_code="en")
+    log_in(page, admin_server, "editor")
+    try:
+        for width in (1366, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{admin_server.url}/admin/snippets/assessments/question/preview-languages/{question.pk}/")
+            text = page.locator("main").inner_text()
+            assert "ru prompt of m2-case" in text and "tk prompt of m2-case" in text
+            assert page.locator("[data-editors-part]").count() == 3
+            assert page.locator("[data-learner-view] input:disabled").count() > 0
+            assert page.locator("[data-learner-view] input:enabled").count() == 0
+            axe_check(page, f"the question preview at {width} px")
+            screenshot(f"81-admin-question-preview-{width}")
+    finally:
+        leave_the_admin(page, admin_server)
