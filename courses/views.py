@@ -27,7 +27,8 @@ from content.selectors import glossary as glossary_terms
 from . import services
 from .exceptions import AttemptOutdated, CourseError
 from .models import CoursePage, LessonPage, ModulePage
-from .selectors import completed_lesson_keys, scorm_sco_states
+from .activities import scorm_sco_states
+from .selectors import completed_lesson_keys
 
 SEARCH_PAGE_SIZE = 20
 
