@@ -22,7 +22,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import H5PLibrary, H5PPackage, H5PStatement, H5PUsage, H5PUserState
-from ..package_usage import package_ids_in, usage_sync
+from ..package_usage import (  # noqa: F401 (PackageInUse: callers catch it from here)
+    PackageInUse,
+    folder_remove,
+    folder_remove_if_unused,
+    package_delete,
+    package_ids_in,
+    usage_sync,
+)
 from ..storage import package_storage
 from ..virusscan import upload_scan
 from . import exceptions as errors
@@ -31,14 +38,6 @@ from .validation import LibraryRef, Limits, ValidatedPackage, package_validate
 
 PACKAGES_ROOT = "h5p/packages"
 LIBRARIES_ROOT = "h5p/libraries"
-
-
-class PackageInUse(Exception):
-    """The package is used by lessons and cannot be deleted."""
-
-    def __init__(self, pages):
-        super().__init__("package in use")
-        self.pages = list(pages)
 
 
 def library_installed(ref: LibraryRef) -> bool:
@@ -97,7 +96,7 @@ class _Writer:
             except OSError:
                 pass
         for folder in self.folders:
-            _remove_folder(folder)
+            folder_remove(folder)
 
 
 def _install_libraries(*, validated: ValidatedPackage, writer: _Writer) -> list[H5PLibrary]:
@@ -245,7 +244,7 @@ def h5p_package_replace(*, package: H5PPackage, upload, user=None, limits: Limit
                 package.uploaded_by = user
             package.save()
             package.libraries.set(libraries)
-            transaction.on_commit(lambda: _remove_folder_if_unused(old_prefix))
+            transaction.on_commit(lambda: folder_remove_if_unused(model=H5PPackage, prefix=old_prefix))
     except BaseException:
         for writer in holder:
             writer.undo()
@@ -255,36 +254,7 @@ def h5p_package_replace(*, package: H5PPackage, upload, user=None, limits: Limit
 
 def h5p_package_delete(*, package: H5PPackage) -> None:
     """Delete a package that no lesson uses (refused with the lessons otherwise)."""
-    from wagtail.models import Page
-
-    page_ids = list(H5PUsage.objects.filter(package=package).values_list("page_id", flat=True))
-    if page_ids:
-        raise PackageInUse(Page.objects.filter(pk__in=page_ids).order_by("path"))
-    prefix = package.storage_prefix
-    with transaction.atomic():
-        package.delete()
-        transaction.on_commit(lambda: _remove_folder_if_unused(prefix))
-
-
-def _remove_folder_if_unused(prefix: str) -> None:
-    if H5PPackage.objects.filter(storage_prefix=prefix).exists():
-        return
-    _remove_folder(prefix)
-
-
-def _remove_folder(prefix: str) -> None:
-    try:
-        directories, files = package_storage().listdir(prefix)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for name in files:
-        package_storage().delete(prefix + name)
-    for directory in directories:
-        _remove_folder(f"{prefix}{directory}/")
-    try:
-        package_storage().delete(prefix.rstrip("/"))  # an empty directory on the file system
-    except OSError:
-        pass
+    package_delete(package=package, usage_model=H5PUsage)
 
 
 def h5p_files_move_private() -> int:

@@ -17,7 +17,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import ScormAttempt, ScormPackage, ScormUsage
-from ..package_usage import package_ids_in, usage_sync
+from ..package_usage import (  # noqa: F401 (PackageInUse: callers catch it from here)
+    PackageInUse,
+    folder_remove,
+    folder_remove_if_unused,
+    package_delete,
+    package_ids_in,
+    usage_sync,
+)
 from ..storage import package_storage
 from ..virusscan import upload_scan
 from ..zipcheck import shown
@@ -27,35 +34,6 @@ from .exceptions import ScormPackageError
 from .validation import Limits, ValidatedScorm, is_ignored, scorm_validate
 
 PACKAGES_ROOT = "scorm/packages"
-
-
-class PackageInUse(Exception):
-    """The package is used by lessons and cannot be deleted."""
-
-    def __init__(self, pages):
-        super().__init__("package in use")
-        self.pages = list(pages)
-
-
-def _remove_folder(prefix: str) -> None:
-    storage = package_storage()
-    try:
-        directories, files = storage.listdir(prefix)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for name in files:
-        storage.delete(prefix + name)
-    for directory in directories:
-        _remove_folder(f"{prefix}{directory}/")
-    try:
-        storage.delete(prefix.rstrip("/"))  # the emptied directory on the file system
-    except OSError:
-        pass
-
-
-def _remove_folder_if_unused(prefix: str) -> None:
-    if not ScormPackage.objects.filter(storage_prefix=prefix).exists():
-        _remove_folder(prefix)
 
 
 def _extract(*, upload, validated: ValidatedScorm, prefix: str) -> None:
@@ -75,7 +53,7 @@ def _extract(*, upload, validated: ValidatedScorm, prefix: str) -> None:
                 if saved != target:  # the folder is new, so this cannot happen; never serve a renamed file
                     raise RuntimeError(f"storage renamed {target} to {saved}")
     except BaseException:
-        _remove_folder(prefix)
+        folder_remove(prefix)
         raise
 
 
@@ -116,7 +94,7 @@ def scorm_package_create(
                 **_fields(validated, prefix),
             )
     except BaseException:
-        _remove_folder(prefix)
+        folder_remove(prefix)
         raise
 
 
@@ -132,24 +110,16 @@ def scorm_package_replace(*, package: ScormPackage, upload, user=None, limits: L
             if getattr(user, "is_authenticated", False):
                 package.uploaded_by = user
             package.save()
-            transaction.on_commit(lambda: _remove_folder_if_unused(old_prefix))
+            transaction.on_commit(lambda: folder_remove_if_unused(model=ScormPackage, prefix=old_prefix))
     except BaseException:
-        _remove_folder(prefix)
+        folder_remove(prefix)
         raise
     return package
 
 
 def scorm_package_delete(*, package: ScormPackage) -> None:
     """Delete a package that no lesson uses (refused with the lessons otherwise)."""
-    from wagtail.models import Page
-
-    page_ids = list(ScormUsage.objects.filter(package=package).values_list("page_id", flat=True))
-    if page_ids:
-        raise PackageInUse(Page.objects.filter(pk__in=page_ids).order_by("path"))
-    prefix = package.storage_prefix
-    with transaction.atomic():
-        package.delete()
-        transaction.on_commit(lambda: _remove_folder_if_unused(prefix))
+    package_delete(package=package, usage_model=ScormUsage)
 
 
 def scorm_usage_sync(*, page, package_ids: Iterable[int]) -> None:

@@ -2,27 +2,25 @@
 (refused while lessons use the package), and the learners' attempts."""
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
-from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView
+from wagtail.snippets.views.snippets import CreateView, EditView
 
 from ..models import ScormPackage
 from ..scorm.exceptions import ScormPackageError
 from ..scorm.selectors import scorm_attempt_list
-from ..scorm.services import PackageInUse, scorm_package_create, scorm_package_delete, scorm_package_replace
+from ..scorm.services import scorm_package_create, scorm_package_delete, scorm_package_replace
 from ..scorm.validation import scorm_validate
 from ..virusscan import validate_upload
+from .packages import PackageDeleteView, PackageUploadForm
 
 PACKAGE_REQUIRED = _("Choose a SCORM .zip file to upload.")
 
 
-class ScormPackageForm(WagtailAdminModelForm):
+class ScormPackageForm(PackageUploadForm):
     package_file = forms.FileField(
         label=_("SCORM package (.zip)"),
         required=False,
@@ -34,24 +32,14 @@ class ScormPackageForm(WagtailAdminModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": ".zip"}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "title" in self.fields:
-            self.fields["title"].required = False
-            self.fields["title"].help_text = _("Leave empty to use the title in the manifest.")
+    package_required = PACKAGE_REQUIRED
+    title_help = _("Leave empty to use the title in the manifest.")
 
-    def clean_package_file(self):
-        upload = self.cleaned_data.get("package_file")
-        if not upload:
-            if self.instance.pk:
-                return None
-            raise forms.ValidationError(PACKAGE_REQUIRED, code="required")
+    def package_check(self, upload) -> None:
         try:
             scorm_validate(upload)
         except ScormPackageError as error:
             raise forms.ValidationError(error.message, code=error.code) from None
-        upload.seek(0)
-        return upload
 
 
 class ScormPackageCreateView(CreateView):
@@ -80,24 +68,16 @@ class ScormPackageEditView(EditView):
         return package
 
 
-class ScormPackageDeleteView(DeleteView):
-    def form_valid(self, form):
-        try:
-            scorm_package_delete(package=self.object)
-        except PackageInUse as error:
-            titles = ", ".join(page.get_admin_display_title() for page in error.pages)
-            messages.error(
-                self.request,
-                ngettext(
-                    "The package is used by a lesson and was not deleted: %(lessons)s. Remove it from the lesson first.",
-                    "The package is used by %(count)d lessons and was not deleted: %(lessons)s. Remove it from the lessons first.",
-                    len(error.pages),
-                )
-                % {"count": len(error.pages), "lessons": titles},
-            )
-            return redirect(self.get_success_url())
-        messages.success(self.request, self.get_success_message())
-        return redirect(self.get_success_url())
+class ScormPackageDeleteView(PackageDeleteView):
+    def package_delete(self, package) -> None:
+        scorm_package_delete(package=package)
+
+    def in_use_message(self, count: int) -> str:
+        return ngettext(
+            "The package is used by a lesson and was not deleted: %(lessons)s. Remove it from the lesson first.",
+            "The package is used by %(count)d lessons and was not deleted: %(lessons)s. Remove it from the lessons first.",
+            count,
+        )
 
 
 class ScormAttemptsView(WagtailAdminTemplateMixin, TemplateView):
