@@ -284,6 +284,16 @@ class ExportReport:
     def warn(self, index: int, name: str, template, *, code: str, **params) -> None:
         self.warnings.append(question_issue(index, name, template, code=code, **params))
 
+    def warn_scoring(self, index: int, question: dict, *, format_name: str) -> None:
+        """A multiple-response question scored other than "right minus wrong": both formats only hold
+        per-answer grades, so it goes out (and comes back) as right minus wrong."""
+        scoring = question["data"].get("scoring", "right_minus_wrong")
+        if scoring != "right_minus_wrong":
+            self.warn(
+                index, question.get("name", ""), EXPORT_SCORING, code="export_scoring", format=format_name,
+                scoring=SCORING_LABELS.get(scoring, scoring),
+            )
+
 
 def loss_notice(warnings: list[QuestionIssue], *, format_name: str) -> list[str]:
     """The lines that head an exported file with losses: a title, then each loss naming its question, each

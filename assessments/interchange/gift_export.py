@@ -148,16 +148,7 @@ def _write_choice(report: c.ExportReport, index: int, question: dict) -> list[st
                 marker = "~%0%" if text.lstrip().startswith("%") else "~"
             lines.append(_option_line(marker, text, option.get("feedback", "")))
         return lines
-    scoring = data.get("scoring", "right_minus_wrong")
-    if scoring != "right_minus_wrong":
-        report.warn(
-            index,
-            question.get("name", ""),
-            c.EXPORT_SCORING,
-            code="export_scoring",
-            format=FORMAT_NAME,
-            scoring=c.SCORING_LABELS.get(scoring, scoring),
-        )
+    report.warn_scoring(index, question, format_name=FORMAT_NAME)
     for option, grade in zip(data["options"], kinds.single.grades_for_multiple(data["options"], data["correct"]), strict=True):
         lines.append(
             _option_line(f"~%{c.format_number(grade, 5)}%", option.get("text", ""), option.get("feedback", ""))

@@ -131,16 +131,7 @@ def _write_choice(report: c.ExportReport, index: int, question: dict, node) -> N
     if single:
         grades = [100.0 if option["key"] == data["correct"] else 0.0 for option in options]
     else:
-        scoring = data.get("scoring", "right_minus_wrong")
-        if scoring != "right_minus_wrong":
-            report.warn(
-                index,
-                question.get("name", ""),
-                c.EXPORT_SCORING,
-                code="export_scoring",
-                format=FORMAT_NAME,
-                scoring=c.SCORING_LABELS.get(scoring, scoring),
-            )
+        report.warn_scoring(index, question, format_name=FORMAT_NAME)
         grades = kinds.single.grades_for_multiple(options, data["correct"])
     for option, grade in zip(options, grades, strict=True):
         _answer(
