@@ -9,8 +9,10 @@ Nothing is extracted here, so a refused archive never leaves a file behind. An a
   or in one entry, too high a compression ratio. Those sizes are the ones the central directory
   declares; ``zipfile`` never yields more than the declared size of an entry (and then fails its
   CRC check), so a lying header cannot exhaust memory;
-- two names differ only in letter case or Unicode form, so one would overwrite the other on some disks;
-- a name is hidden (starts with a dot), when the caller refuses those.
+- two names differ only in letter case or Unicode form, so one would overwrite the other on some disks.
+
+Hidden entries are not refused: each format decides what it leaves out (H5P through ``ignored``, SCORM after
+the checks).
 
 Each package format raises its own error class (a ``PackageRefused``), with the messages below.
 """
@@ -45,7 +47,6 @@ UNSAFE_PATH = _("The package contains a path that leaves its folder: %(name)s")
 BACKSLASH_PATH = _("The package contains a path with a backslash: %(name)s. Folders must be separated by /.")
 CONTROL_CHARACTER = _("The package contains a file name with control characters: %(name)s")
 MALFORMED_PATH = _("The package contains a path with an empty or '.' part: %(name)s")
-HIDDEN_FILE = _("The package contains a hidden file or folder (its name starts with a dot): %(name)s")
 SYMLINK = _("The package contains a symbolic link, which is not allowed: %(name)s")
 DUPLICATE_NAME = _("The package contains the same name twice (ignoring letter case): %(name)s")
 
@@ -120,7 +121,7 @@ def _ratio(unpacked: int, packed: int) -> str:
 
 
 def entries_check(
-    *, infos: list[zipfile.ZipInfo], limits, error: type[PackageRefused], refuse_hidden: bool = True, ignored=None
+    *, infos: list[zipfile.ZipInfo], limits, error: type[PackageRefused], ignored=None
 ) -> dict[str, zipfile.ZipInfo]:
     """Return the file entries by name, having refused from the central directory alone anything unsafe.
 
@@ -139,7 +140,7 @@ def entries_check(
     for info in infos:
         # zipfile cuts a name at its first NUL; the original shows what other tools would make of it.
         name, label = info.orig_filename, shown(info.orig_filename)
-        _name_check(name=name, label=label, refuse=refuse, refuse_hidden=refuse_hidden)
+        _name_check(name=name, label=label, refuse=refuse)
         if ignored is not None and ignored(name.removesuffix("/"), folder=info.is_dir()):
             continue
         if stat.S_ISLNK(info.external_attr >> 16):
@@ -175,7 +176,7 @@ def entries_check(
     return files
 
 
-def _name_check(*, name: str, label: str, refuse, refuse_hidden: bool) -> None:
+def _name_check(*, name: str, label: str, refuse) -> None:
     if CONTROL.search(name):
         refuse(CONTROL_CHARACTER, "control_character", name=label)
     if "\\" in name:
@@ -185,5 +186,3 @@ def _name_check(*, name: str, label: str, refuse, refuse_hidden: bool) -> None:
         refuse(UNSAFE_PATH, "unsafe_path", name=label)
     if "" in segments or "." in segments:
         refuse(MALFORMED_PATH, "malformed_path", name=label)
-    if refuse_hidden and any(segment.startswith(".") for segment in segments):
-        refuse(HIDDEN_FILE, "hidden_file", name=label)

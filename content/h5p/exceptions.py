@@ -15,7 +15,6 @@ from content.zipcheck import (  # noqa: F401 (re-exported: callers and tests use
     ENCRYPTED_FILE,
     FILE_RATIO,
     FILE_TOO_LARGE,
-    HIDDEN_FILE,
     MALFORMED_PATH,
     PACKAGE_RATIO,
     PACKAGE_TOO_LARGE,

@@ -163,7 +163,7 @@ def _refuse(template, code: str, **params) -> NoReturn:
 
 def _entries_check(*, infos: list[zipfile.ZipInfo], limits: Limits) -> dict[str, zipfile.ZipInfo]:
     """Return the file entries by name, having refused from the central directory alone anything unsafe."""
-    return entries_check(infos=infos, limits=limits, error=H5PPackageError, refuse_hidden=False, ignored=_ignored)
+    return entries_check(infos=infos, limits=limits, error=H5PPackageError, ignored=_ignored)
 
 
 def _ignored(name: str, *, folder: bool = False) -> bool:

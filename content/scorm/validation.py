@@ -46,7 +46,7 @@ def is_ignored(name: str) -> bool:
 def scorm_validate(file: str | os.PathLike | IO[bytes], *, limits: Limits = Limits()) -> ValidatedScorm:
     """Return the manifest and the files to extract, or raise ``ScormPackageError``."""
     with zip_open(file, error=ScormPackageError, not_zip=errors.NOT_ZIP) as archive:
-        entries = entries_check(infos=archive.infolist(), limits=limits, error=ScormPackageError, refuse_hidden=False)
+        entries = entries_check(infos=archive.infolist(), limits=limits, error=ScormPackageError)
         files = {name: info for name, info in entries.items() if not is_ignored(name)}
         if MANIFEST not in files:
             nested = sorted((name for name in files if name.rsplit("/", 1)[-1].lower() == MANIFEST), key=len)
