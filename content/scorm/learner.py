@@ -3,8 +3,9 @@
 
 The name is given in full, as SCORM writes it, "Last, First" (the data model's own example): authoring
 tools print it on the completion certificate inside the package and greet the learner with it, and a
-SCO runs sandboxed and can send it nowhere but to our own commit address. With only one of the two
-names, that one; with neither, the username the learner signs in with.
+SCO runs sandboxed and can send it nowhere but to our own commit address. It follows the site's one rule
+for names (``lms.people.names.display_name``: the name, else the username), in SCORM's order: with only
+one of the two names, that one; with neither, the username the learner signs in with.
 
 The id is opaque and stable: an HMAC of the user's id under the site's ``SECRET_KEY``, the same for
 every package, launch and attempt, which reveals neither the database id nor the username (a SCO that
