@@ -2,8 +2,10 @@
 
 The runtime (scorm-again, in the learner's browser) commits its whole data model flattened:
 ``{"cmi.core.lesson_status": "incomplete", "cmi.suspend_data": "...", ...}``. Everything in it is
-untrusted: the body is parsed by ``content.jsonbody`` (bounded, strict), then every key and value is
-checked here for shape and size, and the statuses and scores for their SCORM vocabulary. No ORM.
+untrusted: the body is parsed by ``content.jsonbody`` (bounded, strict), then every key is checked here
+against the data model of the package's version (``MODEL``, list indexes within ``LIST_LIMITS``), every
+value for its type and size (suspend_data as each version defines it), and the statuses and scores for
+their SCORM vocabulary. ``resume_data`` gives a SCO back what it wrote in the attempt it resumes. No ORM.
 """
 
 import math
