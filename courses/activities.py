@@ -92,6 +92,7 @@ def scorm_players(*, lesson: LessonPage, user) -> dict | None:
             "version": package.version,
             "scos": [
                 {
+                    "identifier": sco["identifier"],  # the target of a SCORM 2004 "choice" navigation request
                     "title": sco["title"],
                     "state": states[package.pk][index],
                     "url": reverse("scorm_file", args=[token, index, sco["launch"]])

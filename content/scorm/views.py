@@ -24,6 +24,7 @@ from ..h5p.services import content_type_for as h5p_content_type
 from ..models import ScormPackage
 from ..storage import package_storage
 from .cmi import resume_data
+from .learner import learner_id, learner_name
 from .manifest import SCORM_12
 from .services import scorm_attempt_current, scorm_file_path
 from .tokens import scorm_grant
@@ -46,11 +47,6 @@ def content_type_for(path: str) -> str:
     return h5p_content_type(path)
 
 
-def _learner_name(user) -> str:
-    full = (user.get_full_name() or "").strip() if hasattr(user, "get_full_name") else ""
-    return full or user.get_username()
-
-
 def _runtime_tags(*, request, token: str, package: ScormPackage, index: int, sco: dict, user) -> bytes:
     attempt, number = scorm_attempt_current(user_id=user.pk, package=package, sco=sco["identifier"])
     config = {
@@ -62,8 +58,9 @@ def _runtime_tags(*, request, token: str, package: ScormPackage, index: int, sco
         "sco": index,
         "attempt": number,
         "cmi": resume_data(
-            version=package.version, attempt=attempt, learner_id=f"learner-{user.pk}",
-            learner_name=_learner_name(user), sco=sco,
+            version=package.version, attempt=attempt, learner_id=learner_id(user), learner_name=learner_name(user),
+            # SCORM 2004: whether a SCO comes before and after this one, in the organization's order
+            sco=sco, flow=(index > 0, index < len(package.scos) - 1),
         ),
     }
     data = json.dumps(config, ensure_ascii=False).translate(_JSON_ESCAPES)

@@ -4,13 +4,20 @@
  * storage). The SCO commits its data to the server itself, with its player token; it tells this
  * page by postMessage that it committed or finished, and this page then asks the server for the
  * states (a message cannot mark anything done: only the server's answer is shown).
+ *
+ * A package of several SCOs plays them in the order of its organization: the menu is the table of
+ * contents, and while a SCO plays, Previous and Next move along that order. A SCORM 2004 SCO may ask
+ * for the same by adl.nav.request (continue, previous, choice of a SCO by its identifier, exit) when
+ * it terminates; its sequencing rules are not run (see README). Before a SCO is left from this page,
+ * it is asked to end its session (sco.js), so that what it holds is committed first.
  */
 (function () {
   "use strict";
   var node = document.getElementById("scorm-packages");
   if (!node) return;
   var config = JSON.parse(node.textContent);
-  var open = null;  // {packageId, index, iframe, section}
+  var open = null;  // {packageId, index, iframe, section, leaving}
+  var LEAVE_WAIT = 3000;  // how long a SCO may take to commit when asked to end its session
 
   function text(section, key) { return section.getAttribute("data-text-" + key) || key; }
 
@@ -63,19 +70,36 @@
     menu.appendChild(list);
   }
 
+  function navButton(section, key, action, handler, disabled) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button--secondary";
+    button.setAttribute("data-action", action);
+    button.textContent = text(section, key);
+    button.disabled = !!disabled;
+    button.addEventListener("click", handler);
+    return button;
+  }
+
   function launch(section, packageId, index) {
-    close();
-    var sco = config.packages[packageId].scos[index];
+    unload();
+    var scos = config.packages[packageId].scos;
+    var sco = scos[index];
     var holder = section.querySelector("[data-scorm-frame]");
     holder.textContent = "";
     var bar = document.createElement("p");
-    var closeButton = document.createElement("button");
-    closeButton.type = "button";
-    closeButton.className = "button button--secondary";
-    closeButton.setAttribute("data-action", "scorm-close");
-    closeButton.textContent = text(section, "close");
-    closeButton.addEventListener("click", close);
-    bar.appendChild(closeButton);
+    bar.className = "scorm-activity__bar";
+    if (scos.length > 1) {
+      bar.appendChild(navButton(section, "previous", "scorm-previous", function () { leave(index - 1); }, index === 0));
+      var position = document.createElement("span");
+      position.setAttribute("data-scorm-position", String(index));
+      position.textContent = " " + text(section, "position").replace("%(number)s", String(index + 1))
+        .replace("%(total)s", String(scos.length)) + ": " + sco.title + " ";
+      bar.appendChild(position);
+      bar.appendChild(navButton(section, "next", "scorm-next", function () { leave(index + 1); }, index === scos.length - 1));
+      bar.appendChild(document.createTextNode(" "));
+    }
+    bar.appendChild(navButton(section, "close", "scorm-close", function () { leave(null); }));
     var iframe = document.createElement("iframe");
     iframe.setAttribute("sandbox", "allow-scripts");
     iframe.setAttribute("title", sco.title);
@@ -86,14 +110,53 @@
     holder.appendChild(iframe);
     holder.hidden = false;
     section.querySelector("[data-scorm-menu]").hidden = true;
-    open = { packageId: packageId, index: index, iframe: iframe, section: section };
+    open = { packageId: packageId, index: index, iframe: iframe, section: section, leaving: null };
     iframe.focus();
   }
 
-  function close() {
+  // go to the SCO at ``target`` (null: back to the menu) once the open one has ended its session
+  function leave(target) {
     if (!open) return;
+    if (open.leaving) { open.leaving.target = target; return; }
+    var current = open;
+    current.leaving = { target: target, timer: setTimeout(function () { left(current); }, LEAVE_WAIT) };
+    current.section.querySelectorAll(".scorm-activity__bar button").forEach(function (button) { button.disabled = true; });
+    try {
+      current.iframe.contentWindow.postMessage({ source: "lms-scorm-page", kind: "leave" }, "*");
+    } catch (error) { left(current); }
+  }
+
+  function left(current) {
+    if (open !== current) return;
+    var target = current.leaving ? current.leaving.target : null;
+    if (current.leaving) clearTimeout(current.leaving.timer);
+    go(current, target);
+  }
+
+  function go(current, target) {
+    var scos = config.packages[current.packageId].scos;
+    if (target !== null && target >= 0 && target < scos.length) launch(current.section, current.packageId, target);
+    else close();
+  }
+
+  // the SCO has finished by itself: follow its navigation request within the package's order
+  function finished(current, data) {
+    if (current.leaving) { left(current); return; }
+    var scos = config.packages[current.packageId].scos;
+    var target = null;
+    if (data.request === "continue") target = current.index + 1;
+    else if (data.request === "previous") target = current.index - 1;
+    else if (data.request === "choice") {
+      scos.forEach(function (sco, index) { if (sco.identifier === data.target) target = index; });
+    }
+    go(current, target);
+  }
+
+  function unload() {
+    if (!open) return null;
     var current = open;
     open = null;
+    if (current.leaving) clearTimeout(current.leaving.timer);
     var holder = current.section.querySelector("[data-scorm-frame]");
     holder.textContent = "";  // unloading the SCO lets its runtime send what it still holds
     holder.hidden = true;
@@ -101,6 +164,12 @@
     // the last commit may still be on its way: ask now and once more a moment later
     refresh(current.section, current.packageId);
     setTimeout(function () { refresh(current.section, current.packageId); }, 1500);
+    return current;
+  }
+
+  function close() {
+    var current = unload();
+    if (!current) return;
     var first = current.section.querySelector("[data-action=scorm-open]");
     if (first) first.focus();
   }
@@ -121,7 +190,7 @@
   window.addEventListener("message", function (event) {
     var data = event.data;
     if (!open || event.source !== open.iframe.contentWindow || !data || data.source !== "lms-scorm") return;
-    if (data.kind === "finish") close();
+    if (data.kind === "finish") finished(open, data);
     else if (data.kind === "commit") refresh(open.section, open.packageId);
   });
 
