@@ -213,7 +213,7 @@ def _nonzero(sample: np.ndarray) -> np.ndarray:
 
 
 def _wilcoxon_method(sample: np.ndarray) -> str:
-    """The method scipy's ``wilcoxon(method="auto")`` uses for one sample (scipy 1.13+): the normal
+    """The method scipy's ``wilcoxon(method="auto")`` uses for one sample (scipy 1.15+): the normal
     approximation above 50 values; else the exact distribution without zeros or ties among the absolute
     differences; else an exhaustive permutation test up to 13 values (2**13 sign patterns, fewer than its
     9,999 resamples); else the approximation."""
