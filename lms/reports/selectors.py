@@ -270,10 +270,18 @@ def answer_frame(*, attempts) -> pd.DataFrame:
     return frame[ANSWER_COLUMNS]
 
 
-def filter_choices(*, user) -> dict:
+SESSION_CHOICES = 100  # more sessions than this: the session filter is a number field, not a list
+
+
+def filter_choices(*, user, filters: Filters | None = None) -> dict:
     """The values the filters offer: the pairings with results, the agencies the user may see, the ToT
     cohorts with tests (a coordinator's: those with a candidate of their agency) and the sessions with
-    tests of the agencies the user may see."""
+    tests of the agencies the user may see (within the chosen agency and region, if any).
+
+    At national scale there are thousands of sessions: a list of them all would be most of the page. When
+    more than ``SESSION_CHOICES`` are left, ``sessions`` is empty and ``many_sessions`` True: the page asks
+    for the session's number instead (the same query either way)."""
+    filters = filters or Filters()
     agencies = people_selectors.managed_agency_list(actor=user).order_by("code")
     cohorts = ToTCohort.objects.filter(pre_test__isnull=False, post_test__isnull=False).order_by("-starts_on", "code")
     if not people_selectors.agency_scope(user=user).all:
@@ -281,6 +289,12 @@ def filter_choices(*, user) -> dict:
     sessions = CascadeSession.objects.filter(
         agency__in=agencies, state__in=SESSION_STATES, pre_test__isnull=False, post_test__isnull=False
     ).order_by("-starts_at", "-pk")
+    if filters.agency:
+        sessions = sessions.filter(agency__code=filters.agency)
+    if filters.region:
+        sessions = sessions.filter(region__code=filters.region)
+    sessions = list(sessions[: SESSION_CHOICES + 1])
+    many_sessions = len(sessions) > SESSION_CHOICES
     pairings = (
         Assessment.objects.filter(blueprint__isnull=False, purpose__in=list(PHASES))
         .values_list("blueprint_id", "blueprint__name")
@@ -291,7 +305,8 @@ def filter_choices(*, user) -> dict:
         "agencies": list(agencies),
         "pairings": [(str(pk), name) for pk, name in pairings],
         "cohorts": [(cohort.code, cohort.title) for cohort in cohorts],
-        "sessions": [(str(session.pk), session_label(session)) for session in sessions],
+        "sessions": [] if many_sessions else [(str(session.pk), session_label(session)) for session in sessions],
+        "many_sessions": many_sessions,
     }
 
 

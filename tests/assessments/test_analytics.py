@@ -510,3 +510,44 @@ def test_a_maximum_of_zero_points_is_refused(attempts):
 def test_an_unknown_phase_is_refused(attempts, answers):
     with pytest.raises(ValueError, match="phase"):
         item_analysis(answers, attempts, phase="practice")
+
+
+def test_the_batched_wilcoxon_equals_scipy_one_group_at_a_time():
+    # _wilcoxon_by_group batches the groups by scipy's method and sample length; every p-value must equal
+    # scipy's "auto" call on that group alone: samples of 1..60 values, with zeros, ties (discrete gains on a
+    # 30-item test, as on the reports), float noise, negative and all-equal groups.
+    from assessments.analytics import _wilcoxon_by_group, _wilcoxon_one
+
+    rng = np.random.default_rng(20)
+    samples = []
+    for length in range(1, 61):
+        for kind in range(8):
+            if kind == 0:  # continuous: no ties, no zeros
+                sample = rng.normal(5, 10, length)
+            elif kind == 1:  # percentages of a 30-item test: ties and zeros
+                pre, post = rng.integers(0, 31, length), rng.integers(0, 31, length)
+                sample = post / 30 * 100 - pre / 30 * 100
+            elif kind == 2:  # small integers: many ties and zeros
+                sample = rng.integers(-3, 4, length).astype(float)
+            elif kind == 3:  # ties without zeros
+                sample = rng.choice([-10.0, 5.0, 10.0, 20.0], length)
+            elif kind == 4:  # one zero among distinct values
+                sample = np.concatenate(([0.0], rng.normal(0, 1, length - 1)))
+            elif kind == 5:  # all equal, non-zero
+                sample = np.full(length, 7.5)
+            elif kind == 6:  # all improved
+                sample = np.abs(rng.normal(10, 3, length)) + 0.1
+            else:  # opposite signs of the same sizes (ties of |d|)
+                sample = rng.choice([-1.0, 1.0], length) * rng.integers(1, 4, length)
+            samples.append(sample)
+    codes = np.concatenate([np.full(len(sample), code) for code, sample in enumerate(samples)])
+    differences = np.concatenate(samples)
+    shuffle = rng.permutation(len(differences))  # groups interleaved, as the rows of a frame come
+    testable = np.array([len(sample) >= 2 and np.any(sample != 0) for sample in samples])
+    fast = _wilcoxon_by_group(differences[shuffle], codes[shuffle], testable)
+    for code, sample in enumerate(samples):
+        if not testable[code]:
+            assert math.isnan(fast[code])
+            continue
+        expected = _wilcoxon_one(sample)
+        assert fast[code] == pytest.approx(expected, rel=1e-12, abs=1e-12), (code, len(sample), sample)

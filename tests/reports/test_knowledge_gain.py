@@ -161,3 +161,64 @@ def test_the_dashboard_query_count_does_not_grow(client, cascade, manager, agenc
     with django_assert_num_queries(len(queries)):
         response = client.get(reverse("reports:knowledge_gain"))
     assert [row["n"] for row in response.context["groups"]["session"]] == [5]
+
+
+@pytest.fixture
+def two_sessions(cascade, agency_b):
+    """A second session of MIA, with two learners (the first has one matched learner)."""
+    from lms.cascade.models import SessionParticipant
+    from tests.factories import CascadeSessionFactory
+
+    cohort, session = cascade
+    second = CascadeSessionFactory(
+        title="Labour exploitation", course_key=session.course_key, lead_trainer=session.lead_trainer,
+        agency=agency_b, language="en", capacity=10, state="delivered", make_days=False,
+        starts_at=session.starts_at, ends_at=session.ends_at, pre_test=session.pre_test, post_test=session.post_test,
+    )
+    for number in range(2):
+        learner = person(username=f"second{number}", roles=[Role.TRAINEE], agency=agency_b)
+        take(learner, session.pre_test, right=0, days_ago=10)
+        take(learner, session.post_test, right=2, days_ago=2)
+        SessionParticipant.objects.create(session=second, user=learner)
+    return session, second
+
+
+def test_the_page_tables_the_sessions_with_most_learners_and_the_workbook_all(client, two_sessions, manager, monkeypatch):
+    import importlib
+
+    knowledge_gain = importlib.import_module("lms.reports.views.knowledge_gain")
+
+    session, second = two_sessions
+    client.force_login(manager)
+    monkeypatch.setattr(knowledge_gain, "SESSION_ROWS", 1)
+    with translation.override("en"):
+        response = client.get(reverse("reports:knowledge_gain"))
+    assert [(row["session"], row["n"]) for row in response.context["groups"]["session"]] == [(str(second.pk), 2)]
+    assert response.context["session_total"] == 2
+    html = response.content.decode()
+    assert "The 1 sessions with the most learners, of 2" in html and f"No. {second.pk}" in html
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("reports:knowledge_gain"), {"download": "xlsx"}).content))
+    assert workbook["By cascade session"].max_row == 3  # heading and both sessions
+
+
+def test_with_many_sessions_the_filter_takes_the_session_number(client, two_sessions, manager, monkeypatch):
+    from lms.reports import selectors
+
+    session, second = two_sessions
+    client.force_login(manager)
+    monkeypatch.setattr(selectors, "SESSION_CHOICES", 1)
+    with translation.override("en"):
+        response = client.get(reverse("reports:knowledge_gain"))
+    html = response.content.decode()
+    assert response.context["choices"]["many_sessions"] and response.context["choices"]["sessions"] == []
+    assert '<select name="session">' not in html and 'type="number" name="session"' in html
+    with translation.override("en"):
+        chosen = client.get(reverse("reports:knowledge_gain"), {"session": str(second.pk)})
+    assert chosen.context["overall"]["n"] == 2
+    assert f'value="{second.pk}"' in chosen.content.decode() and "Labour exploitation" in chosen.content.decode()
+    # within one agency's sessions the list comes back when they fit
+    monkeypatch.setattr(selectors, "SESSION_CHOICES", 5)
+    listed = client.get(reverse("reports:knowledge_gain"), {"agency": "MIA"}).context["choices"]
+    assert not listed["many_sessions"] and {value for value, label in listed["sessions"]} == {str(session.pk), str(second.pk)}
+    assert client.get(reverse("reports:knowledge_gain"), {"agency": "GPO"}).context["choices"]["sessions"] == []
+    assert client.get(reverse("reports:knowledge_gain"), {"session": "abc"}).status_code == 200

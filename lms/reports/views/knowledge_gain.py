@@ -17,6 +17,9 @@ from ..downloads import records
 GROUPINGS = ("agency", "region", "gender", "language", "cohort", "session")
 # groups of the cascade: most learners belong to none, so only those in one are tabled
 CASCADE_GROUPINGS = ("cohort", "session")
+# at national scale there are thousands of sessions: the page tables those with the most learners, the
+# workbook all of them
+SESSION_ROWS = 50
 _records = records
 
 
@@ -77,6 +80,10 @@ def knowledge_gain(request):
     if output != "page":
         return _download(figures, output)
     overall = _records(figures["overall"])
+    sessions = figures["groups"]["session"]
+    if len(sessions) > SESSION_ROWS:
+        # the most learners first (ties: in session order); the table can be re-sorted by any column
+        figures["groups"]["session"] = sessions.sort_values("n", ascending=False, kind="stable").head(SESSION_ROWS)
     groups = {name: _records(frame) for name, frame in figures["groups"].items()}
     labels = selectors.group_labels(
         cohorts=[row["cohort"] for row in groups["cohort"]], sessions=[row["session"] for row in groups["session"]]
@@ -105,7 +112,9 @@ def knowledge_gain(request):
         row["language_name"] = presentation.language_label(row["language"])
     context = {
         "filters": filters,
-        "choices": selectors.filter_choices(user=request.user),
+        "choices": selectors.filter_choices(user=request.user, filters=filters),
+        "session_total": len(sessions),
+        "session_label": labels["session"].get(filters.session, ""),
         "overall": overall[0] if overall else None,
         "groups": groups,
         "chart": _bars(groups["agency"], "label"),
