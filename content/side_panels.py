@@ -32,6 +32,9 @@ class TranslationStateSidePanel(BaseSidePanel):
     template_name = "content/admin/translation_state_side_panel.html"
     order = 150
 
+    class Media:
+        css = {"all": ["css/translation-state.css"]}
+
     @cached_property
     def states(self):
         return translation_states(self.object)
