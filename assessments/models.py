@@ -398,6 +398,12 @@ class PaperForm(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def language_name(self) -> str:
+        """The form's language by its own name (Türkmençe, Русский, English), as the language switcher
+        names it; never the code."""
+        return dict(settings.LANGUAGES).get(self.language, self.language)
+
 
 class KnowledgeCheckResult(models.Model):
     """A learner's latest answers to one knowledge check of a lesson: formative, retried at will.

@@ -13,6 +13,7 @@ from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from content.side_panels import TranslationStateEditViewMixin
 from content.translation_state import translation_states, translation_states_many
 
 from .admin_forms import QuestionAdminForm, QuestionDataPanel
@@ -66,7 +67,7 @@ class QuestionIndexView(IndexView):
         return buttons
 
 
-class QuestionEditView(EditView):
+class QuestionEditView(TranslationStateEditViewMixin, EditView):
     @cached_property
     def header_more_buttons(self):
         buttons = super().header_more_buttons

@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail.admin.panels import FieldPanel, ObjectList
 
 from .models import H5PPackage, LegalProvision, ScormPackage, Term
+from .side_panels import TranslatableSnippetEditView
 from .views.h5p_packages import H5PPackageCreateView, H5PPackageDeleteView, H5PPackageEditView, H5PPackageForm
 from .views.scorm_packages import (
     ScormAttemptsView,
@@ -30,6 +31,7 @@ class LegalProvisionViewSet(SnippetViewSet):
     list_display = ["article", "instrument", "edition", "effective_from", "effective_to", "verified"]
     list_filter = ["verified", "locale"]
     search_fields = ["title", "article", "instrument"]
+    edit_view_class = TranslatableSnippetEditView
 
 
 register_snippet(LegalProvisionViewSet)
@@ -44,6 +46,7 @@ class TermViewSet(SnippetViewSet):
     list_display = ["preferred", "concept", "deprecated", "source"]
     list_filter = ["locale"]
     search_fields = ["preferred", "deprecated", "concept"]
+    edit_view_class = TranslatableSnippetEditView
     panels = [
         FieldPanel("concept"),
         FieldPanel("preferred"),

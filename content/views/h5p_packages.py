@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView
 from ..h5p.exceptions import H5PPackageError
 from ..h5p.services import h5p_package_create, h5p_package_delete, h5p_package_replace, library_installed
 from ..h5p.validation import package_validate
+from ..side_panels import TranslationStateEditViewMixin
 from ..virusscan import validate_upload
 from .packages import PackageDeleteView, PackageUploadForm
 
@@ -47,7 +48,7 @@ class H5PPackageCreateView(CreateView):
         return package
 
 
-class H5PPackageEditView(EditView):
+class H5PPackageEditView(TranslationStateEditViewMixin, EditView):
     def save_instance(self):
         form = self.form
         package = self.object

@@ -14,6 +14,7 @@ from ..scorm.exceptions import ScormPackageError
 from ..scorm.selectors import scorm_attempt_list
 from ..scorm.services import scorm_package_create, scorm_package_delete, scorm_package_replace
 from ..scorm.validation import scorm_validate
+from ..side_panels import TranslationStateEditViewMixin
 from ..virusscan import validate_upload
 from .packages import PackageDeleteView, PackageUploadForm
 
@@ -54,7 +55,7 @@ class ScormPackageCreateView(CreateView):
         return package
 
 
-class ScormPackageEditView(EditView):
+class ScormPackageEditView(TranslationStateEditViewMixin, EditView):
     def save_instance(self):
         form = self.form
         package = self.object

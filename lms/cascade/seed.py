@@ -2,8 +2,9 @@
 
 Sessions are scheduled, submitted, approved, delivered, reported or cancelled through the same services
 as on the web, by the demo trainers and their agencies' coordinators, so every page and figure of the
-demo comes from the rules themselves. Titles are in the session's language. A session is found again by its
-title (or its former English title, then renamed) and lead trainer: a second run adds nothing. Audit events are dated around the session's days so the history reads as it happened.
+demo comes from the rules themselves. Titles, venues, reports and reasons are in the session's language. A
+session is found again by its title (or a former one: then renamed, its English venue, report and reason
+replaced) and lead trainer: a second run adds nothing. Audit events are dated around the session's days so the history reads as it happened.
 """
 
 import json
@@ -17,7 +18,7 @@ from assessments.seed import cohort_results_seed
 from lms.people.models import TrainingUnit
 
 from . import completion, services
-from .models import CascadeSession, SessionEvent, SessionParticipant
+from .models import CascadeSession, SessionEvent, SessionParticipant, SessionReport
 from .services import Day
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "sessions.json"
@@ -56,12 +57,7 @@ def sessions_seed(*, course_key, pre=None, post=None, today=None) -> int:
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     for row in data["sessions"]:
         lead = User.objects.get(username=row["lead"])
-        if CascadeSession.objects.filter(title=row["title"], lead_trainer=lead).exists():
-            continue
-        # a demo database seeded before the titles were in the session's language: rename, add nothing
-        if row.get("title_en") and CascadeSession.objects.filter(title=row["title_en"], lead_trainer=lead).update(
-            title=row["title"]
-        ):
+        if _existing_refresh(row=row, lead=lead):
             continue
         agency = lead.profile.agency
         coordinator = _coordinator(agency.code)
@@ -109,6 +105,26 @@ def sessions_seed(*, course_key, pre=None, post=None, today=None) -> int:
     for session in CascadeSession.objects.filter(state=CascadeSession.State.REPORTED).select_related("lead_trainer"):
         completion.session_certificates_issue(actor=session.lead_trainer, session=session, today=today)
     return CascadeSession.objects.count()
+
+
+def _existing_refresh(*, row: dict, lead) -> bool:
+    """Find the row's session again by its title, or by a title an older demo database gave it (the English
+    one, a title in another language), and put its title, venue, report and reason of cancellation in the
+    session's language; say whether it was there."""
+    titles = [row["title"], *filter(None, [row.get("title_en")]), *row.get("former_titles", [])]
+    sessions = CascadeSession.objects.filter(title__in=titles, lead_trainer=lead)
+    if not sessions.exists():
+        return False
+    sessions.update(title=row["title"])
+    if row.get("venue_en"):
+        sessions.filter(venue=row["venue_en"]).update(venue=row["venue"])
+    if row.get("report_en"):
+        SessionReport.objects.filter(session__in=sessions, **row["report_en"]).update(**row["report"])
+    if row.get("cancel_reason_en"):
+        SessionEvent.objects.filter(session__in=sessions, action="cancel", comment=row["cancel_reason_en"]).update(
+            comment=row["cancel_reason"]
+        )
+    return True
 
 
 def _staff(*, agency, region: str, count: int, **position) -> list:

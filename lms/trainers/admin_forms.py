@@ -1,15 +1,18 @@
 """Admin forms: courses are chosen by title, and stored by their translation key."""
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from content.bounds import IdMultipleChoiceField
 from courses.models import CoursePage
-from lms.people.roles import Role
 
-from .forms import person_label
+from . import selectors
+
+NOT_A_POSSIBLE_MASTER = _(
+    "Only programme managers and trainers whose certification is current can be named master trainers."
+)
 
 
 def course_choices(*, blank: bool) -> list:
@@ -39,14 +42,42 @@ class ProgrammeAdminForm(WagtailAdminModelForm):
         return sorted(set(modules))
 
 
-class MasterTrainerField(forms.ModelMultipleChoiceField):
+def master_trainer_label(user) -> str:
+    """A possible master trainer as a manager tells people apart: full name, then position, agency and region
+    (in the reader's language), never the username unless there is no name."""
+    name = user.get_full_name() or user.username
+    profile = getattr(user, "profile", None)
+    parts = (getattr(profile, "position", ""), getattr(profile, "agency", None), getattr(profile, "region", None))
+    details = [str(part) for part in parts if part]
+    return f"{name} — {' · '.join(details)}" if details else name
+
+
+class PersonPickerWidget(forms.CheckboxSelectMultiple):
+    """Ticks with a search box above them that narrows the list as one types (``js/person-picker.js``).
+    The box is hidden until the script shows it: without JavaScript the full list of ticks still works."""
+
+    class Media:
+        js = ["js/person-picker.js"]
+        css = {"all": ["css/person-picker.css"]}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        ticks = super().render(name, value, attrs=attrs, renderer=renderer)
+        list_id = (attrs or {}).get("id") or f"id_{name}"
+        return render_to_string("trainers/admin/person_picker.html", {"ticks": ticks, "list_id": list_id})
+
+
+class MasterTrainerField(IdMultipleChoiceField):
+    default_error_messages = {"invalid_choice": NOT_A_POSSIBLE_MASTER}
+
     def label_from_instance(self, obj):
-        return person_label(obj)
+        return master_trainer_label(obj)
 
 
 class CohortAdminForm(WagtailAdminModelForm):
-    """Master trainers are picked by name (with position and agency) among trainers and programme managers,
-    as ticks sorted by surname, instead of a multi-select of every username."""
+    """Master trainers are picked by name (with position, agency and region) among the people who may be
+    master trainers (``selectors.master_trainer_choices``), as ticks sorted by surname with a search box,
+    instead of a multi-select of every username. The queryset is the scope: a posted id outside it is
+    refused with a message, whatever the browser sent."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,19 +85,13 @@ class CohortAdminForm(WagtailAdminModelForm):
         if field is None:
             return
         chosen = list(self.instance.master_trainers.values_list("pk", flat=True)) if self.instance.pk else []
-        User = get_user_model()
-        people = (
-            User.objects.filter(
-                Q(is_active=True, groups__name__in=[Role.TRAINER, Role.MANAGER]) | Q(pk__in=chosen)
-            )
-            .distinct()
-            .select_related("profile", "profile__agency")
-            .order_by("last_name", "first_name", "username")
-        )
         self.fields["master_trainers"] = MasterTrainerField(
-            queryset=people,
+            queryset=selectors.master_trainer_choices(keep=chosen),
             required=False,
             label=field.label,
-            help_text=_("Certified trainers and programme managers, by surname."),
-            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "Programme managers and trainers whose certification is current (or who were never certified "
+                "here, like international master trainers), by surname."
+            ),
+            widget=PersonPickerWidget,
         )

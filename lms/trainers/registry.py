@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from content.bounds import INT_MAX, IdField, query_values
 from content.spreadsheets import Sheet
+from courses.selectors import course_nav
 from lms.people import selectors as people_selectors
 from lms.people.models import Agency, Profile, Region
 from lms.people.names import display_name
@@ -213,16 +214,30 @@ class RegistryFilters:
 
 def registry_choices(*, actor) -> dict:
     """What the filters offer: the agencies the actor may see, regions, languages, statuses and modules."""
-    modules = set()
-    for programme_modules in CertificationProgramme.objects.values_list("modules", flat=True):
-        modules.update(number for number in programme_modules or [] if isinstance(number, int))
     return {
         "agencies": list(people_selectors.managed_agency_list(actor=actor).order_by("code")),
         "regions": people_selectors.region_list(),
         "languages": list(settings.LANGUAGES),
         "statuses": [(status.value, status.label) for status in REGISTRY_STATUSES],
-        "modules": sorted(modules),
+        "modules": module_choices(),
     }
+
+
+def module_choices() -> list[tuple[int, str]]:
+    """The modules the programmes certify, as ``(number, "number. title")`` with the title in the reader's
+    language from the programme's course (the cached course navigation); "Module n" where no course page
+    has that number."""
+    modules, titles = set(), {}
+    for programme in CertificationProgramme.objects.only("modules", "course_key"):
+        numbers = {number for number in programme.modules or [] if isinstance(number, int)}
+        modules |= numbers
+        nav = course_nav(course_key=programme.course_key) if programme.course_key and numbers - set(titles) else None
+        for module in getattr(nav, "modules", []):
+            titles.setdefault(module.number, module.title)
+    return [
+        (number, f"{number}. {titles[number]}" if number in titles else str(_("Module %(number)s") % {"number": number}))
+        for number in sorted(modules)
+    ]
 
 
 # --- one trainer ---------------------------------------------------------------------------------------

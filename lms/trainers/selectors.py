@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.contrib.auth.models import Group
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from assessments.models import Attempt
 from courses.models import CourseCompletion
 from lms.people import selectors as people_selectors
 from lms.people.names import display_name
+from lms.people.roles import Role
 
 from . import delivery
 from .models import Certification, CertificationEvent, PracticeTeachingEvaluation, ToTCohort
@@ -318,6 +320,29 @@ def evaluator_list(*, actor, certification: Certification) -> list:
             )
         )
     return masters + ([actor] if actor not in masters else [])
+
+
+def master_trainer_choices(*, keep=(), today: date | None = None) -> QuerySet:
+    """The people who may be named master trainers of a ToT cohort, by surname: active programme managers,
+    and active trainers whose standing has not lapsed (a current certification, or none ever granted here:
+    international master trainers hold the trainer role without one). ``keep`` (the cohort's present master
+    trainers, by id) stay in the list, so editing an older cohort neither drops nor refuses them."""
+    today = today or timezone.localdate()
+    User = get_user_model()
+    memberships = User.groups.through.objects.filter(user_id=OuterRef("pk"))
+    granted = Certification.objects.filter(user_id=OuterRef("pk"), number__isnull=False)
+    current = granted.filter(status=Certification.Status.CERTIFIED, valid_until__gte=today)
+    trainer = Group.objects.filter(name=Role.TRAINER).values("pk")
+    manager = Group.objects.filter(name=Role.MANAGER).values("pk")
+    eligible = Q(is_active=True) & (
+        Q(Exists(memberships.filter(group_id__in=manager)))
+        | (Q(Exists(memberships.filter(group_id__in=trainer))) & (Q(Exists(current)) | ~Q(Exists(granted))))
+    )
+    return (
+        User.objects.filter(eligible | Q(pk__in=list(keep)))
+        .select_related("profile", "profile__agency", "profile__region")
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def active_certification(*, user, on: date | None = None) -> Certification | None:

@@ -175,3 +175,11 @@ def test_a_coordinator_of_another_agency_sees_neither_the_form_nor_the_learners(
     client.force_login(coordinator_b)
     assert list(client.get(reverse("grading:paper_forms")).context["forms"]) == []
     assert _sheet(client, form.code, "amy").status_code == 404
+
+
+def test_the_forms_language_reads_as_its_name_not_its_code(client, form):
+    """The paper-entry page and the list of forms name the form's language (Русский), never "ru"."""
+    for url in (reverse("grading:paper_enter", args=[form.code]), reverse("grading:paper_forms")):
+        html = client.get(url).content.decode()
+        assert '<span lang="ru">Русский</span>' in html or '<td lang="ru">Русский</td>' in html
+        assert "· ru</p>" not in html and "<td>ru</td>" not in html

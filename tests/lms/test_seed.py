@@ -9,7 +9,7 @@ from django.core.management import call_command
 from wagtail.models import Locale, Page, Revision, Site
 
 from courses.models import HomePage, LessonPage, ModuleLessonLink, ModulePage
-from lms.cascade.models import Attendance, CascadeSession, SessionEvent, SessionParticipant
+from lms.cascade.models import Attendance, CascadeSession, SessionEvent, SessionParticipant, SessionReport
 from lms.people.models import Agency, Profile, Region, TrainingUnit
 from lms.people.roles import Role
 
@@ -44,13 +44,21 @@ def test_seed_twice_gives_the_same_counts(django_capture_on_commit_callbacks):
     titles = dict(CascadeSession.objects.values_list("title", "language"))
     assert all(titles.get(row["title"]) == row["language"] for row in rows)
     assert not any(row["title_en"] in titles for row in rows)
-    older = rows[0]
-    CascadeSession.objects.filter(title=older["title"]).update(title=older["title_en"])
+    # ... and so are their venues
+    venues = dict(CascadeSession.objects.values_list("title", "venue"))
+    assert all(venues[row["title"]] == row["venue"] for row in rows)
+    # a database seeded with English titles and venues, or a title in another language, is put right
+    older, renamed = rows[0], next(row for row in rows if row.get("former_titles"))
+    CascadeSession.objects.filter(title=older["title"]).update(title=older["title_en"], venue=older["venue_en"])
+    SessionReport.objects.filter(session__title=older["title_en"]).update(**older["report_en"])
+    CascadeSession.objects.filter(title=renamed["title"]).update(title=renamed["former_titles"][0])
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", verbosity=0)
     assert counts() == first
-    assert CascadeSession.objects.filter(title=older["title"]).count() == 1
-    assert not CascadeSession.objects.filter(title=older["title_en"]).exists()
+    assert CascadeSession.objects.get(title=older["title"]).venue == older["venue"]
+    assert SessionReport.objects.get(session__title=older["title"]).methods == older["report"]["methods"]
+    assert CascadeSession.objects.filter(title=renamed["title"]).count() == 1
+    assert not CascadeSession.objects.filter(title__in=[older["title_en"], renamed["former_titles"][0]]).exists()
     assert first["Agency"] == 12
     assert first["Region"] == 6
     assert first["Locale"] == 3

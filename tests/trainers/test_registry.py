@@ -356,3 +356,19 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(client, pool, mana
     mallory = next(row for row in workbook.active.iter_rows(min_row=2) if row[0].value.startswith("'="))
     assert mallory[0].data_type == "s"
     assert mallory[6].is_date and mallory[9].data_type == "n"  # certified on; sessions delivered
+
+
+def test_the_module_filter_names_the_modules_by_title_in_the_readers_language(client, curriculum, programme_b, manager):
+    """Not bare numbers: "1. English module 1" from the programme's course, "Module 5" where no course page
+    has the number (programme_b's course is not here)."""
+    from lms.trainers.models import CertificationProgramme
+
+    CertificationProgramme.objects.create(
+        code="tot-course", name_en="Certified trainer", course_key=curriculum["tot"].translation_key, modules=[1, 2]
+    )
+    client.force_login(manager)
+    html = client.get(url("registry"), {"module": "2"}).content.decode()
+    assert '<option value="1">1. English module 1</option>' in html
+    assert '<option value="2" selected>2. English module 2</option>' in html
+    assert '<option value="5">Module 5</option>' in html
+    assert registry.module_choices()[:2] == [(1, "1. English module 1"), (2, "2. English module 2")]
