@@ -45,7 +45,9 @@ from .kinds.editing import (  # noqa: F401 — the messages of the editors, read
     TEXT_TWICE,
     EditorForm,
 )
+from .models import Question
 from .scoring import QuestionDataError, question_data_validate
+from .selectors import module_labels
 
 KIND_LABELS = {kind.name: kind.label for kind in kinds.all()}
 KIND_EDITORS = {kind.name: kind.editor for kind in kinds.all() if kind.editor is not None}
@@ -116,11 +118,25 @@ class QuestionDataEditor:
         return media
 
 
+def module_choices(current=None) -> list[tuple[str, str]]:
+    """The modules of the course pages and of the bank, by name; ``current`` kept even when no page has it."""
+    from courses.models import ModulePage
+
+    numbers = set(ModulePage.objects.order_by().values_list("number", flat=True).distinct())
+    numbers |= set(Question.objects.exclude(module=None).order_by().values_list("module", flat=True).distinct())
+    if current is not None:
+        numbers.add(current)
+    return [("", "—"), *((str(number), label) for number, label in module_labels(numbers).items())]
+
+
 class QuestionAdminForm(WagtailAdminModelForm):
     """The question with its structured answers-and-key editor (``data`` is built, not typed)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "module" in self.fields:
+            # the module by its name ("Module 2: Identification of victims"), not a bare number
+            self.fields["module"].widget = forms.Select(choices=module_choices(self.instance.module))
         kind = self.data.get(self.add_prefix("kind")) if self.is_bound else None
         self.data_editor = QuestionDataEditor(
             data=self.data if self.is_bound else None,
