@@ -25,6 +25,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import Panel
+from wagtail.admin.rich_text import DraftailRichTextArea
 
 from . import kinds
 from .kinds.editing import (  # noqa: F401 — the messages of the editors, read by the tests and the page
@@ -82,6 +83,10 @@ class QuestionDataEditor:
             name: editor(data=data, original=self.stored if name == stored_kind else {}, prefix=f"{self.prefix}-{name}")
             for name, editor in KIND_EDITORS.items()
         }
+        for editor in self.editors.values():
+            for part in editor.parts():
+                for form in getattr(part, "forms", [part]):
+                    name_rich_text_editors(form)
         self.json = JsonForm(
             data=data,
             prefix=f"{self.prefix}-json",
@@ -118,6 +123,17 @@ class QuestionDataEditor:
         return media
 
 
+def name_rich_text_editors(form) -> None:
+    """Give each Draftail editor of ``form`` its field's label as accessible name (Draftail reads its
+    options as props: ``ariaLabelledBy`` points at the id Wagtail gives a field's label, ``<id>-label``);
+    without it a screen reader announces a nameless text box (axe: aria-input-field-name)."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, DraftailRichTextArea):
+            # a dict of its own: widget copies share their options
+            widget.options = {**widget.options, "ariaLabelledBy": f"{form[name].auto_id}-label"}
+
+
 def module_choices(current=None) -> list[tuple[str, str]]:
     """The modules of the course pages and of the bank, by name; ``current`` kept even when no page has it."""
     from courses.models import ModulePage
@@ -137,6 +153,7 @@ class QuestionAdminForm(WagtailAdminModelForm):
         if "module" in self.fields:
             # the module by its name ("Module 2: Identification of victims"), not a bare number
             self.fields["module"].widget = forms.Select(choices=module_choices(self.instance.module))
+        name_rich_text_editors(self)
         kind = self.data.get(self.add_prefix("kind")) if self.is_bound else None
         self.data_editor = QuestionDataEditor(
             data=self.data if self.is_bound else None,

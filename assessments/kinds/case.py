@@ -141,7 +141,7 @@ class ElementForm(RowForm):
         initial="multiple",
     )
     weight = forms.DecimalField(label=_("Weight"), required=False, min_value=Decimal("0.01"), max_digits=8, decimal_places=4)
-    explanation = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    explanation = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ElementOptionForm(RowForm):

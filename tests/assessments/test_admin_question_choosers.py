@@ -87,3 +87,17 @@ def test_the_lessons_provision_chooser_lists_titles_and_editions(admin_client):
     assert response.status_code == 200
     html = response.content.decode() if not response.get("Content-Type", "").startswith("application/json") else response.json()["html"]
     assert NAME in html and CODE not in html
+
+
+def test_the_case_editor_labels_each_field_and_names_its_rich_text_editors(client, editor_user):
+    """The roomy case editor: every field of an element under a label of its own (no table cell cuts it),
+    explanations four lines high, and each Draftail editor named by its field's label (axe)."""
+    client.force_login(editor_user)
+    bank_load()
+    _question, _url, html = _case_editor(client)
+    for name in ("key", "label", "select", "weight", "explanation"):
+        assert f'<label class="qe-field-caption" for="id_qdata-case-elements-0-{name}">' in html, name
+    assert re.search(r'<textarea name="qdata-case-elements-0-explanation"[^>]*rows="4"', html)
+    for field_id in ("id_prompt", "id_feedback", "id_qdata-case-case-scenario"):
+        assert f"&quot;ariaLabelledBy&quot;: &quot;{field_id}-label&quot;" in html, field_id
+        assert f'id="{field_id}-label"' in html, field_id
