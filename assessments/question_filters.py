@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.models import Locale
@@ -50,18 +51,18 @@ class TestFilter(django_filters.ModelChoiceFilter):
 
 
 class QuestionFilterSet(WagtailFilterSet):
-    module = django_filters.ChoiceFilter(label=_("module"), empty_label=_("All"), widget=forms.Select)
+    module = django_filters.ChoiceFilter(label=_("module"), empty_label=_("All"), widget=forms.RadioSelect)
     form = django_filters.ChoiceFilter(
-        label=_("parallel form"), empty_label=_("All"), method="filter_form", widget=forms.Select,
+        label=_("parallel form"), empty_label=_("All"), method="filter_form", widget=forms.RadioSelect,
         help_text=_("The items of this form and those of any form."),
     )
     test = TestFilter(
         label=_("used in the test"), queryset=Assessment.objects.order_by("slug"), empty_label=_("All"),
-        method="filter_test", widget=forms.Select,
+        method="filter_test", widget=forms.RadioSelect,
         help_text=_("The items the test may draw: its fixed items, or what its blueprint draws for its form."),
     )
     translations = django_filters.ChoiceFilter(
-        label=_("translations"), empty_label=_("All"), method="filter_translations", widget=forms.Select
+        label=_("translations"), empty_label=_("All"), method="filter_translations", widget=forms.RadioSelect
     )
 
     class Meta:
@@ -70,6 +71,8 @@ class QuestionFilterSet(WagtailFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():  # headings as Wagtail writes them ("Module", not "module")
+            filter_.label = capfirst(filter_.label)
         self.locales = list(Locale.objects.order_by("pk"))
         self.filters["module"].extra["choices"] = [(str(number), label) for number, label in module_labels().items()]
         letters = set()

@@ -2,6 +2,7 @@
 
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -99,7 +100,7 @@ class QuestionViewSet(SnippetViewSet):
     menu_label = _("Questions")
     list_display = [
         "title", "kind",
-        Column("module", label=Question._meta.get_field("module").verbose_name, accessor=_module, sort_key="module"),
+        Column("module", label=capfirst(Question._meta.get_field("module").verbose_name), accessor=_module, sort_key="module"),
         "objective", "difficulty", "forms",
         BooleanColumn("active", label=Question._meta.get_field("active").verbose_name),
         Column("languages", label=_("Translations"), accessor=_languages),
