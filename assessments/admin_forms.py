@@ -25,6 +25,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import Panel
+from wagtail.admin.rich_text import DraftailRichTextArea
 
 from . import kinds
 from .kinds.editing import (  # noqa: F401 — the messages of the editors, read by the tests and the page
@@ -45,7 +46,9 @@ from .kinds.editing import (  # noqa: F401 — the messages of the editors, read
     TEXT_TWICE,
     EditorForm,
 )
+from .models import Question
 from .scoring import QuestionDataError, question_data_validate
+from .selectors import module_labels
 
 KIND_LABELS = {kind.name: kind.label for kind in kinds.all()}
 KIND_EDITORS = {kind.name: kind.editor for kind in kinds.all() if kind.editor is not None}
@@ -80,6 +83,10 @@ class QuestionDataEditor:
             name: editor(data=data, original=self.stored if name == stored_kind else {}, prefix=f"{self.prefix}-{name}")
             for name, editor in KIND_EDITORS.items()
         }
+        for editor in self.editors.values():
+            for part in editor.parts():
+                for form in getattr(part, "forms", [part]):
+                    name_rich_text_editors(form)
         self.json = JsonForm(
             data=data,
             prefix=f"{self.prefix}-json",
@@ -116,11 +123,37 @@ class QuestionDataEditor:
         return media
 
 
+def name_rich_text_editors(form) -> None:
+    """Give each Draftail editor of ``form`` its field's label as accessible name (Draftail reads its
+    options as props: ``ariaLabelledBy`` points at the id Wagtail gives a field's label, ``<id>-label``);
+    without it a screen reader announces a nameless text box (axe: aria-input-field-name)."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, DraftailRichTextArea):
+            # a dict of its own: widget copies share their options
+            widget.options = {**widget.options, "ariaLabelledBy": f"{form[name].auto_id}-label"}
+
+
+def module_choices(current=None) -> list[tuple[str, str]]:
+    """The modules of the course pages and of the bank, by name; ``current`` kept even when no page has it."""
+    from courses.models import ModulePage
+
+    numbers = set(ModulePage.objects.order_by().values_list("number", flat=True).distinct())
+    numbers |= set(Question.objects.exclude(module=None).order_by().values_list("module", flat=True).distinct())
+    if current is not None:
+        numbers.add(current)
+    return [("", "—"), *((str(number), label) for number, label in module_labels(numbers).items())]
+
+
 class QuestionAdminForm(WagtailAdminModelForm):
     """The question with its structured answers-and-key editor (``data`` is built, not typed)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "module" in self.fields:
+            # the module by its name ("Module 2: Identification of victims"), not a bare number
+            self.fields["module"].widget = forms.Select(choices=module_choices(self.instance.module))
+        name_rich_text_editors(self)
         kind = self.data.get(self.add_prefix("kind")) if self.is_bound else None
         self.data_editor = QuestionDataEditor(
             data=self.data if self.is_bound else None,

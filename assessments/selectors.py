@@ -14,7 +14,7 @@ from django.utils import timezone
 from . import exceptions as errors
 from . import kinds
 from .interchange.files import PLUGINFILE
-from .models import Answer, Assessment, Attempt, Question
+from .models import Answer, Assessment, Attempt, BlueprintRule, Question
 
 SOURCE_LANGUAGE = "en"
 
@@ -316,3 +316,54 @@ def question_files_for_export(*texts: str) -> tuple[list[str], list[dict]]:
             link.attrs = {"href": PLUGINFILE + quote(name)}
         result.append(str(soup))
     return result, files
+
+
+# --- the question bank in the admin ------------------------------------------------------------------------
+
+
+def module_labels(numbers=None) -> dict[int, str]:
+    """Module number → "Module N: <title>" in the active language (the first module page with that number
+    in the tree, in the active language, else in any; "Module N" when no page has it), in two queries.
+    ``numbers``: the modules to name; None: every module number the questions use."""
+    from django.utils.translation import get_language, gettext
+
+    from courses.models import ModulePage
+
+    if numbers is None:
+        numbers = Question.objects.exclude(module=None).order_by().values_list("module", flat=True).distinct()
+    numbers = sorted({int(number) for number in numbers if number is not None})
+    language = (get_language() or SOURCE_LANGUAGE)[:2]
+    pages = list(
+        ModulePage.objects.filter(number__in=numbers).order_by("path").values_list("number", "title", "locale__language_code")
+    )
+    titles: dict[int, str] = {}
+    for number, title, code in pages:
+        if code == language:
+            titles.setdefault(number, title)
+    for number, title, _code in pages:  # a module not translated yet: its title in any language
+        titles.setdefault(number, title)
+    return {
+        number: (gettext("Module %(number)s: %(title)s") % {"number": number, "title": titles[number]}
+                 if number in titles else gettext("Module %(number)s") % {"number": number})
+        for number in numbers
+    }
+
+
+def assessment_questions_q(*, assessment: Assessment) -> Q:
+    """The questions (any language version) that ``assessment`` may show, by the rules of
+    ``services.assessment_draw``: its fixed items, or, with a blueprint, the active questions of its form (or
+    of any form) that one of the blueprint's rules draws from. One query."""
+    if assessment.blueprint_id is None:
+        return Q(translation_key__in=list(assessment.items.values_list("question_key", flat=True)))
+    rules = Q(pk__in=[])
+    for rule in BlueprintRule.objects.filter(blueprint_id=assessment.blueprint_id):
+        condition = Q()
+        if rule.module is not None:
+            condition &= Q(module=rule.module)
+        if rule.objective:
+            condition &= Q(objective=rule.objective)
+        rules |= condition
+    condition = Q(active=True) & rules
+    if assessment.form:
+        condition &= Q(forms__contains=assessment.form) | Q(forms="")
+    return condition

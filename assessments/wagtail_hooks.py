@@ -2,6 +2,7 @@
 
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -18,6 +19,8 @@ from content.translation_state import translation_states, translation_states_man
 
 from .admin_forms import QuestionAdminForm, QuestionDataPanel
 from .models import Assessment, Blueprint, Question
+from .question_filters import QuestionFilterSet
+from .selectors import module_labels
 from .views import question_import, question_preview, question_regrade
 
 REGRADE_LABEL = _("Regrade answers")
@@ -40,6 +43,16 @@ def _languages(question) -> str:
     return " · ".join(f"{entry.name}: {entry.label}" for entry in states if entry.state != "source")
 
 
+def _module(question) -> str:
+    """The module's name ("Module 2: Identification of victims"), not its number."""
+    if question.module is None:
+        return ""
+    labels = getattr(question, "_module_labels", None)
+    if labels is None:
+        labels = module_labels([question.module])
+    return labels.get(question.module, str(question.module))
+
+
 class QuestionIndexView(IndexView):
     """One row per question: the source-language version, with its translations' state in a column (a
     language chosen in the locale filter lists that language's versions instead)."""
@@ -48,8 +61,10 @@ class QuestionIndexView(IndexView):
         # the Translations column's states for the whole page at once (a few queries, not a few per row)
         rows = list(object_list)
         states = translation_states_many(rows)
+        modules = module_labels(question.module for question in rows)
         for question in rows:
             question._translation_states = states.get(question.pk, [])
+            question._module_labels = modules
         return super().get_table(rows)
 
     def get_base_queryset(self):
@@ -85,11 +100,13 @@ class QuestionViewSet(SnippetViewSet):
     edit_view_class = QuestionEditView
     menu_label = _("Questions")
     list_display = [
-        "title", "kind", "module", "objective", "difficulty", "forms",
+        "title", "kind",
+        Column("module", label=capfirst(Question._meta.get_field("module").verbose_name), accessor=_module, sort_key="module"),
+        "objective", "difficulty", "forms",
         BooleanColumn("active", label=Question._meta.get_field("active").verbose_name),
         Column("languages", label=_("Translations"), accessor=_languages),
     ]
-    list_filter = ["kind", "module", "difficulty", "active"]
+    filterset_class = QuestionFilterSet  # module, type, form, test, translation state (question_filters.py)
     # no search_fields: the model's index (title and prompt) is searched whole; naming fields here makes the
     # SQLite backend look for a column "prompt" that its FTS5 table does not have (a 500 on every search)
     edit_handler = ObjectList(

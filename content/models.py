@@ -90,7 +90,10 @@ class LegalProvision(TranslatableMixin, RevisionMixin, index.Indexed, models.Mod
         ]
 
     def __str__(self) -> str:
-        return f"{self.article}, {self.instrument} ({self.edition})"
+        # what choosers and lists show: the article with its title and edition, never the code
+        return _("%(instrument)s, %(article)s. %(title)s — %(edition)s") % {
+            "instrument": self.instrument, "article": self.article, "title": self.title, "edition": self.edition
+        }
 
     def save(self, *args, **kwargs):
         self.text = sanitize_stored_richtext(self.text)

@@ -136,3 +136,71 @@ def _states(instance, source, locales, versions, syncs, names, default_language)
                 state = OUTDATED
         states.append(LanguageState(code, name, state, _edit_url(translated), changed if state == OUTDATED else None))
     return states
+
+
+
+# --- the same states as conditions on a queryset (a listing's filter) -----------------------------------
+
+
+def translation_states_annotate(queryset):
+    """``queryset`` with the latest ``TranslationSource`` of each row's translation key (its pk, locale and
+    last sync: ``_ts_pk``, ``_ts_locale_id``, ``_ts_updated``), which ``translation_state_q`` reads."""
+    from django.db.models import OuterRef, Subquery
+    from wagtail_localize.models import TranslationSource
+
+    latest = TranslationSource.objects.filter(object_id=OuterRef("translation_key")).order_by("-last_updated_at", "-pk")
+    return queryset.annotate(
+        _ts_pk=Subquery(latest.values("pk")[:1]),
+        _ts_locale_id=Subquery(latest.values("locale_id")[:1]),
+        _ts_updated=Subquery(latest.values("last_updated_at")[:1]),
+    )
+
+
+def translation_state_q(model, *, locale, state: str, default_locale):
+    """The condition, on rows of ``model`` annotated by ``translation_states_annotate``, that the item's
+    version in ``locale`` is in ``state`` (``SOURCE``, ``MISSING``, ``OUTDATED`` or ``UP_TO_DATE``) by the rules
+    of ``translation_states``: it runs in the database, a few subqueries whatever the number of rows, and any
+    language version of an item answers the same."""
+    from django.db.models import Exists, OuterRef, Q
+    from wagtail_localize.models import Translation
+
+    key = OuterRef("translation_key")
+    is_source = Q(_ts_pk__isnull=False, _ts_locale_id=locale.pk)
+    not_source = Q(_ts_pk__isnull=False) & ~Q(_ts_locale_id=locale.pk)
+    if locale.pk == default_locale.pk:  # never synced: the default language is the source
+        is_source |= Q(_ts_pk__isnull=True)
+    else:
+        not_source |= Q(_ts_pk__isnull=True)
+    if state == SOURCE:
+        return is_source
+    present = Exists(model.objects.filter(translation_key=key, locale_id=locale.pk))
+    if state == MISSING:
+        return ~present & not_source
+    # a sync brought source text the translation has not taken in yet ...
+    stale = Exists(
+        Translation.objects.filter(
+            source_id=OuterRef("_ts_pk"),
+            target_locale_id=locale.pk,
+            destination_last_updated_at__lt=OuterRef("_ts_updated"),
+        )
+    )
+    # ... or the source changed (was published, else revised) after the last sync
+    fields = {field.name for field in model._meta.get_fields()}
+    changed_conditions = None
+    if "last_published_at" in fields:
+        changed_conditions = Q(last_published_at__gt=OuterRef("_ts_updated"))
+        if "latest_revision" in fields:
+            changed_conditions |= Q(last_published_at__isnull=True, latest_revision__created_at__gt=OuterRef("_ts_updated"))
+    elif "latest_revision" in fields:
+        changed_conditions = Q(latest_revision__created_at__gt=OuterRef("_ts_updated"))
+    outdated, up_to_date = stale, ~stale
+    if changed_conditions is not None:
+        changed = Exists(
+            model.objects.filter(translation_key=key, locale_id=OuterRef("_ts_locale_id")).filter(changed_conditions)
+        )
+        outdated, up_to_date = stale | changed, ~stale & ~changed
+    if state == OUTDATED:
+        return present & not_source & outdated
+    if state == UP_TO_DATE:
+        return present & not_source & up_to_date
+    raise ValueError(state)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
+from django.utils.translation import get_language, gettext_lazy as _
 
 from content.models import LegalProvision
 
@@ -140,7 +141,7 @@ class ElementForm(RowForm):
         initial="multiple",
     )
     weight = forms.DecimalField(label=_("Weight"), required=False, min_value=Decimal("0.01"), max_digits=8, decimal_places=4)
-    explanation = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    explanation = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ElementOptionForm(RowForm):
@@ -162,7 +163,25 @@ class CaseForm(EditorForm):
 
     def __init__(self, *args, provisions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provision"].choices = [("", "—"), *((code, code) for code in provisions)]
+        # ``provisions``: (code, label) pairs; the label names the article, its title and its edition
+        self.fields["provision"].choices = [("", "—"), *provisions]
+
+
+def provision_names(codes=None) -> dict[str, str]:
+    """Provision code → its name in the active language ("Criminal Code of Turkmenistan, Article 129-1.
+    Trafficking in persons — 2010 text"), else in its source language, else any; one query. ``codes``: the
+    provisions to name; None: every provision."""
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    provisions = LegalProvision.objects.select_related("locale").order_by("pk")
+    if codes is not None:
+        provisions = provisions.filter(code__in=[code for code in codes if isinstance(code, str)])
+    ranked: dict[str, tuple[int, str]] = {}
+    for provision in provisions:
+        code = provision.locale.language_code
+        rank = 0 if code == language else 1 if code == settings.LANGUAGE_CODE[:2] else 2
+        if provision.code not in ranked or rank < ranked[provision.code][0]:
+            ranked[provision.code] = (rank, str(provision))
+    return {code: name for code, (_rank, name) in ranked.items()}
 
 
 class CaseEditor(KindEditor):
@@ -173,10 +192,12 @@ class CaseEditor(KindEditor):
 
     def setup(self):
         original = self.original
-        provisions = sorted(set(LegalProvision.objects.values_list("code", flat=True)))
-        if isinstance(original.get("provision"), str) and original["provision"] and original["provision"] not in provisions:
-            provisions.append(original["provision"])
-        self.labels = self.provision_labels(original.get("provision"))
+        names = provision_names()
+        stored = original.get("provision")
+        if isinstance(stored, str) and stored and stored not in names:
+            names[stored] = stored  # a provision deleted since: its code is all there is to show
+        provisions = sorted(names.items(), key=lambda pair: pair[1].casefold())
+        self.labels = self.provision_labels(stored, names)
         self.form = CaseForm(
             data=self.data,
             prefix=self.name("case"),
@@ -202,7 +223,7 @@ class CaseEditor(KindEditor):
         self.empty_element.options = self.options_formset(self.empty_element.prefix, {}, None)
 
     @staticmethod
-    def provision_labels(code):
+    def provision_labels(code, names):
         """The labels editors use as option keys of the “part” and “aggravations” elements, for the page."""
         provision = LegalProvision.objects.filter(code=code).order_by("pk").first() if isinstance(code, str) and code else None
         if provision is None:
@@ -212,7 +233,7 @@ class CaseEditor(KindEditor):
             label = block.value.get("label")
             parts.append(label)
             items += [f"{label}.{item.get('label')}" for item in block.value.get("items") or []]
-        return {"code": code, "parts": ", ".join(parts), "items": ", ".join(items) or "—"}
+        return {"code": code, "name": names.get(code, code), "parts": ", ".join(parts), "items": ", ".join(items) or "—"}
 
     def options_formset(self, prefix, stored, data):
         correct = stored.get("correct") if isinstance(stored.get("correct"), list) else []
