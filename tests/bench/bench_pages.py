@@ -3,6 +3,7 @@
     make demo            # once: a seeded db.sqlite3 (Ctrl+C after it serves)
     .venv/bin/python tests/bench/bench_pages.py [--duration 8] [--connections 16] [--rounds 3]
     .venv/bin/python tests/bench/bench_pages.py --profile [--requests 300]
+    .venv/bin/python tests/bench/bench_pages.py --cpu [--only lesson] [--cprofile cumtime] [--compare-shell]
 
 Pages: home, course, module and lesson for a logged-in trainee (Turkmen), the dashboard, and a bare Django
 view (/healthz/) as the floor, all under gunicorn with 2 sync workers and this project's production
@@ -367,8 +368,10 @@ def cpu(requests: int, vanilla_dir: Path, only: str = "", cprofile: str = "", co
     def save():
         number = next(counter)
         position = 1 + number % 30
-        return saver.post(f"/en/tests/attempt/{attempt.pk}/save/", {"position": position, f"q{position}": "abcd"[number % 4]},
-                          HTTP_X_CSRFTOKEN=token, HTTP_ACCEPT="application/json")
+        # form-encoded, as the page's script (URLSearchParams) and bench_autosave.py post it
+        return saver.post(f"/en/tests/attempt/{attempt.pk}/save/", f"position={position}&q{position}={'abcd'[number % 4]}",
+                          content_type="application/x-www-form-urlencoded", HTTP_X_CSRFTOKEN=token,
+                          HTTP_ACCEPT="application/json")
 
     pages = {"bare view (/healthz/)": lambda: client.get("/healthz/"), "home": lambda: client.get("/tk/"),
              "dashboard": lambda: client.get("/tk/dashboard/"), "course": lambda: client.get(course.url),
