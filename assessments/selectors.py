@@ -166,24 +166,32 @@ def autosave_item(*, user, attempt_id: int, position: int) -> Answer | None:
     """``attempt_item_for_learner`` for the autosave, without a query after an attempt's first save.
 
     The first autosave of an attempt reads all its items (with attempt, test and question) in one query and
-    keeps them in the shared cache; later saves validate against that copy, so a save costs only its
-    UPDATE. What may change meanwhile is safe: the attempt's state is checked again by that UPDATE (which
-    only succeeds while the attempt is open), its deadline is fixed at the start, and an edited question or
-    test forgets every copy.
+    keeps them in the shared cache, each item under its own key beside the list of the attempt's positions;
+    later saves validate against the copy of their item alone (reading all 30 items back would cost more
+    than the rest of the save), so a save costs only its UPDATE. What may change meanwhile is safe: the
+    attempt's state is checked again by that UPDATE (which only succeeds while the attempt is open), its
+    deadline is fixed at the start, and an edited question or test forgets every copy. An item the cache
+    lost while the list survives is read again, never refused.
     """
     version = cache.get_or_set(AUTOSAVE_VERSION_KEY, 1, None)
-    key = f"assessments:autosave:{version}:{attempt_id}:{user.pk}"
-    items = cache.get(key)
-    if items is None:
-        items = {
-            answer.position: answer
-            for answer in Answer.objects.select_related("attempt__assessment", "question")
-            .filter(attempt_id=attempt_id, attempt__user=user)
-            .only(*AUTOSAVE_FIELDS)
-            .order_by()
-        }
-        if items:
-            cache.set(key, items, AUTOSAVE_TIMEOUT)
+    prefix = f"assessments:autosave:{version}:{attempt_id}:{user.pk}"
+    positions_key, item_key = f"{prefix}:positions", f"{prefix}:{position}"
+    cached = cache.get_many([positions_key, item_key])
+    if item_key in cached:
+        return cached[item_key]
+    if positions_key in cached and position not in cached[positions_key]:
+        return None  # not an item of this attempt (or not the learner's attempt)
+    items = {
+        answer.position: answer
+        for answer in Answer.objects.select_related("attempt__assessment", "question")
+        .filter(attempt_id=attempt_id, attempt__user=user)
+        .only(*AUTOSAVE_FIELDS)
+        .order_by()
+    }
+    if items:
+        entries = {f"{prefix}:{number}": answer for number, answer in items.items()}
+        entries[positions_key] = frozenset(items)
+        cache.set_many(entries, AUTOSAVE_TIMEOUT)
     return items.get(position)
 
 

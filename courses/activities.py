@@ -4,6 +4,7 @@ address (a signed token for this learner and lesson) and, for SCORM, the learner
 Read by ``selectors.lesson_context`` for the lesson page and by the SCORM status view.
 """
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
@@ -19,12 +20,19 @@ from .models import LessonPage
 
 def h5p_players(*, lesson: LessonPage, user) -> dict | None:
     """Player addresses for the lesson's H5P activities, each with a token for this user, and the
-    activities an editor allowed the microphone (one query, on lessons with H5P only)."""
+    activities an editor allowed the microphone (from the cache; one query after a content change)."""
     package_ids = h5p_package_ids_in(lesson.body)
     if not package_ids or not user.is_authenticated:
         return None
+    from .selectors import NAV_TIMEOUT, nav_version  # selectors imports this module
+
     language = translation.get_language() or SOURCE_LANGUAGE
-    microphone = H5PPackage.objects.filter(pk__in=package_ids, microphone=True).values_list("pk", flat=True)
+    # under the content version, which a saved or deleted package bumps (signal_handlers): no query per view
+    key = f"courses:h5p-microphone:{nav_version()}:{','.join(str(pk) for pk in sorted(package_ids))}"
+    microphone = cache.get(key)
+    if microphone is None:
+        microphone = list(H5PPackage.objects.filter(pk__in=package_ids, microphone=True).values_list("pk", flat=True))
+        cache.set(key, microphone, NAV_TIMEOUT)
     return {
         "lesson": lesson.pk,
         "microphone": [str(package_id) for package_id in microphone],

@@ -14,6 +14,7 @@ from content.scorm.cmi import commit_parse, commit_sequence
 from content.scorm.services import scorm_attempt_current, scorm_attempt_save, scorm_scos_done
 
 from .exceptions import ActivityNotAllowed, AttemptOutdated, CompletedByCheck, EnrolmentClosed, NotEnrolled
+from .learner_state import learner_changed
 from .models import CourseCompletion, CoursePage, Enrolment, HomePage, LastVisit, LessonPage, LessonProgress
 from .routing import view_restrictions_for
 from .selectors import LAST_VISIT_TIMEOUT, course_nav, last_visit_cache_key, lesson_completed_by_check
@@ -317,6 +318,7 @@ def last_visit_record(*, user, course_key, lesson_key) -> bool:
         return False
     if known is None or known[0] != lesson:
         cache.set(key, (lesson, False), LAST_VISIT_TIMEOUT)
+        learner_changed(user.pk)  # the dashboard's "next lesson" follows the last visit
     if not cache.add(f"courses:last-visit-written:{user.pk}", 1, LAST_VISIT_WRITE_INTERVAL):
         return False
     updated = LastVisit.objects.filter(user=user, course_key=course_key).update(lesson_key=lesson_key)

@@ -8,3 +8,9 @@ class LmsConfig(AppConfig):
     name = "lms"
     label = "lms"
     verbose_name = _("Learning management system")
+
+    def ready(self):
+        # in ready(), not at the top: the dashboard imports models, which need the app registry
+        from .dashboard import register_dashboard_signals
+
+        register_dashboard_signals()

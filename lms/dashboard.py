@@ -6,14 +6,17 @@ queries does not grow with the user's courses, tests or sessions.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import get_language, ngettext
 
 from assessments.selectors import learner_test_list
-from courses.selectors import course_catalogue_url, enrolled_courses
+from courses.learner_state import learner_changed, learner_version, learners_changed
+from courses.selectors import course_catalogue_url, enrolled_courses, nav_version
 from lms.cascade import selectors as cascade_selectors
 from lms.cascade.models import CascadeSession
 from lms.grading import selectors as grading_selectors
@@ -107,8 +110,8 @@ TEST_STATUS = {
 }
 
 
-def _tests_section(user) -> Section:
-    now = timezone.now()
+def _tests_section(user, now=None) -> Section:
+    now = now or timezone.now()
     items = []
     for entry in learner_test_list(user=user, now=now, limit=5):
         test = entry.assessment
@@ -421,6 +424,75 @@ def _national_section(user, today) -> Section | None:
     return section
 
 
+# --- the learning sections, kept in the cache per learner ------------------------------------------------
+
+LEARNING_TIMEOUT = 10 * 60
+
+
+def _plain(section: Section) -> None:
+    """Turn the section's lazy translations into plain strings: a cached lazy string is rebuilt (a class
+    made anew) each time it is read back from the cache, which costs more than the whole section."""
+    section.title, section.empty_text, section.more = str(section.title), str(section.empty_text), str(section.more)
+    section.lines = [str(line) for line in section.lines]
+    section.links = [(url, str(label)) for url, label in section.links]
+    for item in section.items:
+        item.title, item.status = str(item.title), str(item.status)
+        item.action_label, item.secondary_label = str(item.action_label), str(item.secondary_label)
+        item.facts = [str(fact) for fact in item.facts]
+        item.dates = [(str(label), value) for label, value in item.dates]
+
+
+def _learning_sections(user, today, *, trainer: bool) -> list[Section]:
+    """Courses, tests, sessions one takes part in, certificates: the same for every role, and kept in the
+    cache per learner, language and day until one of their sources changes (``courses.learner_state``;
+    the signals are in ``register_dashboard_signals``) or a listed test opens or closes."""
+    key = (f"lms:dashboard:{nav_version()}:{learner_version(user.pk)}:{user.pk}:{get_language()}:{today.isoformat()}"
+           f":{int(trainer)}")
+    sections = cache.get(key)
+    if sections is not None:
+        return sections
+    now = timezone.now()
+    sections = [
+        _courses_section(user),
+        _tests_section(user, now),
+        _training_section(user, today),
+        _certificates_section(user, today, trainer=trainer),
+    ]
+    for section in sections:
+        _plain(section)
+    timeout = LEARNING_TIMEOUT
+    for item in sections[1].items:
+        test_dates = [value for _label, value in item.dates if value > now]
+        timeout = min([timeout, *(int((value - now).total_seconds()) + 1 for value in test_dates)])
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    timeout = max(1, min(timeout, int((midnight - now).total_seconds()) + 1))
+    cache.set(key, sections, timeout)
+    return sections
+
+
+def _user_changed(sender, instance, **kwargs) -> None:
+    learner_changed(getattr(instance, "user_id", None))
+
+
+def register_dashboard_signals() -> None:
+    """Forget a learner's cached learning sections when one of their sources is saved or deleted."""
+    from django.db.models.signals import post_delete, post_save
+
+    from assessments.models import Assessment, Attempt
+    from courses.models import CourseCompletion, Enrolment, LastVisit, LessonProgress
+    from lms.cascade.models import SessionDay, SessionParticipant
+    from lms.trainers.models import CertificationProgramme, CompletionCertificate
+
+    own = (Enrolment, LessonProgress, LastVisit, CourseCompletion, Attempt, SessionParticipant, Certification,
+           CompletionCertificate)
+    shared = (Assessment, CascadeSession, SessionDay, CertificationProgramme)
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        for model in own:
+            signal.connect(_user_changed, sender=model, dispatch_uid=f"lms_dashboard_{name}_{model.__name__}")
+        for model in shared:
+            signal.connect(learners_changed, sender=model, dispatch_uid=f"lms_dashboard_{name}_{model.__name__}")
+
+
 def dashboard_sections(*, user) -> list[Section]:
     """Return the sections of ``user``'s dashboard in display order: their work first, then their learning."""
     roles = people_selectors.user_roles(user=user)
@@ -435,12 +507,7 @@ def dashboard_sections(*, user) -> list[Section]:
         sections.append(national)
     if roles & {Role.COORDINATOR, Role.MANAGER}:
         sections.append(_agency_section(user, today, roles))
-    sections += [
-        _courses_section(user),
-        _tests_section(user),
-        _training_section(user, today),
-        _certificates_section(user, today, trainer=Role.TRAINER in roles),
-    ]
+    sections += _learning_sections(user, today, trainer=Role.TRAINER in roles)
     if roles & {Role.EDITOR, Role.MANAGER}:
         sections.append(
             Section(

@@ -1,7 +1,10 @@
 """Request-wide rules: the languages Django's LocaleMiddleware does not know, and the security headers."""
 
-from csp.constants import SELF, UNSAFE_INLINE
-from csp.middleware import CSPMiddleware
+from dataclasses import asdict
+
+from csp.constants import HEADER, HEADER_REPORT_ONLY, SELF, UNSAFE_INLINE
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
@@ -108,6 +111,40 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             relaxation = ADMIN_CSP_REPLACE
         parts.replace = {**relaxation, **(parts.replace or {})}
         return parts
+
+    # the policy of a response without nonce, decorator or relaxation: built once per settings object
+    _plain_policies: dict = {}
+
+    def _policy(self, parts, *, report_only: bool) -> str:
+        if parts.config is None and parts.update is None and parts.replace is None and parts.nonce is None:
+            setting = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY", None)
+            known = self._plain_policies.get(report_only)
+            if known is None or known[0] is not setting:  # override_settings gives a new object
+                known = (setting, build_policy(report_only=report_only))
+                self._plain_policies[report_only] = known
+            return known[1]
+        return build_policy(**asdict(parts), report_only=report_only)
+
+    def process_response(self, request, response):
+        """django-csp's, but the plain policy (most responses: no nonce used, no decorator, not the admin) is
+        built once instead of for every response, and nothing is built for a response that has its header."""
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for report_only, header, exempt in ((False, HEADER, "_csp_exempt"), (True, HEADER_REPORT_ONLY, "_csp_exempt_ro")):
+            if header in response or getattr(response, exempt, False):
+                continue
+            setting = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY", None)
+            prefixes = (setting or {}).get("EXCLUDE_URL_PREFIXES", None) or ()
+            if request.path_info.startswith(tuple(prefixes)):
+                continue
+            policy = self._policy(self.get_policy_parts(request=request, response=response, report_only=report_only),
+                                  report_only=report_only)
+            if policy:
+                response[header] = policy
+        # as django-csp: a nonce asked for after the header was written is an error, not a silent gap
+        if getattr(request, "_csp_nonce", None) is None:
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
 
 class PermissionsPolicyMiddleware:

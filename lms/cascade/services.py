@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from assessments import services as assessment_services
 from assessments.exceptions import AssessmentError
 from content.urls import absolute_reverse_lazy
+from courses.learner_state import learners_changed
 from lms.people import selectors as people_selectors
 from lms.people.mail import mail_in_language
 from lms.people.models import Profile, TrainingUnit
@@ -222,6 +223,7 @@ def session_schedule(
         _event(session, action="changed", actor=actor, before=session.state)
     session.co_trainers.set(co_trainers)
     SessionDay.objects.bulk_create([SessionDay(session=session, date=d.date, starts=d.starts, ends=d.ends) for d in days])
+    learners_changed()  # the participants' dashboards show the days (bulk_create sends no signal)
     _book(session, [actor, *co_trainers], days)
     return session
 

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
 from content.urls import absolute_reverse_lazy
+from courses.learner_state import learner_changed
 from courses.models import CourseCompletion
 from lms.people import selectors as people_selectors
 from lms.people.mail import mail_in_language
@@ -293,6 +294,7 @@ def certifications_expire(*, today: date | None = None) -> int:
                 status=Status.EXPIRED, status_reason=""
             ):
                 certification = Certification.objects.get(pk=pk)
+                learner_changed(certification.user_id)  # an update() sends no signal: the dashboard's copy goes
                 _event(
                     certification,
                     action=Action.EXPIRED,

@@ -3,6 +3,7 @@
     make demo            # once: a seeded db.sqlite3 (Ctrl+C after it serves)
     .venv/bin/python tests/bench/bench_pages.py [--duration 8] [--connections 16] [--rounds 3]
     .venv/bin/python tests/bench/bench_pages.py --profile [--requests 300]
+    .venv/bin/python tests/bench/bench_pages.py --cpu [--only lesson] [--cprofile cumtime] [--compare-shell]
 
 Pages: home, course, module and lesson for a logged-in trainee (Turkmen), the dashboard, and a bare Django
 view (/healthz/) as the floor, all under gunicorn with 2 sync workers and this project's production
@@ -288,6 +289,151 @@ def profile(requests: int) -> None:
     print("\n(the lines under '-' overlap the middleware and view lines: the session and user load lazily)")
 
 
+# --- CPU in-process -----------------------------------------------------------------------------------
+
+VANILLA_CPU = """
+import os, sys, time
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client(HTTP_HOST="127.0.0.1")
+for _ in range(20):
+    assert client.get("/").status_code == 200
+requests = int(sys.argv[1])
+start = time.process_time()
+for _ in range(requests):
+    client.get("/")
+cpu = time.process_time() - start
+with CaptureQueriesContext(connection) as queries:
+    client.get("/")
+print(f"{1000 * cpu / requests:.3f} {len(queries)}")
+"""
+
+
+def autosave_attempt():
+    """A started 30-item single-choice attempt of a bench learner (made once in the bench database)."""
+    from django.contrib.auth.models import User
+    from wagtail.models import Locale
+
+    from assessments import services
+    from assessments.models import Assessment, AssessmentItem
+
+    prefix = "bench-cpu"
+    test = Assessment.objects.filter(slug=prefix).first()
+    if test is None:
+        entries = [
+            {"key": f"{prefix}-{number}", "kind": "single", "title": f"Bench {number}", "prompt": f"<p>Item {number}</p>",
+             "points": 1, "module": 1 + number % 8,
+             "data": {"options": [{"key": key, "text": f"Option {key}"} for key in "abcd"], "correct": "a"}}
+            for number in range(30)
+        ]
+        locales = {locale.language_code: locale for locale in Locale.objects.all()}
+        questions = services.question_bank_load(entries={"en": entries}, locales=locales)
+        test = Assessment.objects.create(slug=prefix, title_en="CPU benchmark", purpose="pre", published=True, max_attempts=0)
+        AssessmentItem.objects.bulk_create(
+            AssessmentItem(assessment=test, question_key=question.translation_key, position=position)
+            for position, question in enumerate(questions)
+        )
+    user, _created = User.objects.get_or_create(username=f"{prefix}-learner")
+    return user, services.attempt_start(user=user, assessment=test, language="en")
+
+
+def cpu(requests: int, vanilla_dir: Path, only: str = "", cprofile: str = "", compare_shell: bool = False) -> None:
+    """CPU time per warm request in this process (the Django test client; no HTTP, no other process's load
+    counted), for each page, an autosave and, run the same way by its own interpreter, the vanilla welcome page."""
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from courses.models import CoursePage, LessonPage, ModulePage
+
+    course = CoursePage.objects.filter(locale__language_code="tk", live=True).first()
+    module = ModulePage.objects.child_of(course).live().first()
+    lesson = LessonPage.objects.child_of(module).live().first()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="trainee"))
+    learner, attempt = autosave_attempt()
+    saver = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
+    saver.force_login(learner)
+    saver.get(f"/en/tests/attempt/{attempt.pk}/")
+    token = saver.cookies["csrftoken"].value if "csrftoken" in saver.cookies else ""
+    counter = iter(range(10**9))
+
+    def save():
+        number = next(counter)
+        position = 1 + number % 30
+        # form-encoded, as the page's script (URLSearchParams) and bench_autosave.py post it
+        return saver.post(f"/en/tests/attempt/{attempt.pk}/save/", f"position={position}&q{position}={'abcd'[number % 4]}",
+                          content_type="application/x-www-form-urlencoded", HTTP_X_CSRFTOKEN=token,
+                          HTTP_ACCEPT="application/json")
+
+    pages = {"bare view (/healthz/)": lambda: client.get("/healthz/"), "home": lambda: client.get("/tk/"),
+             "dashboard": lambda: client.get("/tk/dashboard/"), "course": lambda: client.get(course.url),
+             "module": lambda: client.get(module.url), "lesson": lambda: client.get(lesson.url), "autosave": save}
+    if only:
+        pages = {name: call for name, call in pages.items() if name == only}
+    results = {}
+    vanilla_python = vanilla_dir / "venv" / "bin" / "python"
+    if not only and not compare_shell and vanilla_python.exists():
+        output = subprocess.run(
+            [str(vanilla_python), "-c", VANILLA_CPU, str(requests)], cwd=vanilla_dir / "vanilla", capture_output=True,
+            text=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "vanilla.settings.bench"}, check=True,
+        ).stdout.split()
+        results["vanilla Wagtail welcome page"] = (float(output[0]), int(output[1]))
+    if compare_shell:
+        from lms.templatetags import site_tags
+
+        cached_key = site_tags._header_key
+        print(f"{'page':<32}{'shell rendered ms':>18}{'shell cached ms':>17}   (CPU, {requests} requests each, interleaved)")
+        for name, call in pages.items():
+            spent = {False: 0.0, True: 0.0}
+            for _ in range(20):
+                call()
+            for chunk in range(8):
+                cached = chunk % 2 == 1
+                site_tags._header_key = cached_key if cached else (lambda context: None)
+                start = time.process_time()
+                for _ in range(requests // 4):
+                    call()
+                spent[cached] += time.process_time() - start
+            site_tags._header_key = cached_key
+            print(f"{name:<32}{1000 * spent[False] / requests:>18.2f}{1000 * spent[True] / requests:>17.2f}")
+        return
+    for name, call in pages.items():
+        for _ in range(20):
+            response = call()
+            assert response.status_code == 200, (name, response.status_code)
+        if cprofile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        start = time.process_time()
+        for _ in range(requests):
+            call()
+        spent = time.process_time() - start
+        if cprofile:
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats(cprofile).print_stats(40)
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        results[name] = (1000 * spent / requests, len(queries))
+    print(f"load average {os.getloadavg()[0]:.2f}; {requests} warm requests each, in this process (CPU, the test client)")
+    reference = results.get("vanilla Wagtail welcome page", (None,))[0]
+    print(f"{'page':<32}{'CPU ms':>8}{'queries':>9}{'vanilla/page':>14}{'goal':>7}")
+    for name, (spent, count) in results.items():
+        ratio = f"{reference / spent:.2f}" if reference and name != "autosave" else ""
+        goal = f">={GOALS[name]}" if name in GOALS else "<=5 ms" if name == "autosave" else ""
+        print(f"{name:<32}{spent:>8.2f}{count:>9}{ratio:>14}{goal:>7}")
+
+
 # --- main ---------------------------------------------------------------------------------------------
 
 
@@ -300,7 +446,12 @@ def main() -> None:
     parser.add_argument("--vanilla-dir", type=Path, default=Path("/tmp/lms-bench-vanilla-wagtail"))
     parser.add_argument("--no-vanilla", action="store_true", help="skip the vanilla Wagtail project")
     parser.add_argument("--profile", action="store_true", help="print where a lesson request spends its time")
-    parser.add_argument("--requests", type=int, default=300, help="lesson requests for --profile")
+    parser.add_argument("--requests", type=int, default=300, help="lesson requests for --profile (for --cpu: 200)")
+    parser.add_argument("--cpu", action="store_true", help="CPU per warm request in this process, each page and the vanilla one")
+    parser.add_argument("--only", default="", help="with --cpu: one page (home, dashboard, lesson, autosave ...)")
+    parser.add_argument("--compare-shell", action="store_true",
+                        help="with --cpu: each page with the header rendered and from the cache, interleaved")
+    parser.add_argument("--cprofile", default="", help="with --cpu: print a cProfile of each page sorted by this key")
     args = parser.parse_args()
     if not (BASE_DIR / "db.sqlite3").exists():
         sys.exit("no db.sqlite3: run `make demo` first")
@@ -308,6 +459,9 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.bench.settings"
     if args.profile:
         profile(args.requests)
+        return
+    if args.cpu:
+        cpu(200 if args.requests == 300 else args.requests, args.vanilla_dir, args.only, args.cprofile, args.compare_shell)
         return
 
     import django

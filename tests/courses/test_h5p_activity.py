@@ -308,3 +308,16 @@ def test_xapi_costs_the_same_queries_however_large_the_course(client, activity, 
         page.save_revision().publish()
     cost()  # the navigation is rebuilt once after the publish
     assert cost() == small
+
+
+def test_a_warm_lesson_with_an_activity_asks_nothing_about_its_packages(
+    client, activity, trainee, django_assert_num_queries, settings
+):
+    """The microphone choice of the lesson's packages comes from the cache (forgotten when a package is
+    saved, above): the page and the learner's progress are the only queries, as on a lesson without H5P."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    lesson, _package = activity
+    client.force_login(trainee)
+    client.get(lesson.url)
+    with django_assert_num_queries(2):
+        assert client.get(lesson.url).context["h5p"]["microphone"] == []

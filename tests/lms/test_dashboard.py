@@ -1,7 +1,7 @@
 """The dashboard shows sections by role, in the user's language, with a constant query count."""
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -75,10 +75,12 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
 from assessments.models import Assessment, Attempt  # noqa: E402
+from courses.learner_state import learners_changed  # noqa: E402
 from courses.models import CourseCompletion, Enrolment  # noqa: E402
 from lms.cascade import services as cascade_services  # noqa: E402
 from lms.cascade.models import CascadeSession, SessionDay, SessionParticipant, SessionReport  # noqa: E402
 from lms.cascade.services import Day  # noqa: E402
+from lms import dashboard as dashboard_module  # noqa: E402
 from lms.people.roles import Role  # noqa: E402
 from lms.trainers.models import Certification, CertificationProgramme  # noqa: E402
 
@@ -141,9 +143,12 @@ def section(response, key):
     return next(section for section in response.context["sections"] if section.key == key)
 
 
-def queries(client, path="/en/dashboard/") -> int:
-    """The queries of a dashboard once the caches (site, course navigation) are warm."""
+def queries(client, path="/en/dashboard/", *, learning_cached=False) -> int:
+    """The queries of a dashboard once the caches (site, course navigation) are warm; the learning sections
+    (kept in the cache per learner) computed anew unless ``learning_cached``."""
     client.get(path)
+    if not learning_cached:
+        learners_changed()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(path).status_code == 200
     return len(captured)
@@ -218,7 +223,10 @@ def test_a_trainer_is_warned_before_the_certification_ends(client, agency_a, pro
     assert item.title == f"Trainer certificate TOT-{user.pk}"
     assert item.status_kind == "warn" and "30 days" in item.status
     assert item.dates == [("Valid until", TODAY + timedelta(days=30))]
-    Certification.objects.filter(user=user).update(valid_until=TODAY + timedelta(days=200))
+    # saved as the app saves it (a recertification): the dashboard's cached copy is forgotten
+    certification = Certification.objects.get(user=user)
+    certification.valid_until = TODAY + timedelta(days=200)
+    certification.save()
     item = section(client.get("/en/dashboard/"), "certificates").items[0]
     assert item.status == "Valid" and item.status_kind == "ok"
 
@@ -286,6 +294,68 @@ def test_the_trainee_dashboard_takes_as_many_queries_for_ten_tests_and_sessions_
     for number in range(1, 10):
         add(number)
     assert queries(client) == one
+    # from the cache the learning sections cost no query: what is left is the session's
+    assert queries(client, learning_cached=True) <= one - 8
+    assert [query["sql"] for query in _captured(client) if "django_session" not in query["sql"]] == []
+
+
+def _captured(client, path="/en/dashboard/"):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return captured.captured_queries
+
+
+def test_the_cached_learning_sections_follow_the_learners_changes(client, learner, curriculum):
+    client.force_login(learner)
+    assert section(client.get("/en/dashboard/"), "courses").items == []
+    assert section(client.get("/en/dashboard/"), "tests").items == []
+    # enrolled: the course is there at once
+    Enrolment.objects.create(user=learner, course_key=curriculum["tot"].translation_key)
+    assert [item.percent for item in section(client.get("/en/dashboard/"), "courses").items] == [0]
+    # a test published for everyone, then the learner's attempt
+    pre = Assessment.objects.create(slug="pre", title_en="Pre-test", purpose="pre", published=True)
+    assert [item.status for item in section(client.get("/en/dashboard/"), "tests").items] == ["Not started"]
+    attempt = Attempt.objects.create(assessment=pre, user=learner, state="open", language="en")
+    assert [item.status for item in section(client.get("/en/dashboard/"), "tests").items] == ["In progress"]
+    attempt.delete()
+    assert [item.status for item in section(client.get("/en/dashboard/"), "tests").items] == ["Not started"]
+    pre.published = False
+    pre.save()
+    assert section(client.get("/en/dashboard/"), "tests").items == []
+
+
+def test_the_cached_learning_sections_follow_a_role_change(client, learner):
+    client.force_login(learner)
+    assert section(client.get("/en/dashboard/"), "certificates").lines == []
+    learner.groups.add(Group.objects.get(name=Role.TRAINER))
+    lines = section(client.get("/en/dashboard/"), "certificates").lines
+    assert lines == ["You hold no trainer certificate yet."]
+
+
+def test_two_languages_do_not_share_the_cached_sections(client, learner):
+    client.force_login(learner)
+    assert section(client.get("/en/dashboard/"), "courses").title == "My courses"
+    with translation.override("ru"):
+        ru = section(client.get("/ru/dashboard/"), "courses")
+    assert ru.title != "My courses" and isinstance(ru.title, str)
+    assert section(client.get("/en/dashboard/"), "courses").title == "My courses"
+
+
+def test_the_cached_tests_section_lasts_until_a_listed_test_opens(client, learner, monkeypatch):
+    Assessment.objects.create(slug="soon", title_en="Soon", purpose="pre", published=True,
+                              opens_at=timezone.now() + timedelta(seconds=40))
+    stored = {}
+    real_set = dashboard_module.cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        if key.startswith("lms:dashboard:"):
+            stored[key] = timeout
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(dashboard_module.cache, "set", spy)
+    client.force_login(learner)
+    assert section(client.get("/en/dashboard/"), "tests").items[0].action_label == ""
+    assert len(stored) == 1 and 0 < next(iter(stored.values())) <= 41
 
 
 def test_a_completed_course_says_completed_with_its_certificate(client, learner, curriculum):
