@@ -4,19 +4,21 @@ editor, a learner filling the gaps, Moodle XML ``<question type="cloze">`` in an
 import json
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale
 
-from assessments import kinds, paper, services
+from assessments import analytics, kinds, paper, services
 from assessments.admin_forms import QuestionDataEditor
 from assessments.interchange import questions_from_moodle_xml, questions_to_gift, questions_to_moodle_xml
-from assessments.models import Assessment, AssessmentItem, Question
+from assessments.models import Assessment, AssessmentItem, Attempt, Question
 from assessments.scoring import QuestionDataError, ResponseError, question_data_validate, response_score, response_validate
 from assessments.seed import question_bank_seed
 from lms.people.roles import Role
+from lms.reports import selectors as report_selectors
 from tests.assessments.test_question_editor import page_fields
 from tests.factories import person
 
@@ -258,6 +260,10 @@ def test_a_learner_fills_the_gaps_saves_submits_and_reviews(client, site_home, a
     assert "cloze-gap--right" in review and "cloze-gap--wrong" in review
     assert "(Gap 2 of 4: not correct)" in review and "(Gap 1 of 4: correct)" in review
     assert "recruitment; hiring (50%)" in review  # the accepted answers of gap 1
+    # item analysis counts it like any kind: facility = score / max
+    frame = report_selectors.answer_frame(attempts=Attempt.objects.filter(pk=attempt.pk))
+    items = analytics.item_analysis(frame, pd.DataFrame({"attempt_id": [attempt.pk], "phase": ["post"]}), phase="post")
+    assert list(items["question_key"]) == ["cloze-a"] and items["facility"].tolist() == [0.8]
 
 
 @pytest.mark.django_db
