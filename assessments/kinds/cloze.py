@@ -93,6 +93,7 @@ GAP_UNSUPPORTED = _(
 )
 GAP_NO_ANSWERS = _("gap %(number)s has no answers.")
 GAP_EMPTY_ANSWER = _("gap %(number)s: answer %(answer)s has no text.")
+GAP_ANSWER_TOO_LONG = _("gap %(number)s: answer %(answer)s is longer than the %(limit)s characters a response may have.")
 GAP_BAD_WEIGHT = _("gap %(number)s: the weight “%(weight)s” of answer %(answer)s is not a percentage from %(low)s to 100.")
 GAP_NO_FULL = _("gap %(number)s: at least one answer must earn all its marks (= or %%100%%).")
 GAP_MULTIPLE_SHORT = _("gap %(number)s: the chosen answers can earn at most %(total)s %% of its marks; they must be able to earn 100 %%.")
@@ -124,8 +125,14 @@ def gaps_of(data) -> list:
     return [gap for gap in gaps if isinstance(gap, dict)] if isinstance(gaps, list) else []
 
 
+def marks(gap) -> int:
+    """A gap's marks; 0 when the stored value is not a whole number (scoring never fails on old data)."""
+    weight = gap.get("weight", 1)
+    return weight if isinstance(weight, int) and not isinstance(weight, bool) and weight > 0 else 0
+
+
 def total_weight(data) -> int:
-    return sum(gap.get("weight", 1) for gap in gaps_of(data) if isinstance(gap.get("weight", 1), int))
+    return sum(marks(gap) for gap in gaps_of(data))
 
 
 def _percent(value, *, low=0) -> Fraction | None:
@@ -170,7 +177,7 @@ def _check_gap(gap, position, problems):
             if not isinstance(text, str) or not text.strip():
                 problems.append(msg(GAP_EMPTY_ANSWER, number=position, answer=index))
             elif len(text.strip()) > SHORT_MAX_CHARS:
-                problems.append(msg(GAP_EMPTY_ANSWER, number=position, answer=index))
+                problems.append(msg(GAP_ANSWER_TOO_LONG, number=position, answer=index, limit=SHORT_MAX_CHARS))
         elif n._bounds(answer) is None:
             problems.append(msg(GAP_NOT_A_NUMBER, number=position, answer=answer.get("value", answer.get("min", "?"))))
     if kind == "short" and "case_sensitive" in gap and not isinstance(gap["case_sensitive"], bool):
@@ -351,14 +358,14 @@ def _score_cloze(data, response):
     if not isinstance(response, dict) or not response:
         return None
     gaps = gaps_of(data)
-    total = sum((Fraction(gap.get("weight", 1)) for gap in gaps if isinstance(gap.get("weight", 1), int)), ZERO)
+    total = total_weight(data)
     if not total:
         return None
     parts, earned = {}, ZERO
     for gap in gaps:
         fraction, _answer = gap_result(gap, response.get(gap.get("key")))
-        parts[gap.get("key")] = fraction
-        earned += fraction * gap.get("weight", 1)
+        parts[str(gap.get("key"))] = fraction
+        earned += fraction * marks(gap)
     return earned / total, parts
 
 
@@ -763,7 +770,19 @@ class Cloze(Kind):
         return notes
 
     def key_summary(self, data):
-        return "; ".join(f"{gap.get('key')}: {gap_syntax(gap)}" for gap in gaps_of(data))
+        """Per gap its marks and key: option keys and weights, numbers, or (as the short kind) the answers."""
+        summary = []
+        for gap in gaps_of(data):
+            if gap.get("type") == "choice":
+                right = ", ".join(
+                    f"{option.get('key')} {c.format_number(float(number(option.get('weight', 0)) or 0), 2)}%"
+                    for option in gap.get("options") or []
+                    if isinstance(option, dict) and number(option.get("weight", 0))
+                )
+            else:
+                right = " | ".join(self.key_view({"gaps": [gap]})["gaps"][gap.get("key")]["correct"])
+            summary.append(f"{gap.get('key')} ×{gap.get('weight', 1)}: {right}")
+        return "; ".join(summary)
 
     def response_example(self, data, *, right, rng):
         response = {}

@@ -341,3 +341,16 @@ def test_gift_leaves_cloze_out_with_a_warning_and_writes_the_rest():
     assert [(issue.index, issue.code) for issue in warnings] == [(1, "export_cloze")]
     assert "GIFT has no embedded-answers (Cloze) questions" in str(warnings[0])
     assert "::T::" in text and "::E::" not in text and "{#" not in text
+
+
+def test_the_key_summary_names_option_keys_and_numbers_not_option_texts():
+    summary = kinds.get("cloze").key_summary(DATA)
+    assert summary == "1 ×2: recruitment | hiring (50%); 2 ×1: a 100%; 3 ×1: 18 ± 0.5; 4 ×1: a 50%, b 50%, c -100%"
+
+
+def test_a_too_long_answer_and_broken_stored_marks_do_not_fail():
+    long = {"gaps": [{"key": "1", "type": "short", "weight": 1, "answers": [{"text": "x" * 501, "weight": 100}]}]}
+    assert "gap 1: answer 1 is longer than the 500 characters a response may have." in problems(long)
+    broken = {"gaps": [{"key": "1", "type": "short", "weight": "two", "answers": [{"text": "x"}]},
+                       {"key": "2", "type": "short", "weight": 1, "answers": [{"text": "y", "weight": "abc"}, {"text": "z"}]}]}
+    assert score({"1": "x", "2": "z"}, broken, "1").score == D("1.00")
