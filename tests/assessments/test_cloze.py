@@ -17,8 +17,11 @@ from assessments.interchange import questions_from_moodle_xml, questions_to_gift
 from assessments.models import Assessment, AssessmentItem, Attempt, Question
 from assessments.scoring import QuestionDataError, ResponseError, question_data_validate, response_score, response_validate
 from assessments.seed import question_bank_seed
+from courses.models import LessonPage
 from lms.people.roles import Role
 from lms.reports import selectors as report_selectors
+from tests.assessments.bank import SECRET, bank_load
+from tests.assessments.helpers import set_check
 from tests.assessments.test_question_editor import page_fields
 from tests.factories import person
 
@@ -354,3 +357,19 @@ def test_a_too_long_answer_and_broken_stored_marks_do_not_fail():
     broken = {"gaps": [{"key": "1", "type": "short", "weight": "two", "answers": [{"text": "x"}]},
                        {"key": "2", "type": "short", "weight": 1, "answers": [{"text": "y", "weight": "abc"}, {"text": "z"}]}]}
     assert score({"1": "x", "2": "z"}, broken, "1").score == D("1.00")
+
+
+@pytest.mark.django_db
+def test_a_lessons_knowledge_check_asks_the_gaps_and_gives_per_gap_feedback(client, curriculum, agency_a):
+    bank_load()
+    lesson = LessonPage.objects.get(slug="definitions-one", locale__language_code="en")
+    lesson, block_id = set_check(lesson, questions=["m3-cloze"], completion="answer")
+    client.force_login(person(username="learner", roles=[Role.TRAINEE], agency=agency_a))
+    html = client.get(lesson.url).content.decode()
+    assert 'aria-label="Gap 1 of 3"' in html and "{#" not in html and SECRET not in html
+    response = client.post(f"/en/tests/check/{lesson.pk}/{block_id}/", {"q1-1": f"{SECRET}ACT", "q1-2": "b", "q1-3": "18", "next": lesson.url})
+    assert response.status_code == 302
+    html = client.get(lesson.url).content.decode()
+    assert "check-feedback--partly" in html
+    assert f"Gap 1 of 3: {SECRET} why act" in html
+    assert 'value="KEYONLYACT"' in html
