@@ -687,6 +687,10 @@ def write_moodle(report, index: int, question: dict, node) -> None:
         report.warn(index, question.get("name", ""), EXPORT_CLOZE_POINTS, code="export_cloze_points", points=c.points_value(points), total=total)
 
 
+def _percent_text(weight) -> str:
+    return f"{c.format_number(float(number(weight) or 0), 2)}%"
+
+
 # --- the kind ------------------------------------------------------------------------------------------------
 
 
@@ -770,17 +774,25 @@ class Cloze(Kind):
         return notes
 
     def key_summary(self, data):
-        """Per gap its marks and key: option keys and weights, numbers, or (as the short kind) the answers."""
+        """Per gap its marks and key, the same in every language when the versions agree: option keys and
+        weights, numbers, and for a typed answer only the weights of its answers (their texts are the
+        language's own, as the regrade page compares versions by this summary)."""
         summary = []
         for gap in gaps_of(data):
             if gap.get("type") == "choice":
                 right = ", ".join(
-                    f"{option.get('key')} {c.format_number(float(number(option.get('weight', 0)) or 0), 2)}%"
+                    f"{option.get('key')} {_percent_text(option.get('weight', 0))}"
                     for option in gap.get("options") or []
                     if isinstance(option, dict) and number(option.get("weight", 0))
                 )
-            else:
+            elif gap.get("type") == "numerical":
                 right = " | ".join(self.key_view({"gaps": [gap]})["gaps"][gap.get("key")]["correct"])
+            else:
+                answers = [answer for answer in gap.get("answers") or [] if isinstance(answer, dict)]
+                right = "SHORTANSWER%s %s" % (
+                    "_C" if gap.get("case_sensitive") else "",
+                    ", ".join(_percent_text(answer.get("weight", 100)) for answer in answers),
+                )
             summary.append(f"{gap.get('key')} ×{gap.get('weight', 1)}: {right}")
         return "; ".join(summary)
 

@@ -3,6 +3,7 @@ editor, a learner filling the gaps, Moodle XML ``<question type="cloze">`` in an
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -26,6 +27,7 @@ from tests.assessments.test_question_editor import page_fields
 from tests.factories import person
 
 D = Decimal
+SEED = Path(__file__).resolve().parents[2] / "content" / "seed" / "questions"
 # act (short, 2 marks, a partly right answer), means (a drop-down), age (a number), exploitation forms (check boxes)
 DATA = {
     "gaps": [
@@ -346,9 +348,15 @@ def test_gift_leaves_cloze_out_with_a_warning_and_writes_the_rest():
     assert "::T::" in text and "::E::" not in text and "{#" not in text
 
 
-def test_the_key_summary_names_option_keys_and_numbers_not_option_texts():
+def test_the_key_summary_is_the_same_in_every_language_of_the_seed_question():
     summary = kinds.get("cloze").key_summary(DATA)
-    assert summary == "1 ×2: recruitment | hiring (50%); 2 ×1: a 100%; 3 ×1: 18 ± 0.5; 4 ×1: a 50%, b 50%, c -100%"
+    assert summary == "1 ×2: SHORTANSWER 100%, 50%; 2 ×1: a 100%; 3 ×1: 18 ± 0.5; 4 ×1: a 50%, b 50%, c -100%"
+    seed = {language: json.loads((SEED / f"01-definitions.{language}.json").read_text(encoding="utf-8")) for language in ("en", "ru", "tk")}
+    summaries = {
+        language: [kinds.get("cloze").key_summary(q["data"]) for q in file["questions"] if q["kind"] == "cloze"]
+        for language, file in seed.items()
+    }
+    assert summaries["en"] == summaries["ru"] == summaries["tk"] and summaries["en"]
 
 
 def test_a_too_long_answer_and_broken_stored_marks_do_not_fail():
