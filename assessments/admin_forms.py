@@ -172,7 +172,19 @@ class QuestionAdminForm(WagtailAdminModelForm):
             self.add_error(None, CHECK_THE_ANSWERS)
         else:
             cleaned["question_data"] = data
+            self._check_with_data(kind, data, cleaned)
         return cleaned
+
+    def _check_with_data(self, kind, data, cleaned):
+        """What a kind checks across its data and the question's text and points (embedded answers)."""
+        rules = kinds.get(kind)
+        if "prompt" in cleaned and "prompt" in self.fields:
+            for problem in rules.prompt_problems(cleaned.get("prompt") or "", data):
+                self.add_error("prompt", ValidationError(problem))
+        points = cleaned.get("points")
+        problem = rules.points_problem(data, points) if points is not None and "points" in self.fields else None
+        if problem:
+            self.add_error("points", ValidationError(problem))
 
     def _post_clean(self):
         if "question_data" in getattr(self, "cleaned_data", {}):

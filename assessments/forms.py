@@ -2,7 +2,8 @@
 
 Field names per item at position N: ``qN`` (single, multiple, true/false, short, numerical, rubric),
 ``qN-<item>`` (matching: the chosen choice; ordering: the position given to the item) and
-``qN-<element>`` (case qualification). The result has the shapes of ``assessments/FORMAT.md``;
+``qN-<element>`` (case qualification) and ``qN-<gap>`` (embedded answers: the text, option or options of
+each gap). The result has the shapes of ``assessments/FORMAT.md``;
 ``assessments.scoring.response_validate`` checks them against the question. Each kind reads its own
 fields (``Kind.from_post`` in ``assessments/kinds/``).
 """

@@ -38,6 +38,7 @@ class Question(TranslatableMixin, index.Indexed, models.Model):
         CASE = "case", _("Case qualification")
         RUBRIC = "rubric", _("Open response (rubric)")
         NUMERICAL = "numerical", _("Numerical")
+        CLOZE = "cloze", _("Embedded answers (Cloze)")
 
     class Difficulty(models.TextChoices):
         EASY = "easy", _("Easy")

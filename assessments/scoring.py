@@ -48,7 +48,8 @@ Scoring (``response_score``)
     - short: ``{"answer": 1 or 0}``;
     - case: every element: its fraction;
     - rubric: every criterion: awarded / criterion points (empty while awaiting grading);
-    - numerical: ``{"answer": weight of the best answer the number falls within}``.
+    - numerical: ``{"answer": weight of the best answer the number falls within}``;
+    - cloze: every gap: its fraction (the best answer's weight; a multiple choice's chosen weights added up).
 
 Rubric
     Without awards (``None`` or ``{}``) an answered rubric scores 0 and needs grading; an unanswered one

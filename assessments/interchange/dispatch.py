@@ -42,13 +42,18 @@ def export_problem(question: dict) -> str | None:
 def exportable(report: c.ExportReport, questions, *, format_name: str, writers: dict, skip_unsupported: bool):
     """Yield ``(index, question)`` for each question the format can hold; report the others.
 
-    A refused question is an error (nothing is exported) or, with ``skip_unsupported``, a warning.
+    A refused question is an error (nothing is exported) or, with ``skip_unsupported``, a warning. An
+    embedded-answers question in a format without them (GIFT) is always left out with a warning.
     """
     for index, question in enumerate(questions, start=1):
         kind = question.get("kind")
         refusal = None
         if kind == "case":
             refusal = (c.EXPORT_CASE, "export_case", {"format": format_name})
+        elif kind == "cloze" and kind not in writers:
+            # GIFT has no embedded answers: always left out with a warning, the rest of the bank goes out
+            report.warn(index, question.get("name") or "", kinds.cloze.EXPORT_CLOZE_GIFT, code="export_cloze")
+            continue
         elif kind not in writers:
             refusal = (c.EXPORT_UNKNOWN_KIND, "export_unknown_kind", {"kind": c.shorten(str(kind), 40)})
         else:

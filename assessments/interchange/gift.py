@@ -42,7 +42,8 @@ Mapping (GIFT ↔ ours) and what is lost:
 * Text without an answer part is a Moodle "description": skipped with a warning naming it (the bank has
   no information item).
 * Not supported, per-question error (the rest of the file still parses): more than one
-  answer part, an unclosed ``{``, a stray ``}``. ``case`` questions are refused by export.
+  answer part, an unclosed ``{``, a stray ``}``. ``case`` questions are refused by export; ``cloze``
+  (embedded answers) has no GIFT form: the export leaves it out with a warning.
 
 ``index`` in issues counts the questions of the file (category lines and comments not included); ``line``
 is the line where the question starts.

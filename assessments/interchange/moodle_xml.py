@@ -28,10 +28,14 @@ Mapping (Moodle ↔ ours) and what is lost:
   worth the default grade (rounded up to a whole number), the grader information as guidance, and a
   warning. ``maxwordlimit`` ↔ ``max_words``. Attachments and the response template are dropped (warning).
 * ``numerical`` ↔ ``numerical``: answers with ``<tolerance>`` and weights (``assessments.kinds.numerical``).
+* ``cloze`` (``multianswer``) ↔ ``cloze``: the gaps of the question text in Moodle's syntax become the data
+  and ``{#N}`` markers of the prompt (``assessments.kinds.cloze``); SHORTANSWER, MULTICHOICE, MULTIRESPONSE
+  and NUMERICAL gaps (and their variants) are read, other gap types (REGEXP, …) refuse the question with a
+  message. The points are the sum of the gaps' marks (Moodle has no other grade for it); export writes the
+  gaps back into the text (a warning when the points differ from that sum).
 * ``case`` has no Moodle equivalent: export refuses it, naming the question (or skips it with a warning
-  when ``skip_unsupported`` is set). Cloze (``multianswer``) is refused per question with a message of its
-  own; other Moodle types (calculated, drag and drop, …) are per-question errors;
-  ``description`` is skipped with a warning.
+  when ``skip_unsupported`` is set). Other Moodle types (calculated, drag and drop, …) are per-question
+  errors; ``description`` is skipped with a warning.
 * ``<question type="category">`` ↔ the first tag of the questions after it (the last part of its path, as
   GIFT's ``$CATEGORY``), before their own ``<tags>``; export writes a category entry whenever the first tag
   changes. ``idnumber`` ↔ ``id``.
@@ -84,11 +88,6 @@ DEFAULT_COMBINED_TEXTS = {
 LOOKS_LIKE_HTML = re.compile(r"<[A-Za-z/!][^>]*>")
 XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 RICH_PARTS = ("questiontext", "generalfeedback")  # the texts kept as HTML, where embedded files can be linked
-
-CLOZE = _(
-    "embedded answers (Cloze) questions are not supported yet; it is not imported. Import the other questions, "
-    "and write this one again in the editor, e.g. as separate questions."
-)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -156,11 +155,10 @@ def _read_question(result: ImportResult, element, index: int, qtype: str, catego
     if qtype == "description":
         report.warn(c.DESCRIPTION_SKIPPED, code="description_skipped")
         return None
-    if qtype == "multianswer":
-        report.error(CLOZE, code="cloze")
-        return None
+    if qtype in ("cloze", "multianswer"):
+        qtype = "cloze"
     reader = READERS.get(qtype)
-    if reader is None:
+    if reader is None and qtype not in READERS:
         report.error(c.UNSUPPORTED_TYPE, code="unsupported_type", type=c.shorten(qtype, 40) or "?")
         return None
     name = c.clean_name(report, raw_name) or c.name_from_prompt(prompt)
@@ -171,7 +169,13 @@ def _read_question(result: ImportResult, element, index: int, qtype: str, catego
     if not c.html_to_text(prompt) and "<img" not in prompt.lower():
         report.error(c.EMPTY_PROMPT, code="empty_prompt")
     points = c.parse_points(report, element.findtext("defaultgrade"))
-    data = reader(report, element, points)
+    if qtype == "cloze":
+        # the gaps are in the text; Moodle gives the question the sum of their marks
+        read = kinds.cloze.read_moodle(report, prompt)
+        prompt, data = read if read is not None else (prompt, None)
+        points = Decimal(kinds.cloze.total_weight(data)) if data is not None else points
+    else:
+        data = reader(report, element, points)
     if report.failed or data is None or not dispatch.data_valid(report, _kind_of(qtype, data), data):
         return None
     question = {
@@ -426,6 +430,7 @@ def _read_numerical(report: QuestionReport, element, points: Decimal) -> dict | 
 
 
 KINDS = {
+    "cloze": "cloze",
     "numerical": "numerical",
     "multichoice": None,  # single or multiple, decided per question
     "truefalse": "truefalse",
@@ -435,6 +440,7 @@ KINDS = {
     "essay": "rubric",
 }
 READERS = {
+    "cloze": None,  # read from the question text (``kinds.cloze.read_moodle``)
     "numerical": _read_numerical,
     "multichoice": _read_multichoice,
     "truefalse": _read_truefalse,

@@ -197,7 +197,12 @@ def _write_numerical(report: c.ExportReport, index: int, question: dict, node) -
     kinds.numerical.write_moodle(question["data"], node, add=_add, answer_node=_answer)
 
 
+def _write_cloze(report: c.ExportReport, index: int, question: dict, node) -> None:
+    kinds.cloze.write_moodle(report, index, question, node)
+
+
 WRITERS = {
+    "cloze": _write_cloze,
     "numerical": _write_numerical,
     "single": _write_choice,
     "multiple": _write_choice,

@@ -8,7 +8,7 @@ back), ``paper`` (cells), ``interchange`` (files), the seed and the regrade page
 its module here (and its branch in the learner templates) plus a ``Question.Kind`` choice and migration.
 """
 
-from . import case, matching, multiple, numerical, ordering, rubric, short, single, truefalse
+from . import case, cloze, matching, multiple, numerical, ordering, rubric, short, single, truefalse
 from .base import Kind
 
 _REGISTRY: dict[str, Kind] = {}
@@ -34,5 +34,5 @@ def names() -> tuple[str, ...]:
     return tuple(_REGISTRY)
 
 
-for _module in (single, multiple, truefalse, matching, ordering, short, case, rubric, numerical):
+for _module in (single, multiple, truefalse, matching, ordering, short, case, rubric, numerical, cloze):
     register(_module.KIND)

@@ -402,6 +402,14 @@ it (a lesson's knowledge check never asks it).
         """A response a learner could give (demo data): the key when ``right``."""
         return None
 
+    def prompt_problems(self, prompt: str, data: dict) -> list:
+        """How the question text disagrees with ``data`` (a kind whose text holds its answers' places)."""
+        return []
+
+    def points_problem(self, data: dict, points):
+        """Why ``points`` do not suit ``data`` (a message), or None."""
+        return None
+
     def export_problem(self, data: dict) -> str | None:
         """The first field that makes ``data`` impossible to write to a file, or None."""
         return None

@@ -86,8 +86,22 @@ def bank_entries(language="en"):
             {"answers": [{"value": 18, "feedback": f"{SECRET} why 18"}, {"min": 16, "max": 17, "weight": 50, "feedback": ""}]},
             1, "AB",
         ),
+        (
+            "m3-cloze", "cloze", 3,
+            {"gaps": [
+                {"key": "1", "type": "short", "weight": 2, "answers": [{"text": f"{SECRET}act", "weight": 100, "feedback": f"{SECRET} why act"}]},
+                {"key": "2", "type": "choice", "weight": 1, "display": "select", "multiple": False,
+                 "options": [{"key": "a", "text": f"{language} means", "weight": 100}, {"key": "b", "text": f"{language} motive", "weight": 0}]},
+                {"key": "3", "type": "numerical", "weight": 1, "answers": [{"value": 18, "tolerance": 0.5, "weight": 100}]},
+            ]},
+            4, "AB",
+        ),
     ]
-    return [_question(key, kind, module, data, points=points, forms=forms, language=language) for key, kind, module, data, points, forms in rows]
+    questions = [_question(key, kind, module, data, points=points, forms=forms, language=language) for key, kind, module, data, points, forms in rows]
+    for question in questions:
+        if question["kind"] == "cloze":
+            question["prompt"] = f"<p>{language} prompt of {question['key']}: the {{#1}}, the {{#2}}, under {{#3}} years.</p>"
+    return questions
 
 
 def bank_load():

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 KIND_KEYS = {
     "single": "m1-single", "multiple": "m1-multiple", "truefalse": "m1-truefalse", "short": "m1-short",
     "matching": "m2-matching", "ordering": "m2-ordering", "case": "m2-case", "rubric": "m2-rubric",
-    "numerical": "m3-numerical",
+    "numerical": "m3-numerical", "cloze": "m3-cloze",
 }
 
 

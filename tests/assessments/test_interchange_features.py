@@ -138,18 +138,17 @@ def moodle_features():
     return questions_from_moodle_xml((FILES / "moodle_features.xml").read_bytes())
 
 
-def test_moodle_features_file_refuses_cloze_per_question_and_imports_numerical(moodle_features):
-    assert codes(moodle_features.errors) == [(3, "unsupported_type"), (4, "cloze")]
-    assert "embedded answers (Cloze) questions are not supported yet" in str(moodle_features.errors[1])
+def test_moodle_features_file_imports_cloze_and_numerical(moodle_features):
+    assert codes(moodle_features.errors) == [(3, "unsupported_type")]
     assert [q["name"] for q in moodle_features.questions] == [
-        "Room in a photograph", "Old image", "Year of the Protocol", "Old image without data",
+        "Room in a photograph", "Old image", "Cloze on the elements", "Year of the Protocol", "Old image without data",
     ]
-    assert moodle_features.questions[2]["kind"] == "numerical"
+    assert [q["kind"] for q in moodle_features.questions[2:4]] == ["cloze", "numerical"]
 
 
 def test_moodle_categories_become_tags_until_the_next_category(moodle_features):
     assert [q["tags"] for q in moodle_features.questions] == [
-        ["m4-indicators", "photo"], ["m4-indicators"], ["m4-indicators"], [],
+        ["m4-indicators", "photo"], ["m4-indicators"], ["m4-indicators"], ["m4-indicators"], [],
     ]
 
 

@@ -136,8 +136,17 @@ def as_file_question(kind):
     return {"kind": kind.name, "name": entry["title"], "prompt": entry["prompt"], "points": Decimal(1), "feedback": "", "data": entry["data"], "tags": []}
 
 
-@pytest.mark.parametrize("kind", IN_FILES, ids=[kind.name for kind in IN_FILES])
-@pytest.mark.parametrize(("write", "read"), [(questions_to_gift, questions_from_gift), (questions_to_moodle_xml, questions_from_moodle_xml)], ids=["gift", "moodle"])
+FORMATS = {"gift": (questions_to_gift, questions_from_gift), "moodle": (questions_to_moodle_xml, questions_from_moodle_xml)}
+# GIFT has no embedded answers (Cloze): its export leaves them out with a warning (tests/assessments/test_cloze.py)
+MAPPINGS = [
+    pytest.param(kind, *FORMATS[name], id=f"{name}-{kind.name}")
+    for name in FORMATS
+    for kind in IN_FILES
+    if not (name == "gift" and kind.name == "cloze")
+]
+
+
+@pytest.mark.parametrize(("kind", "write", "read"), MAPPINGS)
 def test_each_kind_comes_back_from_its_file_mapping(kind, write, read):
     question = as_file_question(kind)
     assert kind.export_problem(question["data"]) is None

@@ -46,10 +46,10 @@ def _row(number, username, cells):
 
 
 def test_a_form_has_a_short_code_and_leaves_out_what_paper_cannot_hold(bank):
-    test = paper_test("mixed", [*PAPER_KEYS, "m2-case", "m2-rubric"])
+    test = paper_test("mixed", [*PAPER_KEYS, "m2-case", "m2-rubric", "m3-cloze"])
     form = services.paper_form_create(assessment=test, language="ru", user=None)
     assert re.fullmatch(r"PRE-[A-HJ-NP-Z2-9]{6}", form.code)
-    assert len(form.keys) == 6 and len(form.skipped) == 2
+    assert len(form.keys) == 6 and len(form.skipped) == 3  # case, rubric and embedded answers
     assert PaperForm.objects.get(code=form.code).keys == form.keys
 
 

@@ -129,9 +129,9 @@ def test_a_moodle_file_with_embedded_files_imports_images_and_documents(client, 
     client.force_login(editor)
     page = upload(client, (FILES / "moodle_features.xml").read_bytes(), name="bank.xml", format_name="moodle")
     assert page.status_code == 200
-    assert [issue.code for issue in page.context["errors"]] == ["unsupported_type", "cloze"]
+    assert [issue.code for issue in page.context["errors"]] == ["unsupported_type"]
     html = page.content.decode()
-    assert "embedded answers (Cloze) questions are not supported" in html
+    assert "calculatedmulti" in html
     assert "tool.exe" in html  # the refused type is among the warnings
     assert not get_image_model().objects.exists()  # nothing stored before confirmation
     confirm(client, page)

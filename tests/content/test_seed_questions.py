@@ -17,7 +17,7 @@ QUESTIONS_DIR = SEED / "questions"
 CURRICULUM_DIR = SEED / "curriculum" / "tot"
 LANGUAGES = ("en", "ru", "tk")
 
-KINDS = {"single", "multiple", "truefalse", "matching", "ordering", "short", "case", "rubric", "numerical"}
+KINDS = {"single", "multiple", "truefalse", "matching", "ordering", "short", "case", "rubric", "numerical", "cloze"}
 QUESTION_KEYS = {"key", "kind", "objective", "difficulty", "points", "forms", "title", "prompt", "feedback", "data"}
 OPTIONAL_QUESTION_KEYS = {"editor_note"}
 DIFFICULTIES = {"easy", "medium", "hard"}
@@ -237,6 +237,11 @@ def check_data(question, provision_map):
         answers = data["answers"]
         assert answers and any(answer.get("weight", 100) == 100 for answer in answers), key
         assert all(isinstance(answer.get("value", answer.get("min")), (int, float)) for answer in answers), key
+    elif kind == "cloze":
+        gaps = data["gaps"]
+        assert [gap["key"] for gap in gaps] == [str(n) for n in range(1, len(gaps) + 1)], key
+        assert re.findall(r"\{#(\d+)\}", question["prompt"]) == [gap["key"] for gap in gaps], key
+        assert question["points"] == sum(gap["weight"] for gap in gaps), key
     elif kind == "rubric":
         assert set(data) == {"criteria", "guidance", "model_answer", "max_words"}, key
         assert 3 <= len(data["criteria"]) <= 5, key
