@@ -1,6 +1,7 @@
 """Admin report: every use of a deprecated term (the same findings as ``manage.py check_terms``)."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
@@ -14,6 +15,15 @@ KIND_LABELS = {
     "h5p": _("H5P activity"),
     "catalogue": _("Interface text"),
 }
+
+
+def language_name(code: str):
+    """The language's name in the reader's language ("Туркменский" to a Russian reader), never its code;
+    the code itself only for a language Django does not know."""
+    try:
+        return get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
 
 
 def may_see_report(user) -> bool:
@@ -33,6 +43,11 @@ class TerminologyReportView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = [
-            {"finding": finding, "kind": KIND_LABELS.get(finding.kind, finding.kind)} for finding in terminology_findings()
+            {
+                "finding": finding,
+                "kind": KIND_LABELS.get(finding.kind, finding.kind),
+                "language": language_name(finding.language),
+            }
+            for finding in terminology_findings()
         ]
         return context

@@ -3,8 +3,9 @@ re-run.
 
 A plan for the whole agency and one for a regional training unit, for the year of the run, and about forty
 OJT records of GPO prosecutors and investigators of several velayats, all written through the services
-by the agency's training coordinator. A plan is found again by agency, year and unit; a record by its
-staff member and topic: a second run adds nothing and changes nothing.
+by the agency's training coordinator, in his language (Turkmen). A plan is found again by agency,
+year and unit; a record by its staff member and topic (or its former English topic): a second run adds
+nothing, and only puts the English texts an older demo database holds into the coordinator's language.
 """
 
 import json
@@ -33,6 +34,19 @@ def _day(days_ago: int, today: date) -> date:
     return day
 
 
+def _existing_refresh(*, row: dict, records) -> bool:
+    """Find the row's record among the staff member's ``records`` by its topic or its former English one,
+    and replace the English topic, instructor and evidence an older demo database gave it; say whether it
+    was there."""
+    found = records.filter(topic__in=[row["topic"], *filter(None, [row.get("topic_en")])])
+    if not found.exists():
+        return False
+    for field in ("topic", "instructor", "evidence"):
+        if row.get(f"{field}_en"):
+            found.filter(**{field: row[f"{field}_en"]}).update(**{field: row[field]})
+    return True
+
+
 def ojt_seed(*, today: date | None = None) -> tuple[int, int]:
     """Create the demo plans and OJT records that do not exist yet; return how many of each there are."""
     User = get_user_model()
@@ -45,7 +59,10 @@ def ojt_seed(*, today: date | None = None) -> tuple[int, int]:
         raise SeedDataError(f"{DATA_FILE.name}: no coordinator of {agency.code} (load the demo people first)") from error
     for row in data["plans"]:
         unit = TrainingUnit.objects.get(agency=agency, code=row["unit"]) if row["unit"] else None
-        if TrainingPlan.objects.filter(agency=agency, year=today.year, unit=unit).exists():
+        plans = TrainingPlan.objects.filter(agency=agency, year=today.year, unit=unit)
+        if plans.exists():
+            if row.get("notes_en"):
+                plans.filter(notes=row["notes_en"]).update(notes=row["notes"])
             continue
         services.plan_save(
             actor=coordinator, agency=agency, unit=unit, year=today.year, target_sessions=row["target_sessions"],
@@ -57,7 +74,7 @@ def ojt_seed(*, today: date | None = None) -> tuple[int, int]:
         staff = people.get(row["staff"])
         if staff is None:
             raise SeedDataError(f"{DATA_FILE.name}: no account {row['staff']!r} (load the demo people and trainers first)")
-        if OJTRecord.objects.filter(agency=agency, staff=staff, topic=row["topic"]).exists():
+        if _existing_refresh(row=row, records=OJTRecord.objects.filter(agency=agency, staff=staff)):
             continue
         services.record_create(
             actor=coordinator, agency=agency, staff=staff, topic=row["topic"], date=_day(row["days_ago"], today),

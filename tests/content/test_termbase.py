@@ -297,3 +297,17 @@ def test_the_termbase_is_under_the_review_workflow_and_reviewers_publish_it():
     managers = Group.objects.get(name=Role.MANAGER).permissions.values_list("codename", flat=True)
     editors = Group.objects.get(name=Role.EDITOR).permissions.values_list("codename", flat=True)
     assert "publish_term" in managers and "publish_term" not in editors
+
+
+def test_the_admin_report_names_the_language_in_the_readers_language_not_by_its_code(termbase, admin_client, admin_user):
+    from wagtail.users.models import UserProfile
+
+    tk = Locale.objects.get(language_code="tk")
+    Question.objects.create(locale=tk, key="planted-for-language", kind="single", title="Synag",
+                            prompt="<p>Gulçulyga meňzeş däpler.</p>", data={})
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "ru"
+    profile.save()
+    content = admin_client.get("/admin/reports/deprecated-terms/").content.decode()
+    assert "<td>Туркменский</td>" in content
+    assert "<td>tk</td>" not in content

@@ -10,6 +10,7 @@ from wagtail.models import Locale, Page, Revision, Site
 
 from courses.models import HomePage, LessonPage, ModuleLessonLink, ModulePage
 from lms.cascade.models import Attendance, CascadeSession, SessionEvent, SessionParticipant, SessionReport
+from lms.ojt.models import OJTRecord, TrainingPlan
 from lms.people.models import Agency, Profile, Region, TrainingUnit
 from lms.people.roles import Role
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 COUNTED = [
     User, Profile, Agency, Region, TrainingUnit, Group, Locale, Page, Revision, Site,
-    CascadeSession, SessionParticipant, Attendance, SessionEvent,
+    CascadeSession, SessionParticipant, Attendance, SessionEvent, OJTRecord, TrainingPlan,
 ]
 
 
@@ -52,9 +53,24 @@ def test_seed_twice_gives_the_same_counts(django_capture_on_commit_callbacks):
     CascadeSession.objects.filter(title=older["title"]).update(title=older["title_en"], venue=older["venue_en"])
     SessionReport.objects.filter(session__title=older["title_en"]).update(**older["report_en"])
     CascadeSession.objects.filter(title=renamed["title"]).update(title=renamed["former_titles"][0])
+    # the ToT cohorts in their language, the OJT records in the GPO coordinator's (Turkmen); an older
+    # database's English cohort title and OJT topic are replaced on the next run
+    from lms.ojt.seed import DATA_FILE as OJT_FILE
+    from lms.trainers.models import ToTCohort
+    from tests.cascade.test_seed_data import written_in
+
+    cohorts = list(ToTCohort.objects.all())
+    assert cohorts and all(written_in(c.title) == written_in(c.venue) == c.language for c in cohorts)
+    ojt = json.loads(OJT_FILE.read_text(encoding="utf-8"))["records"][0]
+    assert OJTRecord.objects.exists() and not OJTRecord.objects.filter(topic=ojt["topic_en"]).exists()
+    assert all(written_in(topic) == "tk" for topic in OJTRecord.objects.values_list("topic", flat=True))
+    ToTCohort.objects.filter(pk=cohorts[0].pk).update(title="ToT for prosecutors and police", venue="Training hall")
+    OJTRecord.objects.filter(topic=ojt["topic"], staff__username=ojt["staff"]).update(topic=ojt["topic_en"])
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", verbosity=0)
     assert counts() == first
+    assert ToTCohort.objects.get(pk=cohorts[0].pk).title == cohorts[0].title
+    assert not OJTRecord.objects.filter(topic__in=["ToT for prosecutors and police", ojt["topic_en"]]).exists()
     assert CascadeSession.objects.get(title=older["title"]).venue == older["venue"]
     assert SessionReport.objects.get(session__title=older["title"]).methods == older["report"]["methods"]
     assert CascadeSession.objects.filter(title=renamed["title"]).count() == 1

@@ -506,6 +506,31 @@ def test_the_seed_is_idempotent_and_goes_through_the_rules(monkeypatch):
     assert all(r["days_ago"] > 0 for r in json.loads(DATA_FILE.read_text(encoding="utf-8"))["records"])
 
 
+def test_the_seed_writes_in_the_coordinators_language_and_puts_an_older_english_demo_right(monkeypatch):
+    from lms.ojt.seed import DATA_FILE, ojt_seed
+
+    monkeypatch.setattr(selectors, "national_modules", lambda **kwargs: [(n, f"Module {n}") for n in range(1, 9)])
+    _seed_people()
+    today = timezone.localdate()
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    ojt_seed(today=today)
+    # the GPO coordinator keeps the plan and writes the records, in Turkmen
+    assert sorted(OJTRecord.objects.values_list("topic", flat=True)) == sorted(row["topic"] for row in data["records"])
+    assert not OJTRecord.objects.filter(topic__in=[row["topic_en"] for row in data["records"]]).exists()
+    assert set(TrainingPlan.objects.values_list("notes", flat=True)) == {row["notes"] for row in data["plans"]}
+    # a demo database seeded with the English texts has them replaced on the next run, and nothing is added
+    first, plan = data["records"][0], data["plans"][0]
+    record = OJTRecord.objects.get(staff__username=first["staff"], topic=first["topic"])
+    OJTRecord.objects.filter(pk=record.pk).update(
+        topic=first["topic_en"], instructor=first["instructor_en"], evidence=first["evidence_en"]
+    )
+    TrainingPlan.objects.filter(unit__isnull=True).update(notes=plan["notes_en"])
+    assert ojt_seed(today=today) == (2, 40)
+    record.refresh_from_db()
+    assert (record.topic, record.instructor, record.evidence) == (first["topic"], first["instructor"], first["evidence"])
+    assert TrainingPlan.objects.get(unit__isnull=True).notes == plan["notes"]
+
+
 def test_the_seed_plans_name_modules_of_the_real_curriculum():
     from pathlib import Path
 

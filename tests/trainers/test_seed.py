@@ -78,6 +78,28 @@ def test_a_second_run_adds_nothing_and_every_status_shows(seeded):
     assert Certification.objects.get(status=Status.EXPIRED).valid_until < today
 
 
+def test_cohort_titles_and_venues_are_in_the_cohorts_language_and_an_older_english_demo_is_put_right(seeded):
+    import json
+
+    from lms.trainers.seed import DATA_FILE
+
+    rows = json.loads(DATA_FILE.read_text(encoding="utf-8"))["cohorts"]
+    seeded()
+    texts = {cohort.code: (cohort.title, cohort.venue, cohort.language) for cohort in ToTCohort.objects.all()}
+    assert texts == {row["code"]: (row["title"], row["venue"], row["language"]) for row in rows}
+    assert {row["language"] for row in rows} == {"tk", "ru"}
+    # a demo database seeded with the English title and venue gets them in the cohort's language
+    first = counts()
+    ToTCohort.objects.filter(code=rows[0]["code"]).update(
+        title="ToT for prosecutors and police, Daşoguz and Balkan, 2024",
+        venue="Daşoguz, training hall of the regional prosecutor's office",
+    )
+    seeded()
+    assert counts() == first
+    cohort = ToTCohort.objects.get(code=rows[0]["code"])
+    assert (cohort.title, cohort.venue) == (rows[0]["title"], rows[0]["venue"])
+
+
 def test_every_decision_rests_on_met_requirements_and_is_dated(seeded):
     seeded()
     decided = Certification.objects.exclude(status=Status.CANDIDATE).select_related("programme", "cohort", "cohort__post_test")
