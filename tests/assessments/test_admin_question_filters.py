@@ -46,7 +46,7 @@ def test_module_type_and_form_narrow_the_list(admin_client):
     assert listed(admin_client, "?kind=case") == ["m2-case"]
     # form A: the items of form A and those of any form (form B's items are left out)
     assert listed(admin_client, "?form=A") == [
-        "m1-short", "m1-single", "m1-truefalse", "m2-case", "m2-matching", "m2-rubric", "m3-numerical"]
+        "m1-short", "m1-single", "m1-truefalse", "m2-case", "m2-matching", "m2-rubric", "m3-cloze", "m3-numerical"]
     assert listed(admin_client, "?module=2&form=B") == ["m2-case", "m2-ordering", "m2-rubric"]
     # a bad value changes nothing and says so (no 500)
     response = admin_client.get(reverse(URL) + "?module=99")
