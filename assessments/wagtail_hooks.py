@@ -14,6 +14,7 @@ from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from content.localize_buttons import BatchedLocalizeButtonsMixin
 from content.side_panels import TranslationStateEditViewMixin
 from content.translation_state import translation_states, translation_states_many
 
@@ -53,9 +54,10 @@ def _module(question) -> str:
     return labels.get(question.module, str(question.module))
 
 
-class QuestionIndexView(IndexView):
+class QuestionIndexView(BatchedLocalizeButtonsMixin, IndexView):
     """One row per question: the source-language version, with its translations' state in a column (a
-    language chosen in the locale filter lists that language's versions instead)."""
+    language chosen in the locale filter lists that language's versions instead). wagtail-localize's
+    "Translate" / "Sync" row buttons come from one batch per page (``BatchedLocalizeButtonsMixin``)."""
 
     def get_table(self, object_list):
         # the Translations column's states for the whole page at once (a few queries, not a few per row)

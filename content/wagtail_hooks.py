@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from wagtail.admin.panels import FieldPanel, ObjectList
 
+from .localize_buttons import BatchedLocalizeButtonsMixin
 from .models import H5PPackage, LegalProvision, ScormPackage, Term
 from .side_panels import TranslatableSnippetEditView
 from .views.h5p_packages import H5PPackageCreateView, H5PPackageDeleteView, H5PPackageEditView, H5PPackageForm
@@ -22,8 +23,13 @@ from .views.scorm_packages import (
 from .views.provision_review import ProvisionReviewView
 
 
+class TranslatableSnippetIndexView(BatchedLocalizeButtonsMixin, IndexView):
+    """wagtail-localize's "Translate" / "Sync" row buttons from one batch per page, not queries per row."""
+
+
 class LegalProvisionViewSet(SnippetViewSet):
     model = LegalProvision
+    index_view_class = TranslatableSnippetIndexView
     icon = "doc-full-inverse"
     menu_label = _("Legal provisions")
     menu_order = 210
@@ -39,6 +45,7 @@ register_snippet(LegalProvisionViewSet)
 
 class TermViewSet(SnippetViewSet):
     model = Term
+    index_view_class = TranslatableSnippetIndexView
     icon = "openquote"
     menu_label = _("Termbase")
     menu_order = 212
@@ -61,6 +68,7 @@ register_snippet(TermViewSet)
 
 class H5PPackageViewSet(SnippetViewSet):
     model = H5PPackage
+    index_view_class = TranslatableSnippetIndexView
     icon = "pick"
     menu_label = _("H5P activities")
     menu_order = 215
@@ -90,6 +98,7 @@ register_snippet(H5PPackageViewSet)
 
 class ScormPackageViewSet(SnippetViewSet):
     model = ScormPackage
+    index_view_class = TranslatableSnippetIndexView
     icon = "media"
     menu_label = _("SCORM packages")
     menu_order = 216
