@@ -45,6 +45,10 @@ PYTHON_EXCEPTIONS = {
         "the text of an embedded-answers item: render_richtext's output (bleach) with autoescaped gap templates "
         "in place of the {#N} markers between its tags"
     ),
+    ("lms/templatetags/site_tags.py", "site_header", "mark_safe"): (
+        "the site header the template engine rendered (and escaped) for this language, address and roles, read "
+        "back from the server's cache, with the request's CSRF token put in; no stored text of a user"
+    ),
 }
 
 TAG = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
