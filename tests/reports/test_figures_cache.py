@@ -182,17 +182,29 @@ def test_the_command_stores_national_and_agency_figures_idempotently(results, ag
 def test_the_services_bump_the_generation(results, agency_a, coordinator_a,
                                           django_capture_on_commit_callbacks):
     from lms.cascade import services as cascade_services
+    from lms.cascade.exceptions import SessionRefused
     from tests.factories import CascadeSessionFactory
 
-    session = CascadeSessionFactory(agency=agency_a)
+    session = CascadeSessionFactory(agency=agency_a, state="approved")
     learner = person(username="roster", roles=[Role.TRAINEE], agency=agency_a)
     generation = results_generation.current()
     with django_capture_on_commit_callbacks(execute=True):
-        cascade_services.participant_add(actor=coordinator_a, session=session, user=learner)
+        place = cascade_services.participant_add(actor=coordinator_a, session=session, user=learner)
     assert results_generation.current() == generation + 1
     with django_capture_on_commit_callbacks(execute=True):
-        cascade_services.participant_remove(actor=coordinator_a, session=session, user=learner)
+        cascade_services.attendance_record(
+            actor=coordinator_a, session=session, day=session.days.get(), statuses={place.pk: "present"})
     assert results_generation.current() == generation + 2
+    with django_capture_on_commit_callbacks(execute=True):
+        cascade_services.participant_remove(actor=coordinator_a, session=session, user=learner)
+    assert results_generation.current() == generation + 3
+    with django_capture_on_commit_callbacks(execute=True):
+        cascade_services.session_cancel(actor=coordinator_a, session=session, reason="Flooded")
+    assert results_generation.current() == generation + 4
+    # a refused change bumps nothing
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(SessionRefused):
+        cascade_services.participant_add(actor=coordinator_a, session=session, user=learner)
+    assert results_generation.current() == generation + 4
 
 
 @pytest.mark.parametrize("language, words", [("en", "Figures as of "), ("ru", "Данные на "),
