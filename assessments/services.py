@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import formats, timezone
 
 from . import exceptions as errors
-from . import paper
+from . import paper, results_generation
 from .bank import question_bank_load, questions_import  # noqa: F401 — the bank's writes, by their old address
 from .models import Answer, Assessment, Attempt, PaperForm, Question, RubricScore, ScoreChange
 from .scoring import ResponseError, response_score, response_validate
@@ -249,6 +249,7 @@ def attempt_submit(*, attempt_id: int, user=None, now=None, by_timer: bool = Fal
     attempt.closed_by_timer = by_timer
     _attempt_total(attempt, answers)
     attempt.save(update_fields=["state", "submitted_at", "closed_by_timer", "score", "passed"])
+    results_generation.bump()
     return attempt
 
 
@@ -476,6 +477,7 @@ def _attempt_rescore(attempt: Attempt, *, graded: bool = False) -> None:
     elif previous == Attempt.State.GRADED and attempt.state == Attempt.State.SUBMITTED:
         attempt.state = Attempt.State.GRADED
     attempt.save(update_fields=["state", "score", "passed"])
+    results_generation.bump()
 
 
 # --- paper mode -----------------------------------------------------------------------------------------
@@ -612,4 +614,5 @@ def paper_results_import(*, form, rows: list, allowed_learners, entered_by=None,
             _attempt_total(attempt, answers)
             attempt.save(update_fields=["state", "score", "passed"])
             attempts.append(attempt)
+        results_generation.bump()
     return attempts

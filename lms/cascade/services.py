@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy
 
+from assessments import results_generation
 from assessments import services as assessment_services
 from assessments.exceptions import AssessmentError
 from content.urls import absolute_reverse_lazy
@@ -261,6 +262,8 @@ def _move(*, session, action, actor, comment="", allowed: bool, needs_comment=Fa
         if action == "cancel":
             TrainerSlot.objects.filter(session=session).delete()
         _event(session, action=action, actor=actor, before=before, comment=comment)
+        # the sessions whose tests count in the reports depend on the state
+        results_generation.bump()
     _notify(session=session, action=action, actor=actor, comment=comment)
     return session
 
@@ -413,6 +416,7 @@ def participant_add(*, actor, session, user) -> SessionParticipant:
         return existing
     enrolled = session.participants.filter(status=SessionParticipant.Status.ENROLLED).count()
     status = SessionParticipant.Status.ENROLLED if enrolled < session.capacity else SessionParticipant.Status.WAITLISTED
+    results_generation.bump()
     return SessionParticipant.objects.create(session=session, user=user, status=status, added_by=actor)
 
 
@@ -434,6 +438,7 @@ def participant_remove(*, actor, session, user) -> SessionParticipant | None:
         return None
     freed = place.status == SessionParticipant.Status.ENROLLED
     place.delete()
+    results_generation.bump()
     if freed:
         waiting = session.participants.filter(status=SessionParticipant.Status.WAITLISTED).order_by("added_at", "pk").first()
         if waiting is not None:
@@ -474,6 +479,7 @@ def attendance_record(*, actor, session, day: SessionDay, statuses: dict) -> int
             participant_id=int(participant_id), day=day, defaults={"status": status, "recorded_by": actor}
         )
         count += 1
+    results_generation.bump()
     return count
 
 

@@ -4,59 +4,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments import analytics
 from assessments.models import Assessment
 from content.spreadsheets import csv_response, readme_sheet, xlsx_response
 
-from .. import lineage, presentation, selectors
+from .. import figures_cache, gain, presentation, selectors
+from ..gain import CASCADE_GROUPINGS, GROUPINGS  # noqa: F401
 from ..downloads import records
 
-GROUPINGS = ("agency", "region", "gender", "language", "cohort", "session")
-# groups of the cascade: most learners belong to none, so only those in one are tabled
-CASCADE_GROUPINGS = ("cohort", "session")
 # at national scale there are thousands of sessions: the page tables those with the most learners, the
 # workbook all of them
 SESSION_ROWS = 50
 _records = records
-
-
-def _figures(*, attempts, filters: selectors.Filters, output: str = "page") -> dict:
-    """The figures ``output`` shows: "csv" (the learners' pairs only: no answer is read), "page" (the pairs,
-    the groups, the items, objectives and translations) or "xlsx" (all of them and the options chosen)."""
-    attempt_frame = selectors.filter_groups(selectors.attempt_frame(attempts=attempts), filters=filters)
-    gains = lineage.pairs_within_groups(
-        analytics.learner_gains(attempt_frame), attempt_frame, columns=CASCADE_GROUPINGS
-    )
-    if output == "csv":
-        return {"gains": gains}
-    groups = {name: analytics.group_gains(gains, by=[name]) for name in GROUPINGS}
-    for name in CASCADE_GROUPINGS:
-        groups[name] = groups[name][groups[name][name].fillna("") != ""].reset_index(drop=True)
-    answer_frame = selectors.answer_frame(attempts=attempts)
-    if not answer_frame.empty and (filters.cohort or filters.session):
-        answer_frame = answer_frame[answer_frame["attempt_id"].isin(attempt_frame["attempt_id"])]
-    post_ids = attempt_frame.loc[attempt_frame["phase"] == "post", "attempt_id"] if not attempt_frame.empty else []
-    titles = answer_frame.drop_duplicates("question_key").set_index("question_key")["title"] if not answer_frame.empty else {}
-    items = analytics.item_analysis(answer_frame, attempt_frame, phase="post")
-    change = analytics.item_change(answer_frame, attempt_frame).reset_index()
-    if not items.empty:
-        items = items.merge(change, on="question_key", how="left")
-        items["title"] = items["question_key"].map(titles)
-    languages = analytics.item_by_language(answer_frame[answer_frame["attempt_id"].isin(post_ids)])
-    figures = {
-        "gains": gains,
-        "overall": analytics.group_gains(gains, by=[]),
-        "groups": groups,
-        "items": items,
-        "objectives": analytics.objective_change(answer_frame, attempt_frame).reset_index(),
-        "suspects": languages[languages["suspect"]] if not languages.empty else languages,
-    }
-    if output == "xlsx":
-        figures["distractors"] = analytics.distractor_counts(answer_frame)
-    return figures
+_figures = gain.figures
 
 
 def _bars(rows: list[dict], label: str) -> list[dict]:
@@ -73,18 +36,23 @@ def knowledge_gain(request):
     if not selectors.reports_allowed(user=request.user):
         raise PermissionDenied
     filters = selectors.Filters.from_query(request.GET)
-    attempts = selectors.scoped_attempts(user=request.user, filters=filters)
     download = request.GET.get("download")
     output = download if download in ("csv", "xlsx") else "page"
-    figures = _figures(attempts=attempts, filters=filters, output=output)
+    if output == "csv":  # the learners' pairs only: cheap, read live
+        attempts = selectors.scoped_attempts(user=request.user, filters=filters)
+        return _download(_figures(attempts=attempts, filters=filters, output=output), output)
+    # heavy at national volume: precomputed, reused until the results change (see figures_cache)
+    found = figures_cache.figures_for(user=request.user, filters=filters, output=output)
+    figures = found.figures
     if output != "page":
-        return _download(figures, output)
+        return _download(figures, output, computed_at=found.computed_at)
     overall = _records(figures["overall"])
-    sessions = figures["groups"]["session"]
+    groups = dict(figures["groups"])
+    sessions = groups["session"]
     if len(sessions) > SESSION_ROWS:
         # the most learners first (ties: in session order); the table can be re-sorted by any column
-        figures["groups"]["session"] = sessions.sort_values("n", ascending=False, kind="stable").head(SESSION_ROWS)
-    groups = {name: _records(frame) for name, frame in figures["groups"].items()}
+        groups["session"] = sessions.sort_values("n", ascending=False, kind="stable").head(SESSION_ROWS)
+    groups = {name: _records(frame) for name, frame in groups.items()}
     labels = selectors.group_labels(
         cohorts=[row["cohort"] for row in groups["cohort"]], sessions=[row["session"] for row in groups["session"]]
     )
@@ -123,6 +91,9 @@ def knowledge_gain(request):
         "objectives": objectives,
         "suspects": suspects,
         "query": request.GET.urlencode(),
+        # said whenever the figures come from the cache (they may be older than the last results)
+        "computed_at": found.computed_at if found.cached else None,
+        "computed_today": timezone.localdate(found.computed_at) == timezone.localdate(),
     }
     return render(request, "reports/knowledge_gain.html", context)
 
@@ -170,7 +141,7 @@ DEFINITIONS = [
 ]
 
 
-def _download(figures: dict, kind: str):
+def _download(figures: dict, kind: str, computed_at=None):
     names = {**_group_names()}
     labels = selectors.group_labels(
         cohorts=set(figures["gains"]["cohort"]) if "cohort" in figures["gains"] else [],
@@ -219,8 +190,10 @@ def _download(figures: dict, kind: str):
         (_("Objectives"), objectives),
         (_("Answers chosen"), distractors),
     ]
+    when = formats.date_format(timezone.localtime(computed_at or timezone.now()), "DATETIME_FORMAT")
     readme = [
         (_("Knowledge gain"),),
+        (_("Figures computed on %(when)s.") % {"when": when},),
         (),
         (_("Sheet"), _("Column"), _("Definition")),
         *[(_sheet_title(sheet), ", ".join(presentation.column_title(column) for column in columns), str(text))
