@@ -220,3 +220,16 @@ def test_the_time_of_the_figures_is_said_in_the_readers_language(client, results
         when = formats.time_format(computed_at, "TIME_FORMAT")
     assert f'<p class="muted">{words}' in cached.content.decode()
     assert when in cached.content.decode().split('<p class="muted">')[1].split("</p>")[0]
+
+
+def test_a_lost_generation_never_comes_back_to_an_old_value():
+    """The counter's key evicted from the cache: the restarted counter differs from every value it had, so
+    an entry computed before (even under the very first generation) stays stale."""
+    cache.delete(results_generation.GENERATION_KEY)
+    first = results_generation.current()
+    results_generation._incr()
+    cache.delete(results_generation.GENERATION_KEY)
+    assert results_generation.current() not in (first, first + 1)
+    cache.delete(results_generation.GENERATION_KEY)
+    results_generation._incr()  # a bump while the key is missing
+    assert results_generation.current() not in (first, first + 1)
