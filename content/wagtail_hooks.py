@@ -36,7 +36,8 @@ class LegalProvisionViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["article", "instrument", "edition", "effective_from", "effective_to", "verified"]
     list_filter = ["verified", "locale"]
-    search_fields = ["title", "article", "instrument"]
+    # no search_fields: the model's index is searched whole; naming fields here makes the SQLite backend look
+    # for columns its FTS5 table does not have (a 500 on every search); the index names the same fields
     edit_view_class = TranslatableSnippetEditView
 
 

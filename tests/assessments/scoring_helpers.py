@@ -124,6 +124,15 @@ RUBRIC = {
 
 NUMERICAL = {"answers": [{"value": 3.14, "tolerance": 0.01}, {"min": 3, "max": 3.3, "weight": 50}]}
 
+# embedded answers: a typed gap (worth 2) and a drop-down gap (worth 1); the text's {#1} {#2} are in the prompt
+CLOZE = {
+    "gaps": [
+        {"key": "1", "type": "short", "weight": 2, "answers": [{"text": "recruitment", "weight": 100}]},
+        {"key": "2", "type": "choice", "weight": 1, "display": "select", "multiple": False, "options": [
+            {"key": "a", "text": "deception", "weight": 100}, {"key": "b", "text": "consent", "weight": 0}]},
+    ]
+}
+
 VALID = {
     "single": SINGLE,
     "multiple": multiple("per_option"),
@@ -134,4 +143,5 @@ VALID = {
     "case": case(),
     "rubric": RUBRIC,
     "numerical": NUMERICAL,
+    "cloze": CLOZE,
 }

@@ -25,7 +25,7 @@ from tests.assessments.scoring_helpers import (
 
 
 def test_kinds_are_the_documented_ones():
-    assert KINDS == ("single", "multiple", "truefalse", "matching", "ordering", "short", "case", "rubric", "numerical")
+    assert KINDS == ("single", "multiple", "truefalse", "matching", "ordering", "short", "case", "rubric", "numerical", "cloze")
 
 
 @pytest.mark.parametrize("kind", KINDS)

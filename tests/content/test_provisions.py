@@ -67,3 +67,16 @@ def test_review_report_in_the_admin(client, curriculum):
     trainee = person(username="tr", roles=[Role.TRAINEE], agency=None, language="en")
     client.force_login(trainee)
     assert client.get("/admin/provisions/review/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize("model", ["legalprovision", "term"])
+def test_searching_the_provisions_and_the_termbase_in_the_admin_answers(admin_client, curriculum, model):
+    """Naming search fields on these viewsets made SQLite's full-text backend look for columns its table
+    does not have: every search was a 500. The model's index is searched whole."""
+    old = curriculum["provisions"]["cc-129-1-2010"]
+    for query in (old.article, old.title.split()[0], "x' OR 1=1 --", "nothing-like-this"):
+        response = admin_client.get(f"/admin/snippets/content/{model}/", {"q": query})
+        assert response.status_code == 200, query
+    if model == "legalprovision":
+        listed = admin_client.get(f"/admin/snippets/content/{model}/", {"q": old.title.split()[0]}).context["object_list"]
+        assert old in list(listed)
