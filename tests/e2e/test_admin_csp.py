@@ -146,3 +146,31 @@ def test_the_question_preview_shows_each_language_as_a_learner_sees_it(admin_ser
             screenshot(f"81-admin-question-preview-{width}")
     finally:
         leave_the_admin(page, admin_server)
+
+
+def test_the_regrade_and_export_screens_pass_axe(admin_server, page, screenshot, axe_check):
+    """The other custom admin screens of the question bank (issue 16): the regrade page of a question and
+    the export page, at desktop and phone widths, under the admin's CSP, with no critical or serious finding."""
+    from django.urls import reverse
+
+    from assessments.models import Question
+    from tests.assessments.bank import bank_load
+
+    bank_load()
+    question = Question.objects.get(key="m1-single", locale__language_code="en")
+    screens = {
+        "regrade": f"/admin/snippets/assessments/question/regrade/{question.pk}/",
+        "export": reverse("assessments_question_export"),
+    }
+    log_in(page, admin_server, "editor")
+    try:
+        for width in (1366, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            for name, path in screens.items():
+                response = page.goto(admin_server.url + path)
+                assert response.status == 200, (name, response.status)
+                assert page.locator("main h1, main h2").count() > 0, name
+                axe_check(page, f"the question {name} screen at {width} px")
+                screenshot(f"82-admin-question-{name}-{width}")
+    finally:
+        leave_the_admin(page, admin_server)
